@@ -1,0 +1,178 @@
+/**
+ * spoc's domain, free of any vendor field name. Connectors map vendor records to
+ * these types in their mapping.ts; the engine, the store and the CLI only see these.
+ */
+
+export const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
+export type SystemId = (typeof SYSTEMS)[number];
+
+/** A user of one system who can be a POC (HubSpot owner, Salesforce User, Zendesk agent). */
+export interface PersonRecord {
+  system: SystemId;
+  /** The vendor's id, as a string. */
+  id: string;
+  /** Email as the vendor holds it (not yet canonical); null when the vendor has none. */
+  email: string | null;
+  /** False for archived owners, inactive Users, inactive or suspended agents. */
+  active: boolean;
+  name?: string;
+}
+
+/**
+ * What a role field holds in one system: a person's vendor id (owner/lookup fields)
+ * or an email (text fields), or nothing.
+ */
+export type OwnerValue = { id: string } | { email: string } | null;
+
+/** A customer organisation in one system (HubSpot company, Salesforce Account, Zendesk organization). */
+export interface AccountRecord {
+  system: SystemId;
+  id: string;
+  name: string;
+  /** Raw domain/website values as the vendor holds them; the engine normalises them. */
+  domains: string[];
+  /** Cross-reference values keyed by the vendor field name the config names (e.g. `salesforceaccountid`). */
+  xrefs: Record<string, string | null>;
+  /** Role name → value of that role's configured field. Roles not configured for this system are absent. */
+  roles: Record<string, OwnerValue>;
+  /** ISO-8601 last-modified time as the vendor reports it, when it does. */
+  modifiedAt: string | null;
+}
+
+/** One system's record of a contact, for the contact cascade. */
+export interface ContactRecord {
+  system: SystemId;
+  id: string;
+  accountId: string;
+  ownerId: string | null;
+}
+
+/** Opaque, connector-defined resume point for incremental reads (stored as-is). */
+export type Cursor = string;
+
+/** An internal person, identified by canonical email, with their identity in each system. */
+export interface Person {
+  email: string;
+  name: string | null;
+  /** Per system: vendor id and active state. Absent = unknown in that system. */
+  systems: Partial<Record<SystemId, { id: string; active: boolean }>>;
+}
+
+/** Everything the planner needs to know about the current state of the three systems. */
+export interface Snapshot {
+  people: PersonRecord[];
+  accounts: AccountRecord[];
+}
+
+/**
+ * What spoc last saw agreed or wrote, per (system, record, role), as a canonical
+ * email or null. Keyed by record (not by account group) so it survives relinking.
+ */
+export interface BaselineEntry {
+  system: SystemId;
+  recordId: string;
+  role: string;
+  value: string | null;
+  /** When spoc recorded it (ISO-8601). */
+  at: string;
+}
+
+export type Baseline = ReadonlyMap<string, BaselineEntry>;
+
+export function baselineKey(system: SystemId, recordId: string, role: string): string {
+  return `${system}\u0000${recordId}\u0000${role}`;
+}
+
+/** Why a change is planned. */
+export type ChangeReason =
+  | 'authority'
+  | 'priority'
+  | 'propagate'
+  | 'conflict:priority'
+  | 'conflict:latest'
+  | 'fallback:inactive'
+  | 'fallback:unknown'
+  | 'fallback:empty';
+
+/** One write the plan wants: set `role` on `recordId` in `system` from one person to another. */
+export interface PlannedChange {
+  /** spoc's stable account key (see linking). */
+  account: string;
+  accountName: string;
+  role: string;
+  system: SystemId;
+  recordId: string;
+  /** Canonical emails; null = empty / not a known person. */
+  from: string | null;
+  to: string;
+  /** The value currently in the field (vendor id or email), for handover and audit. */
+  fromValue: OwnerValue;
+  /** The target person's id in this system (always known: spoc never writes an unresolved person). */
+  toId: string;
+  reason: ChangeReason;
+}
+
+export type IssueKind = 'conflict' | 'unresolvable' | 'ambiguous' | 'missing';
+
+export interface PlanIssue {
+  kind: IssueKind;
+  account: string;
+  role?: string;
+  system?: SystemId;
+  detail: string;
+}
+
+/** Per account and role, what each system holds and what spoc decided (feeds `report`). */
+export type RoleStatus = 'consistent' | 'drift' | 'conflict' | 'unresolvable' | 'missing';
+
+export interface RoleDecision {
+  role: string;
+  status: RoleStatus;
+  /** Canonical email per system (null = empty or unknown person); absent = account not in that system. */
+  owners: Partial<Record<SystemId, string | null>>;
+  /** The decided owner, or null when nothing could be decided. */
+  decided: string | null;
+}
+
+export interface AccountDecision {
+  account: string;
+  name: string;
+  records: Partial<Record<SystemId, string>>;
+  roles: RoleDecision[];
+}
+
+/** A follow-up for a change once it is written (contact owners, open-ticket handover). */
+export interface CascadeStep {
+  kind: 'contacts' | 'openTickets';
+  system: SystemId;
+  account: string;
+  recordId: string;
+  role: string;
+  /** Previous owner's id in this system (handover only moves tickets held by them). */
+  fromId: string | null;
+  toId: string;
+}
+
+export interface Plan {
+  /** Accounts (linked groups) considered. */
+  accounts: number;
+  changes: PlannedChange[];
+  issues: PlanIssue[];
+  decisions: AccountDecision[];
+  /** Cascades to run for each change, once that change is written. */
+  cascades: CascadeStep[];
+  /** Set when the safety guard refused the plan (and it was not forced). */
+  refused: { reason: string } | null;
+}
+
+/** A write handed to a connector. */
+export interface AssignmentWrite {
+  recordId: string;
+  role: string;
+  /** Target person's id in this system and canonical email (connectors writing email text fields use it). */
+  to: { id: string; email: string };
+}
+
+export type WriteResult =
+  | { recordId: string; role: string; ok: true }
+  | { recordId: string; role: string; ok: false; error: { code: string; kind: string; message: string } };

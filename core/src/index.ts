@@ -1,0 +1,66 @@
+// @spoc/core public API. Internals are not imported across packages.
+
+export { canonicalEmail } from './config/canonical-email.ts';
+export { configJsonSchema } from './config/json-schema.ts';
+export type { ConfigProblem } from './config/load.ts';
+// Config
+export { ConfigError, formatProblem, loadConfig, parseConfig } from './config/load.ts';
+export { rawConfigSchema } from './config/schema.ts';
+export type {
+  HubspotSystemConfig,
+  LinkRule,
+  Policy,
+  RoleConfig,
+  SalesforceSystemConfig,
+  SpocConfig,
+  SystemsConfig,
+  ZendeskSystemConfig,
+} from './config/types.ts';
+export type {
+  AccountPage,
+  CascadeResult,
+  CheckResult,
+  Connector,
+  ConnectorContext,
+  ConnectorStats,
+  ContactOwnerUpdate,
+  ReadQuery,
+  RoleFieldMapping,
+  TicketHandover,
+} from './domain/connector.ts';
+export type {
+  AccountDecision,
+  AccountRecord,
+  AssignmentWrite,
+  Baseline,
+  BaselineEntry,
+  CascadeStep,
+  ChangeReason,
+  ContactRecord,
+  Cursor,
+  IssueKind,
+  OwnerValue,
+  Person,
+  PersonRecord,
+  Plan,
+  PlanIssue,
+  PlannedChange,
+  RoleDecision,
+  RoleStatus,
+  Snapshot,
+  SystemId,
+  WriteResult,
+} from './domain/types.ts';
+// Domain
+export { baselineKey, SYSTEMS } from './domain/types.ts';
+export type { ErrorInfo, ErrorKind } from './errors/spoc-error.ts';
+// Errors
+export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
+export type { RetryOptions } from './http/retry.ts';
+// Vendor call resilience (used by connectors)
+export { backoffDelay, DEFAULT_RETRY, sleep, withRetry } from './http/retry.ts';
+export type { RateObservation, VendorGateOptions } from './http/vendor-gate.ts';
+export { VendorGate } from './http/vendor-gate.ts';
+
+// Logging
+export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
