@@ -1,0 +1,79 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Faults } from './faults.ts';
+import type { WriteLog } from './write-log.ts';
+
+/** A parsed request as vendor handlers see it. */
+export interface SandboxRequest {
+  method: string;
+  /** Path without query string, e.g. /crm/v3/objects/companies. */
+  path: string;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON body, form fields (as a plain object) for form-encoded bodies, else undefined. */
+  body: unknown;
+  /** Route template parameters (`:type` → params.type). */
+  params: Record<string, string>;
+  /** The public base URL of this server (http://127.0.0.1:PORT), for absolute links. */
+  baseUrl: string;
+}
+
+export interface SandboxResponse {
+  status: number;
+  /** JSON body (serialised), or `text` for plain text. */
+  body?: unknown;
+  text?: string;
+  headers?: Record<string, string>;
+}
+
+export type Handler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Template with `:param` segments, e.g. /crm/v3/objects/:type/batch/update. */
+  path: string;
+  handler: Handler;
+  /** Name of the rate bucket this route counts against (default 'default'). */
+  bucket?: string;
+}
+
+export interface RateBucket {
+  cap: number;
+  windowMs: number;
+}
+
+export interface RateState {
+  bucket: string;
+  cap: number;
+  remaining: number;
+  windowMs: number;
+  /** Milliseconds until the window resets. */
+  resetMs: number;
+}
+
+/** Shared services the frame gives each vendor emulator. */
+export interface VendorContext {
+  faults: Faults;
+  writes: WriteLog;
+  /** The sandbox clock (Date.now() plus any jump injected through /__sandbox/clock). */
+  now: () => number;
+}
+
+/** What a vendor emulator provides to the frame. */
+export interface VendorApp {
+  name: 'hubspot' | 'salesforce' | 'zendesk';
+  routes: Route[];
+  /** null when the request carries valid credentials, else the vendor's 401 response. */
+  authenticate(req: SandboxRequest): SandboxResponse | null;
+  /** Rate buckets (documented vendor limits); routes name theirs. Omitted bucket = unlimited. */
+  buckets: Record<string, RateBucket>;
+  /** The vendor's 429 response for a spent bucket. */
+  rateLimited(state: RateState): SandboxResponse;
+  /** Headers every response of a limited bucket carries (X-HubSpot-RateLimit-…, X-Rate-Limit…). */
+  rateHeaders(state: RateState): Record<string, string>;
+  /** The vendor's error body for a status (404 for unknown routes, 500/503 for injected faults). */
+  error(status: number, message: string): SandboxResponse;
+  /** Back to the seed. */
+  reset(): void;
+  /** Paths (templates) exempt from auth, e.g. the Salesforce OAuth token endpoint. */
+  public?: string[];
+}
