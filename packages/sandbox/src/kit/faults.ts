@@ -1,3 +1,5 @@
+import { mulberry32 } from './random.ts';
+
 /**
  * Fault injection for the fault suite and benchmarks, from a spec such as
  * `5xx=0.1,429=0.05,latency=2000:0.02,reset=0.01,record=0.05,seed=7`:
@@ -71,28 +73,20 @@ export function parseFaults(spec: string | undefined): FaultSpec {
   return out;
 }
 
-/** Deterministic fault decisions (mulberry32), counted for /__sandbox/stats. */
+/** Deterministic fault decisions, counted for /__sandbox/stats. */
 export class Faults {
   spec: FaultSpec;
-  private state: number;
+  private random: () => number;
   readonly injected = { serverError: 0, tooMany: 0, latency: 0, reset: 0, record: 0 };
 
   constructor(spec: FaultSpec = NO_FAULTS) {
     this.spec = spec;
-    this.state = spec.seed >>> 0;
+    this.random = mulberry32(spec.seed);
   }
 
   set(spec: FaultSpec): void {
     this.spec = spec;
-    this.state = spec.seed >>> 0;
-  }
-
-  private random(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.random = mulberry32(spec.seed);
   }
 
   private roll(share: number, counter: keyof Faults['injected']): boolean {
