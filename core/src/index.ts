@@ -64,3 +64,9 @@ export { VendorGate } from './http/vendor-gate.ts';
 
 // Logging
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
+
+// Sync runs
+export { readAndPlan, runSync } from './run/run-sync.ts';
+export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
+export { ownershipReport } from './run/ownership-report.ts';
+export type { OwnershipReport } from './run/ownership-report.ts';

@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { Connector } from '../domain/connector.ts';
+import type { AssignmentWrite, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
+import { toErrorInfo } from '../errors/spoc-error.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { ProgressEvent } from './run-types.ts';
+
+export interface AppliedChange {
+  change: PlannedChange;
+  /** undefined = not attempted (run stopped or the vendor stopped accepting calls). */
+  result: WriteResult | undefined;
+}
+
+/**
+ * Writes one system's changes in journaled batches: intents are recorded before a
+ * batch is sent and results after it, so a run killed mid-batch is settled by the
+ * next run. A vendor-level failure (daily limit, outage past retries) fails the rest
+ * of that system's changes; other systems carry on.
+ */
+export async function applySystem(
+  connector: Connector,
+  changes: PlannedChange[],
+  context: {
+    store: StateStore;
+    runId: string;
+    logger: Logger;
+    batchSize: number;
+    /** Whether the role's field in this system holds a person id or an email. */
+    valueKind: (role: string) => 'id' | 'email';
+    signal?: AbortSignal;
+    onProgress?: (event: ProgressEvent) => void;
+  },
+): Promise<AppliedChange[]> {
+  const { store, runId, logger } = context;
+  const system: SystemId = connector.system;
+  const applied: AppliedChange[] = [];
+  let stopped: ReturnType<typeof toErrorInfo> | null = null;
+
+  for (let start = 0; start < changes.length; start += context.batchSize) {
+    const batch = changes.slice(start, start + context.batchSize);
+    if (stopped || context.signal?.aborted) {
+      for (const change of batch) {
+        applied.push({
+          change,
+          result: stopped ? { recordId: change.recordId, role: change.role, ok: false, error: stopped } : undefined,
+        });
+      }
+      continue;
+    }
+
+    const writes: AssignmentWrite[] = batch.map((c) => ({
+      recordId: c.recordId,
+      role: c.role,
+      to: { id: c.toId, email: c.to },
+    }));
+    const batchId = store.journalIntents(
+      runId,
+      batch.map((c) => ({
+        system,
+        recordId: c.recordId,
+        role: c.role,
+        toEmail: c.to,
+        toValue: writtenValue(c, context.valueKind(c.role)),
+        fromEmail: c.from,
+      })),
+    );
+
+    let results: WriteResult[];
+    try {
+      results = await connector.writeAssignments(writes, context.signal);
+    } catch (error) {
+      const info = toErrorInfo(error);
+      logger.error({ system, code: info.code, err: info.message }, 'writes stopped for this system');
+      stopped = info;
+      results = batch.map((c) => ({ recordId: c.recordId, role: c.role, ok: false as const, error: info }));
+    }
+    store.journalResults(batchId, results);
+
+    const byKey = new Map(results.map((r) => [`${r.recordId}\u0000${r.role}`, r]));
+    for (const change of batch) {
+      const result = byKey.get(`${change.recordId}\u0000${change.role}`) ?? {
+        recordId: change.recordId,
+        role: change.role,
+        ok: false as const,
+        error: { code: 'NO_RESULT', kind: 'vendor', message: 'the vendor returned no result for this record' },
+      };
+      if (result.ok)
+        store.applyWrittenValues(
+          system,
+          change.recordId,
+          change.role,
+          writtenValue(change, context.valueKind(change.role)),
+        );
+      applied.push({ change, result });
+    }
+    context.onProgress?.({
+      phase: 'write',
+      system,
+      done: Math.min(start + batch.length, changes.length),
+      total: changes.length,
+    });
+  }
+  return applied;
+}
+
+/** The value a successful write leaves in the vendor field (id, or email for email-text fields). */
+export function writtenValue(change: PlannedChange, kind: 'id' | 'email'): { id: string } | { email: string } {
+  return kind === 'email' ? { email: change.to } : { id: change.toId };
+}

@@ -1,0 +1,55 @@
+import type { Plan } from '../domain/types.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { AppliedChange } from './apply-phase.ts';
+
+/**
+ * Ownership history: what each system held, as observed on records read this run
+ * (the store keeps transitions only), then what spoc wrote and why.
+ */
+export function recordHistory(
+  store: StateStore,
+  plan: Plan,
+  runId: string,
+  freshRecords: ReadonlySet<string>,
+  applied: AppliedChange[],
+  now: Date,
+): void {
+  const at = now.toISOString();
+  if (applied.length === 0) {
+    const rows = [];
+    for (const decision of plan.decisions) {
+      for (const role of decision.roles) {
+        for (const [system, email] of Object.entries(role.owners) as [keyof typeof role.owners, string | null][]) {
+          const recordId = decision.records[system];
+          if (recordId === undefined || !freshRecords.has(`${system}:${recordId}`)) continue;
+          rows.push({
+            account: decision.account,
+            role: role.role,
+            system,
+            recordId,
+            email,
+            runId,
+            reason: 'observed' as const,
+            at,
+          });
+        }
+      }
+    }
+    store.recordOwnership(rows);
+    return;
+  }
+  store.recordOwnership(
+    applied
+      .filter((a) => a.result?.ok)
+      .map(({ change }) => ({
+        account: change.account,
+        role: change.role,
+        system: change.system,
+        recordId: change.recordId,
+        email: change.to,
+        runId,
+        reason: change.reason,
+        at,
+      })),
+  );
+}

@@ -1,0 +1,31 @@
+import { type Plan, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+
+/** The `report --json` document (DESIGN.md §6): add fields, never rename. */
+export interface OwnershipReport {
+  accounts: {
+    account: string;
+    name: string;
+    roles: Record<string, { status: RoleStatus; owners: Record<SystemId, string | null>; decided: string | null }>;
+  }[];
+  summary: Record<string, Record<RoleStatus, number>>;
+}
+
+/** Per account and role: the owner each system shows and whether they agree. */
+export function ownershipReport(plan: Plan): OwnershipReport {
+  const summary: OwnershipReport['summary'] = {};
+  const accounts = plan.decisions.map((decision) => {
+    const roles: OwnershipReport['accounts'][number]['roles'] = {};
+    for (const role of decision.roles) {
+      const owners = Object.fromEntries(SYSTEMS.map((s) => [s, role.owners[s] ?? null])) as Record<
+        SystemId,
+        string | null
+      >;
+      roles[role.role] = { status: role.status, owners, decided: role.decided };
+      const counts = summary[role.role] ?? { consistent: 0, drift: 0, conflict: 0, unresolvable: 0, missing: 0 };
+      counts[role.status]++;
+      summary[role.role] = counts;
+    }
+    return { account: decision.account, name: decision.name, roles };
+  });
+  return { accounts, summary };
+}

@@ -1,0 +1,71 @@
+import type { Logger } from 'pino';
+import type { Connector } from '../domain/connector.ts';
+import type { AccountRecord, Cursor, PersonRecord, SystemId } from '../domain/types.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { ProgressEvent } from './run-types.ts';
+
+export interface SystemRead {
+  system: SystemId;
+  people: PersonRecord[];
+  /** Every account of the system: the mirror with this run's reads merged in. */
+  accounts: AccountRecord[];
+  /** Records this run read from the vendor (all of them on a full read). */
+  fresh: AccountRecord[];
+  full: boolean;
+  /** Cursor after the last page read, to store once the run has used the data. */
+  cursor: Cursor | null;
+  rejected: { id: string; reason: string }[];
+}
+
+/**
+ * Reads one system: all people, and accounts either in full or incrementally from
+ * the stored cursor, merged over the local mirror (an incremental read returns only
+ * what changed, but the planner needs every account).
+ */
+export async function readSystem(
+  connector: Connector,
+  store: StateStore,
+  options: { full: boolean; signal?: AbortSignal; logger: Logger; onProgress?: (e: ProgressEvent) => void },
+): Promise<SystemRead> {
+  const { system } = connector;
+  const people: PersonRecord[] = [];
+  for await (const page of connector.listPeople(options.signal)) {
+    people.push(...page);
+    options.onProgress?.({ phase: 'read', system, what: 'people', records: people.length });
+  }
+
+  const since = options.full ? null : store.getCursor(system, 'accounts');
+  const full = since === null;
+  const fresh: AccountRecord[] = [];
+  const rejected: { id: string; reason: string }[] = [];
+  let cursor: Cursor | null = since;
+  const query = options.signal ? { since, signal: options.signal } : { since };
+  for await (const page of connector.readAccounts(query)) {
+    fresh.push(...page.records);
+    if (page.rejected) rejected.push(...page.rejected);
+    cursor = page.cursor;
+    options.onProgress?.({ phase: 'read', system, what: 'accounts', records: fresh.length });
+  }
+  for (const r of rejected) options.logger.warn({ system, recordId: r.id, reason: r.reason }, 'record rejected');
+
+  let accounts: AccountRecord[];
+  if (full) {
+    accounts = fresh;
+  } else {
+    const byId = new Map(store.loadAccounts(system).map((a) => [a.id, a]));
+    for (const record of fresh) byId.set(record.id, record);
+    accounts = [...byId.values()];
+  }
+  options.logger.info(
+    { system, people: people.length, read: fresh.length, accounts: accounts.length, full },
+    'read complete',
+  );
+  return { system, people, accounts, fresh, full, cursor, rejected };
+}
+
+/** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
+export function persistRead(store: StateStore, read: SystemRead): void {
+  if (read.full) store.replaceAccounts(read.system, read.fresh);
+  else store.upsertAccounts(read.fresh);
+  if (read.cursor !== null) store.setCursor(read.system, 'accounts', read.cursor);
+}

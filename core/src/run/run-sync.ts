@@ -1,0 +1,236 @@
+import { hostname } from 'node:os';
+import type { Connector, ConnectorStats } from '../domain/connector.ts';
+import { type BaselineEntry, baselineKey, type Plan, type Snapshot, type SystemId } from '../domain/types.ts';
+import { advanceBaseline } from '../engine/advance-baseline.ts';
+import { plan as makePlan } from '../engine/plan.ts';
+import { SpocError, toErrorInfo } from '../errors/spoc-error.ts';
+import { type AppliedChange, applySystem } from './apply-phase.ts';
+import { runCascades } from './cascade-phase.ts';
+import { recordHistory } from './history-phase.ts';
+import { persistRead, readSystem, type SystemRead } from './read-phase.ts';
+import { confirmRecoveredIntents } from './recover-intents.ts';
+import type { RunDeps, RunOptions, RunReport, RunStatus } from './run-types.ts';
+
+const DEFAULT_BATCH = 500;
+
+/**
+ * One sync run (DESIGN.md §4): check → people → accounts → link + plan → guard →
+ * apply (vendors in parallel, journaled batches) → cascades → baseline, cursors,
+ * history → report. With `dryRun`, nothing is written anywhere but the run record.
+ */
+export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+  const { store, logger } = deps;
+  const now = options.now ?? (() => new Date());
+  const started = Date.now();
+  const runId = store.startRun({ dryRun: options.dryRun, full: options.full });
+  const log = logger.child({ runId });
+
+  const finish = (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): RunReport => {
+    const full: RunReport = {
+      runId,
+      dryRun: options.dryRun,
+      ...report,
+      calls: callStats(deps.connectors),
+      durationMs: Date.now() - started,
+    };
+    store.finishRun(runId, full.status, full.counts, full.message);
+    return full;
+  };
+
+  if (!options.dryRun) {
+    store.abandonStaleRuns();
+    const lock = store.acquireLock({ runId, pid: process.pid, host: hostname() });
+    if (!lock.ok) {
+      const held = lock.heldBy;
+      return finish({
+        ...emptyReport('refused'),
+        message: `another run (${held.runId}, pid ${held.pid} on ${held.host}, since ${held.since}) holds the lock`,
+      });
+    }
+  }
+
+  try {
+    const { plan, reads, baseline } = await readAndPlan(deps, options, (snapshot, base) => {
+      if (options.dryRun) return;
+      for (const entry of confirmRecoveredIntents(store, snapshot, now())) {
+        base.set(baselineKey(entry.system, entry.recordId, entry.role), entry);
+      }
+    });
+    log.info({ accounts: plan.accounts, changes: plan.changes.length, issues: plan.issues.length }, 'planned');
+
+    if (options.dryRun) return finish(reportOf(plan, [], plan.refused ? 'refused' : 'ok', plan.refused?.reason));
+
+    for (const read of reads) persistRead(store, read);
+    recordHistory(store, plan, runId, new Set(reads.flatMap(freshKeys)), [], now());
+
+    if (plan.refused) {
+      log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
+      store.upsertBaseline(advanceBaseline(baseline, plan, [], now()));
+      return finish(reportOf(plan, [], 'refused', `${plan.refused.reason}; re-run with --force to apply`));
+    }
+
+    const applied = await applyAll(deps, plan, runId, options);
+    const results = applied.flatMap((a) => (a.result ? [a.result] : []));
+    store.recordChanges(
+      runId,
+      applied.map((a) => ({
+        ...a.change,
+        result: resultOf(a),
+        error: a.result && !a.result.ok ? a.result.error : null,
+      })),
+    );
+
+    const cascades = await runCascades(deps.connectors, plan, applied, log, options.signal);
+    store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
+    recordHistory(store, plan, runId, new Set(), applied, now());
+
+    const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
+    const interrupted = applied.some((a) => a.result === undefined);
+    const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
+    const report = reportOf(plan, applied, status, interrupted ? 'stopped before every batch was sent' : undefined);
+    return finish({ ...report, cascades });
+  } catch (error) {
+    const info = toErrorInfo(error);
+    log.error({ code: info.code, err: info.message }, 'run failed');
+    return finish({ ...emptyReport('failed'), message: info.message, error: { code: info.code, kind: info.kind } });
+  } finally {
+    if (!options.dryRun) store.releaseLock(runId);
+  }
+}
+
+/**
+ * The read-only half of a run: check connections, read people and accounts (merged
+ * over the mirror), plan. Persists nothing; `plan` and `report` use it directly.
+ */
+export async function readAndPlan(
+  deps: RunDeps,
+  options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'>,
+  beforePlan?: (snapshot: Snapshot, baseline: Map<string, BaselineEntry>) => void,
+): Promise<{ plan: Plan; reads: SystemRead[]; baseline: Map<string, BaselineEntry> }> {
+  const problems = await checkAll(deps.connectors, options.signal);
+  if (problems.length > 0) {
+    throw new SpocError('auth', 'CHECK_FAILED', `connection check failed:\n  ${problems.join('\n  ')}`);
+  }
+  const reads = await Promise.all(
+    deps.connectors.map((c) =>
+      readSystem(c, deps.store, {
+        full: options.full,
+        logger: deps.logger.child({ system: c.system }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    ),
+  );
+  const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
+  const baseline = new Map(deps.store.loadBaseline());
+  beforePlan?.(snapshot, baseline);
+  const now = options.now ?? (() => new Date());
+  const plan = makePlan(snapshot, baseline, deps.config, now(), { force: options.force });
+  return { plan, reads, baseline };
+}
+
+async function checkAll(connectors: Connector[], signal?: AbortSignal): Promise<string[]> {
+  const results = await Promise.all(
+    connectors.map(async (c) => {
+      try {
+        const check = await c.check(signal);
+        return check.problems.map((p) => `${c.system}: ${p}`);
+      } catch (error) {
+        return [`${c.system}: ${toErrorInfo(error).message}`];
+      }
+    }),
+  );
+  return results.flat();
+}
+
+async function applyAll(deps: RunDeps, plan: Plan, runId: string, options: RunOptions): Promise<AppliedChange[]> {
+  const bySystem = new Map<SystemId, typeof plan.changes>();
+  for (const change of plan.changes) {
+    const list = bySystem.get(change.system) ?? [];
+    list.push(change);
+    bySystem.set(change.system, list);
+  }
+  const perSystem = await Promise.all(
+    deps.connectors
+      .filter((c) => bySystem.has(c.system))
+      .map((connector) =>
+        applySystem(connector, bySystem.get(connector.system) ?? [], {
+          store: deps.store,
+          runId,
+          logger: deps.logger.child({ runId, system: connector.system }),
+          batchSize: options.batchSize ?? DEFAULT_BATCH,
+          valueKind: (role) =>
+            deps.config.roles.find((r) => r.name === role)?.fields[connector.system]?.value === 'email'
+              ? 'email'
+              : 'id',
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+      ),
+  );
+  return perSystem.flat();
+}
+
+function reportOf(
+  plan: Plan,
+  applied: AppliedChange[],
+  status: RunStatus,
+  message?: string,
+): Omit<RunReport, 'runId' | 'dryRun'> {
+  const resultByChange = new Map(applied.map((a) => [a.change, a]));
+  const changes = plan.changes.map((change) => {
+    const a = resultByChange.get(change);
+    const row: RunReport['changes'][number] = {
+      account: change.account,
+      role: change.role,
+      system: change.system,
+      recordId: change.recordId,
+      from: change.from,
+      to: change.to,
+      reason: change.reason,
+      result: a ? resultOf(a) : 'planned',
+    };
+    if (a?.result && !a.result.ok) row.error = `${a.result.error.code}: ${a.result.error.message}`;
+    return row;
+  });
+  const count = (kind: string) => plan.issues.filter((i) => i.kind === kind).length;
+  const report: Omit<RunReport, 'runId' | 'dryRun'> = {
+    status,
+    counts: {
+      accounts: plan.accounts,
+      changes: plan.changes.length,
+      written: changes.filter((c) => c.result === 'written').length,
+      failed: changes.filter((c) => c.result === 'failed').length,
+      conflicts: count('conflict'),
+      unresolvable: count('unresolvable'),
+      ambiguous: count('ambiguous'),
+      missing: count('missing'),
+    },
+    changes,
+    issues: plan.issues.map((i) => ({ ...i })),
+  };
+  if (message !== undefined) report.message = message;
+  return report;
+}
+
+function resultOf(a: AppliedChange): 'planned' | 'written' | 'failed' {
+  if (!a.result) return 'planned';
+  return a.result.ok ? 'written' : 'failed';
+}
+
+function emptyReport(status: RunStatus): Omit<RunReport, 'runId' | 'dryRun'> {
+  return {
+    status,
+    counts: { accounts: 0, changes: 0, written: 0, failed: 0, conflicts: 0, unresolvable: 0, ambiguous: 0, missing: 0 },
+    changes: [],
+    issues: [],
+  };
+}
+
+function callStats(connectors: Connector[]): Partial<Record<SystemId, ConnectorStats>> {
+  return Object.fromEntries(connectors.map((c) => [c.system, c.stats()]));
+}
+
+function freshKeys(read: SystemRead): string[] {
+  return read.fresh.map((r) => `${r.system}:${r.id}`);
+}

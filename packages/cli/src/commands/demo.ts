@@ -1,0 +1,106 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, openStore, ownershipReport, type RunReport, readAndPlan, runSync } from '@spoc/core';
+import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
+import { createConnectors } from '../connectors.ts';
+import { EXIT, exitCodeOf } from '../exit-codes.ts';
+import { createLogger } from '../logger.ts';
+import { renderOwnership, renderRun, table } from '../render.ts';
+
+const DEMO_CONFIG = fileURLToPath(new URL('../../../../config/spoc.demo.yaml', import.meta.url));
+
+/**
+ * `spoc demo`, the main job offline: start the sandbox with 40 drifting customers,
+ * preview, sync, report; then a human changes a CSM in HubSpot and the next sync
+ * carries it everywhere; a last sync proves nothing is left to do.
+ */
+export async function demoCommand(options: { keep?: boolean } = {}): Promise<number> {
+  const seed = demoSeed();
+  const sandbox = await startSandbox({ seed, port: 0 });
+  const dir = mkdtempSync(join(tmpdir(), 'spoc-demo-'));
+  const env = {
+    ...process.env,
+    SPOC_DEMO_TOKEN: 'demo-token',
+    SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
+    SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
+    SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+    SPOC_DEMO_STATE: join(dir, 'state.db'),
+  };
+  const logger = createLogger({ level: process.env.SPOC_LOG_LEVEL ?? 'warn' });
+  const config = loadConfig(DEMO_CONFIG, env);
+  const store = openStore(config.statePath);
+  const deps = { config, store, logger, connectors: createConnectors(config, logger) };
+  const out = (text = '') => process.stdout.write(`${text}\n`);
+  const runs: RunReport[] = [];
+  const sync = async (title: string, dryRun = false) => {
+    const report = await runSync(deps, { dryRun, full: false, force: false });
+    runs.push(report);
+    out(renderRun(report, title));
+    out();
+    return report;
+  };
+
+  try {
+    out(`Sandbox: ${JSON.stringify(sandbox.urls)}`);
+    out(`Config:  ${DEMO_CONFIG} (state in ${config.statePath})`);
+    out();
+
+    out('== 1. Preview: what would change (spoc plan) ==');
+    await sync('plan', true);
+
+    out('== 2. Sync: Salesforce decides the account owner; CSMs merge both ways ==');
+    await sync('sync');
+
+    out('== 3. Report: one point of contact everywhere ==');
+    const { plan } = await readAndPlan(deps, { full: false, force: true });
+    out(renderOwnership(ownershipReport(plan), false));
+    out();
+
+    const company = seed.hubspot?.companies[0];
+    const companyId = String(company?.id);
+    const owners = (seed.hubspot?.owners ?? []).filter((o) => o.type === 'PERSON' && o.archived === false);
+    const currentCsm = (company?.properties as Record<string, string | null> | undefined)?.[
+      GENERATED_FIELDS.hubspotCsm
+    ];
+    const newCsm = owners.find((o) => String(o.id) !== currentCsm);
+    out(`== 4. A human reassigns the CSM of company ${companyId} in HubSpot to ${String(newCsm?.email)} ==`);
+    await hubspotSetProperty(sandbox.urls.hubspot, companyId, GENERATED_FIELDS.hubspotCsm, String(newCsm?.id));
+    await sync('sync');
+
+    out('== 5. Sync again: nothing left to do (no sync loop) ==');
+    const last = await sync('sync');
+
+    const account = last.runId ? runs[3]?.changes[0]?.account : undefined;
+    if (account) {
+      out(`== 6. History of ${account} (spoc history) ==`);
+      out(
+        table(
+          ['at', 'role', 'system', 'owner', 'reason'],
+          store.historyForAccount(account).map((r) => [r.at, r.role, r.system, r.email ?? '—', r.reason]),
+          40,
+        ),
+      );
+      out();
+    }
+    out('Try it yourself: spoc sandbox (keeps the emulators running), then spoc sync -c config/spoc.demo.yaml');
+    out('with SPOC_SANDBOX_* and SPOC_DEMO_TOKEN set as printed above.');
+    const worst = Math.max(...runs.map(exitCodeOf));
+    return worst === EXIT.ok ? EXIT.ok : worst;
+  } finally {
+    store.close();
+    await sandbox.close();
+    if (!options.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** What a person editing the company in HubSpot's UI would do, through HubSpot's API. */
+async function hubspotSetProperty(baseUrl: string, id: string, property: string, value: string): Promise<void> {
+  const response = await fetch(`${baseUrl}/crm/v3/objects/companies/batch/update`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer demo-token', 'content-type': 'application/json' },
+    body: JSON.stringify({ inputs: [{ id, properties: { [property]: value } }] }),
+  });
+  if (!response.ok) throw new Error(`sandbox refused the manual edit: ${response.status} ${await response.text()}`);
+}

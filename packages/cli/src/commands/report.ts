@@ -1,0 +1,27 @@
+import { ownershipReport, readAndPlan } from '@spoc/core';
+import { openContext } from '../context.ts';
+import { EXIT } from '../exit-codes.ts';
+import { renderOwnership } from '../render.ts';
+
+/** `spoc report`: per account and role, the owner each system shows and a status. Read-only. */
+export async function reportCommand(options: {
+  config?: string;
+  json?: boolean;
+  all?: boolean;
+  full?: boolean;
+}): Promise<number> {
+  const ctx = openContext(options.config);
+  try {
+    const { plan } = await readAndPlan(
+      { config: ctx.config, connectors: ctx.connectors, store: ctx.store, logger: ctx.logger },
+      { full: options.full === true, force: true },
+    );
+    const report = ownershipReport(plan);
+    process.stdout.write(
+      options.json ? `${JSON.stringify(report)}\n` : `${renderOwnership(report, options.all === true)}\n`,
+    );
+    return EXIT.ok;
+  } finally {
+    ctx.store.close();
+  }
+}

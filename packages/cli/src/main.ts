@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { demoCommand } from './commands/demo.ts';
+import { historyCommand } from './commands/history.ts';
+import { reportCommand } from './commands/report.ts';
+import { runCommand } from './commands/run-command.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
+import { scheduleCommand } from './commands/schedule.ts';
+import { validateCommand } from './commands/validate.ts';
+import { EXIT } from './exit-codes.ts';
+
+// Commander parses the command line (subcommands, help, unknown options) so the
+// contract of DESIGN.md §6 is declared here once.
+const program = new Command()
+  .name('spoc')
+  .description('Single Point of Contact: one owner per customer across HubSpot, Salesforce and Zendesk')
+  .version('0.1.0')
+  .exitOverride()
+  .showHelpAfterError();
+
+const configOption = () => new Option('-c, --config <file>', 'config file (default $SPOC_CONFIG or ./spoc.yaml)');
+const set = (code: number) => {
+  process.exitCode = code;
+};
+
+program
+  .command('validate')
+  .description('check the config; exit 0 valid, 2 invalid')
+  .addOption(configOption())
+  .action((o) => set(validateCommand(o)));
+
+program
+  .command('plan')
+  .description('read-only: what a sync would change')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .option('--full', 'read every account, ignoring cursors')
+  .action(async (o) => set(await runCommand(o, 'plan')));
+
+program
+  .command('sync')
+  .description('read, decide one owner per account and role, write the difference')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .option('--dry-run', 'plan only, write nothing')
+  .option('--full', 'read every account, ignoring cursors')
+  .option('--force', 'apply even when the safety guard trips')
+  .action(async (o) => set(await runCommand(o, 'sync')));
+
+program
+  .command('report')
+  .description('per account and role: the owner in each system and a status')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .option('--all', 'list consistent accounts too')
+  .option('--full', 'read every account, ignoring cursors')
+  .action(async (o) => set(await reportCommand(o)));
+
+program
+  .command('history')
+  .description('who owned an account, when, which run and system changed it')
+  .argument('<account>', 'account key (e.g. salesforce:001…) or a record id')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .action((account, o) => set(historyCommand(account, o)));
+
+program
+  .command('sandbox')
+  .description('run offline emulators of the three vendor APIs')
+  .option('--port <n>', 'HubSpot port; Salesforce +1, Zendesk +2; 0 picks free ports', '0')
+  .option('--host <addr>', 'address to bind', '127.0.0.1')
+  .option('--seed <demo|file.json>', 'seed data (default demo)')
+  .option('--accounts <n>', 'generate a world of N accounts instead of a seed')
+  .option('--faults <spec>', 'inject faults, e.g. 5xx=0.1,429=0.05,latency=2000:0.02')
+  .option('--no-rate-limits', 'do not emulate the vendors’ rate limits')
+  .option('--time-scale <x>', 'scale rate-limit windows (0.1 = ten times faster)', '1')
+  .action(async (o) => set(await sandboxCommand(o)));
+
+program
+  .command('demo')
+  .description('the main job, offline: sandbox + sync + report')
+  .option('--keep', 'keep the demo state directory')
+  .action(async (o) => set(await demoCommand(o)));
+
+program
+  .command('schedule')
+  .description('run sync on the config’s cron schedule')
+  .addOption(configOption())
+  .action(async (o) => set(await scheduleCommand(o)));
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  } else {
+    process.stderr.write(`spoc: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.failures;
+  }
+}
