@@ -1,0 +1,211 @@
+// spoc benchmark: full, settled, no-change and 1%-change syncs of generated worlds
+// (20 % drift) against the sandbox with the vendors' real rate limits on.
+// Prints a table and writes test/bench/results.json.
+//
+//   pnpm bench                      # 1,000, 10,000 and 100,000 accounts
+//   pnpm bench -- --sizes 1000      # one size
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createConnectors } from '@spoc/cli';
+import { loadConfig, openStore, type RunReport, runSync, type SystemId } from '@spoc/core';
+import { GENERATED_FIELDS } from '@spoc/sandbox';
+import pino from 'pino';
+import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SYSTEMS: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
+
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' } } });
+const sizes = String(values.sizes).split(',').map(Number);
+
+interface SandboxProcess {
+  urls: Record<SystemId, string>;
+  child: ChildProcess;
+}
+
+async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'packages/cli/src/main.ts'), 'sandbox', '--accounts', String(accounts)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const first = await new Promise<string>((resolve, reject) => {
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox exited with ${code}`)));
+  });
+  return { urls: JSON.parse(first), child };
+}
+
+async function sandboxStats(urls: Record<SystemId, string>) {
+  const out = {} as Record<SystemId, { total: number; throttled: number; requests: Record<string, number> }>;
+  for (const s of SYSTEMS) out[s] = await (await fetch(`${urls[s]}/__sandbox/stats`)).json();
+  return out;
+}
+
+async function resetStats(urls: Record<SystemId, string>) {
+  for (const s of SYSTEMS) await fetch(`${urls[s]}/__sandbox/stats/reset`, { method: 'POST' });
+}
+
+/** Changes 1 % of HubSpot company owners, as people working in HubSpot would. */
+async function humanEdits(hubspot: string, accounts: number, owners: string[]) {
+  const ids = Array.from({ length: Math.ceil(accounts / 100) }, (_, i) => String(1_000_000 + i * 97));
+  for (let i = 0; i < ids.length; i += 100) {
+    const inputs = ids.slice(i, i + 100).map((id, j) => ({
+      id,
+      properties: { [GENERATED_FIELDS.hubspotCsm]: owners[(i + j) % owners.length] },
+    }));
+    const res = await fetch(`${hubspot}/crm/v3/objects/companies/batch/update`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs }),
+    });
+    if (!res.ok) throw new Error(`edit failed: ${res.status}`);
+  }
+  return ids.length;
+}
+
+function peakRss() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 50);
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+const results: Record<string, unknown>[] = [];
+for (const accounts of sizes) {
+  const sandbox = await startSandboxProcess(accounts);
+  const dir = mkdtempSync(join(tmpdir(), 'spoc-bench-'));
+  try {
+    const config = loadConfig(join(ROOT, 'config/spoc.demo.yaml'), {
+      SPOC_DEMO_TOKEN: 'bench',
+      SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
+      SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
+      SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+      SPOC_DEMO_STATE: join(dir, 'state.db'),
+    });
+    const logger = pino({ level: 'error' });
+    const store = openStore(config.statePath);
+    const run = async (label: string) => {
+      await resetStats(sandbox.urls);
+      const stop = peakRss();
+      const started = performance.now();
+      const report: RunReport = await runSync(
+        { config, store, logger, connectors: createConnectors(config, logger) },
+        { dryRun: false, full: false, force: true },
+      );
+      const wallMs = performance.now() - started;
+      const rss = stop();
+      const stats = await sandboxStats(sandbox.urls);
+      return { label, report, wallMs, rss, stats };
+    };
+
+    const full = await run('full');
+    const people = Math.min(2000, Math.max(8, Math.ceil(accounts / 50)));
+    const written = (s: SystemId) => full.report.changes.filter((c) => c.system === s && c.result === 'written').length;
+    const perVendor = SYSTEMS.map((system) => {
+      const min = minimumCalls(system, { accounts, people, writes: written(system) });
+      const calls = full.stats[system].total;
+      return {
+        system,
+        calls,
+        minimum: min,
+        ratio: round(calls / min),
+        throttled: full.stats[system].throttled,
+        naive: accounts + written(system),
+      };
+    });
+    const boundMs = Math.max(...perVendor.map((v) => rateBoundMs(v.system, v.minimum)));
+
+    const settle = await run('settle');
+    const idle = await run('no-change');
+    const hubspotOwners = (
+      (await (
+        await fetch(`${sandbox.urls.hubspot}/crm/v3/owners/?limit=100`, { headers: { authorization: 'Bearer bench' } })
+      ).json()) as {
+        results: { id: string; archived: boolean }[];
+      }
+    ).results
+      .filter((o) => !o.archived)
+      .map((o) => o.id);
+    const edited = await humanEdits(sandbox.urls.hubspot, accounts, hubspotOwners);
+    const onePercent = await run('1%-change');
+
+    const row = {
+      accounts,
+      people,
+      changes: full.report.counts.changes,
+      written: full.report.counts.written,
+      failed: full.report.counts.failed,
+      perVendor,
+      wallMs: Math.round(full.wallMs),
+      boundMs: Math.round(boundMs),
+      wallRatio: round(full.wallMs / boundMs),
+      peakRssMb: Math.round(full.rss / 1e6),
+      settleCalls: Object.fromEntries(SYSTEMS.map((s) => [s, settle.stats[s].total])),
+      noChangeCalls: Object.fromEntries(SYSTEMS.map((s) => [s, idle.stats[s].total])),
+      noChangeChanges: idle.report.counts.changes,
+      onePercent: {
+        edited,
+        changes: onePercent.report.counts.changes,
+        calls: Object.fromEntries(SYSTEMS.map((s) => [s, onePercent.stats[s].total])),
+        wallMs: Math.round(onePercent.wallMs),
+      },
+    };
+    results.push(row);
+    printRow(row);
+    store.close();
+  } finally {
+    sandbox.child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const file = join(ROOT, 'test/bench/results.json');
+const previous = (() => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+})();
+writeFileSync(
+  file,
+  `${JSON.stringify({ ...previous, date: new Date().toISOString(), node: process.version, rates: VENDOR_RATES, results }, null, 2)}\n`,
+);
+console.log(`\nwrote ${file}`);
+
+function printRow(row: (typeof results)[number] & Record<string, any>) {
+  console.log(
+    `\n== ${row.accounts} accounts, ${row.people} people: ${row.changes} changes (${row.written} written, ${row.failed} failed)`,
+  );
+  console.log('vendor       calls  minimum  ratio  429s  naive per-record calls');
+  for (const v of row.perVendor) {
+    console.log(
+      `${v.system.padEnd(11)} ${String(v.calls).padStart(6)} ${String(v.minimum).padStart(8)} ${String(v.ratio).padStart(6)} ${String(v.throttled).padStart(5)}  ${v.naive}`,
+    );
+  }
+  console.log(
+    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB`,
+  );
+  console.log(`settle run calls ${JSON.stringify(row.settleCalls)}`);
+  console.log(`no-change run calls ${JSON.stringify(row.noChangeCalls)} (changes ${row.noChangeChanges})`);
+  console.log(
+    `1% change: ${row.onePercent.edited} edited → ${row.onePercent.changes} changes, calls ${JSON.stringify(row.onePercent.calls)}, ${row.onePercent.wallMs} ms`,
+  );
+}
+
+function round(n: number) {
+  return Math.round(n * 100) / 100;
+}
