@@ -1,0 +1,110 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { RunReport } from '@spoc/core';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { setFaults, startWorld, syncOnce, unplannedWrites, vendorOwners, type World } from './world.ts';
+
+// Full syncs of a generated world under each vendor fault, checked against the
+// vendors' final data: the same owners an uninterrupted run gives, no value written
+// that no plan asked for, and reports that tell the truth about what failed.
+const ACCOUNTS = Number(process.env.SPOC_FAULT_ACCOUNTS ?? 5000);
+const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
+
+let reference: Map<string, string | null>;
+let world: World | undefined;
+
+beforeAll(async () => {
+  const clean = await startWorld(ACCOUNTS);
+  const first = await syncOnce(clean);
+  expect(first.status).toBe('ok');
+  reference = await vendorOwners(clean);
+  await clean.close();
+});
+
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Every report agrees with itself: failed counts, statuses and per-change results match. */
+function expectTruthfulReport(report: RunReport) {
+  const failed = report.changes.filter((c) => c.result === 'failed').length;
+  const written = report.changes.filter((c) => c.result === 'written').length;
+  expect(report.counts.failed).toBe(failed);
+  expect(report.counts.written).toBe(written);
+  if (failed > 0) expect(report.status).not.toBe('ok');
+  for (const change of report.changes.filter((c) => c.result === 'failed')) expect(change.error).toBeTruthy();
+}
+
+/** Runs under faults until a run is clean (bounded), then once without faults: must converge. */
+async function convergeUnder(spec: string) {
+  world = await startWorld(ACCOUNTS, { faults: spec });
+  const reports: RunReport[] = [];
+  for (let i = 0; i < 4; i++) {
+    const report = await syncOnce(world);
+    reports.push(report);
+    expectTruthfulReport(report);
+    if (report.status === 'ok' && report.counts.changes === 0) break;
+  }
+  await setFaults(world, '');
+  const settle = await syncOnce(world);
+  reports.push(settle);
+  expect(settle.status).toBe('ok');
+  const last = await syncOnce(world);
+  expect(last.counts.changes).toBe(0);
+  expect(await vendorOwners(world)).toEqual(reference);
+  expect(unplannedWrites(world, reports)).toEqual([]);
+  return reports;
+}
+
+describe(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an uninterrupted run`, () => {
+  it('10% 5xx', async () => {
+    const reports = await convergeUnder('5xx=0.1,seed=1');
+    expect(reports[0]?.status).not.toBe('failed');
+  });
+
+  it('429 bursts', async () => {
+    await convergeUnder('429=0.1,seed=2');
+  });
+
+  it('2 s latency spikes', async () => {
+    await convergeUnder('latency=2000:0.01,seed=3');
+  });
+
+  it('connection resets', async () => {
+    await convergeUnder('reset=0.03,seed=4');
+  });
+
+  it('5% per-record batch failures are reported, then fixed by the next run', async () => {
+    const reports = await convergeUnder('record=0.05,seed=5');
+    const first = reports[0];
+    expect(first?.status).toBe('partial');
+    expect(first?.counts.failed).toBeGreaterThan(0);
+  });
+
+  it('all faults together', async () => {
+    await convergeUnder('5xx=0.05,429=0.05,latency=1000:0.01,reset=0.02,record=0.03,seed=6');
+  });
+
+  it('SIGKILL in the middle of the writes: the next run finishes the job, nothing written twice differently', async () => {
+    world = await startWorld(ACCOUNTS, { faults: 'latency=200:0.5,seed=7' });
+    const child = spawn(process.execPath, [MAIN, 'sync', '--force', '--json', '-c', world.configFile], {
+      env: { ...process.env, ...world.env, SPOC_LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    const w = world;
+    const writes = () => w.sandbox.writes.hubspot.all().length + w.sandbox.writes.zendesk.all().length;
+    const deadline = Date.now() + 60_000;
+    while (writes() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(writes()).toBeGreaterThan(0);
+
+    await setFaults(world, '');
+    const recovery = await syncOnce(world);
+    expect(recovery.status).toBe('ok');
+    const again = await syncOnce(world);
+    expect(again.counts.changes).toBe(0);
+    expect(await vendorOwners(world)).toEqual(reference);
+  });
+});
