@@ -20,6 +20,21 @@ export interface SalesforceSeed {
   Account: VendorRecord[];
   /** { Id, AccountId, OwnerId, Email, SystemModstamp } */
   Contact: VendorRecord[];
+  /** Daily API request allocation (Sforce-Limit-Info max, /limits DailyApiRequests); default 100,000. */
+  dailyApiRequests?: number;
+  /** Field metadata the records cannot reveal (custom fields absent or always null in the seed), by object. */
+  fields?: Record<string, SalesforceFieldSeed[]>;
+}
+
+/** A custom field declared in a Salesforce seed; its type is otherwise inferred from the records. */
+export interface SalesforceFieldSeed {
+  name: string;
+  /** string, email, url, boolean, datetime, date, double, reference, picklist… */
+  type: string;
+  /** For type reference: the target object, e.g. User. */
+  referenceTo?: string;
+  updateable?: boolean;
+  label?: string;
 }
 
 export interface ZendeskSeed {
