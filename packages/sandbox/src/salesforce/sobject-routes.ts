@@ -152,8 +152,9 @@ export function validationFault(): ApiError {
 
 /** A new row with Salesforce's defaults (owner = the integration user, active users). */
 export function createRow(state: SalesforceState, table: Table, now: number): Row {
-  const row: Row = { Id: state.store.newId(table) };
+  const row: Row = {};
   for (const field of table.def.fields) row[field.name] = null;
+  row.Id = state.store.newId(table);
   if (table.def.byName.has('isdeleted')) row.IsDeleted = false;
   if (table.def.byName.has('ownerid')) row.OwnerId = state.store.apiUserId();
   if (table.def.name === 'User') row.IsActive = true;
