@@ -70,3 +70,7 @@ export { readAndPlan, runSync } from './run/run-sync.ts';
 export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
 export { ownershipReport } from './run/ownership-report.ts';
 export type { OwnershipReport } from './run/ownership-report.ts';
+
+// State store
+export { openStore, StateStore } from './store/state-store.ts';
+export type { ChangeRow, Intent, LockHolder, OwnershipRow, PendingIntent, RunRow, StoreOptions } from './store/state-store.ts';

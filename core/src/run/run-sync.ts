@@ -74,7 +74,14 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     store.recordChanges(
       runId,
       applied.map((a) => ({
-        ...a.change,
+        account: a.change.account,
+        accountName: a.change.accountName,
+        role: a.change.role,
+        system: a.change.system,
+        recordId: a.change.recordId,
+        from: a.change.from,
+        to: a.change.to,
+        reason: a.change.reason,
         result: resultOf(a),
         error: a.result && !a.result.ok ? a.result.error : null,
       })),
