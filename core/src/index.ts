@@ -53,6 +53,15 @@ export type {
 } from './domain/types.ts';
 // Domain
 export { baselineKey, SYSTEMS } from './domain/types.ts';
+export { advanceBaseline } from './engine/advance-baseline.ts';
+export { applyWrites } from './engine/apply-writes.ts';
+export type { Directory, DirectoryIssue, Resolved } from './engine/directory.ts';
+// Engine (pure: no I/O)
+export { buildDirectory } from './engine/directory.ts';
+export type { LinkedAccount, LinkResult } from './engine/link-accounts.ts';
+export { linkAccounts } from './engine/link-accounts.ts';
+export { normaliseDomain } from './engine/normalise-domain.ts';
+export { plan } from './engine/plan.ts';
 export type { ErrorInfo, ErrorKind } from './errors/spoc-error.ts';
 // Errors
 export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
@@ -61,16 +70,21 @@ export type { RetryOptions } from './http/retry.ts';
 export { backoffDelay, DEFAULT_RETRY, sleep, withRetry } from './http/retry.ts';
 export type { RateObservation, VendorGateOptions } from './http/vendor-gate.ts';
 export { VendorGate } from './http/vendor-gate.ts';
-
 // Logging
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
-
+export type { OwnershipReport } from './run/ownership-report.ts';
+export { ownershipReport } from './run/ownership-report.ts';
 // Sync runs
 export { readAndPlan, runSync } from './run/run-sync.ts';
 export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
-export { ownershipReport } from './run/ownership-report.ts';
-export type { OwnershipReport } from './run/ownership-report.ts';
-
+export type {
+  ChangeRow,
+  Intent,
+  LockHolder,
+  OwnershipRow,
+  PendingIntent,
+  RunRow,
+  StoreOptions,
+} from './store/state-store.ts';
 // State store
 export { openStore, StateStore } from './store/state-store.ts';
-export type { ChangeRow, Intent, LockHolder, OwnershipRow, PendingIntent, RunRow, StoreOptions } from './store/state-store.ts';

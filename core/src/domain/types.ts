@@ -75,6 +75,11 @@ export interface BaselineEntry {
   value: string | null;
   /** When spoc recorded it (ISO-8601). */
   at: string;
+  /**
+   * spoc wrote this value as the role's fallback (the decided owner could not be held
+   * there). A stand-in never decides, or it would flip the next decision.
+   */
+  standIn?: boolean;
 }
 
 export type Baseline = ReadonlyMap<string, BaselineEntry>;

@@ -36,7 +36,7 @@ describe('state store', () => {
     openStore(path).close();
     openStore(path).close();
     const raw = new DatabaseSync(path);
-    expect((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(1);
+    expect((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
     raw.exec('PRAGMA user_version = 99');
     raw.close();
     expect(() => openStore(path)).toThrow(/newer spoc \(schema 99.*upgrade spoc/);

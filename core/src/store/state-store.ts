@@ -253,28 +253,36 @@ export class StateStore {
   // Baselines --------------------------------------------------------------------
 
   loadBaseline(): Map<string, BaselineEntry> {
-    const rows = this.sql('SELECT system, record_id, role, value, at FROM baselines').all() as {
+    const rows = this.sql('SELECT system, record_id, role, value, at, stand_in FROM baselines').all() as {
       system: SystemId;
       record_id: string;
       role: string;
       value: string | null;
       at: string;
+      stand_in: number;
     }[];
     return new Map(
-      rows.map((r) => [
-        baselineKey(r.system, r.record_id, r.role),
-        { system: r.system, recordId: r.record_id, role: r.role, value: r.value, at: r.at },
-      ]),
+      rows.map((r) => {
+        const entry: BaselineEntry = {
+          system: r.system,
+          recordId: r.record_id,
+          role: r.role,
+          value: r.value,
+          at: r.at,
+        };
+        if (r.stand_in === 1) entry.standIn = true;
+        return [baselineKey(r.system, r.record_id, r.role), entry];
+      }),
     );
   }
 
   upsertBaseline(entries: BaselineEntry[]): void {
     const upsert = this.sql(
-      `INSERT INTO baselines (system, record_id, role, value, at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at`,
+      `INSERT INTO baselines (system, record_id, role, value, at, stand_in) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at, stand_in = excluded.stand_in`,
     );
     this.transaction(() => {
-      for (const e of entries) upsert.run(e.system, e.recordId, e.role, e.value, e.at);
+      for (const e of entries) upsert.run(e.system, e.recordId, e.role, e.value, e.at, e.standIn ? 1 : 0);
     });
   }
 

@@ -1,0 +1,51 @@
+import { type Baseline, type BaselineEntry, baselineKey, type Plan, type WriteResult } from '../domain/types.ts';
+
+/**
+ * The baseline entries to store after a run (DESIGN.md §2). An entry moves only to a
+ * value seen in the vendor or written successfully: a written record takes the value
+ * written; when every write of an account's role succeeded, the other records take
+ * what they were seen holding. If any write of that role failed or was not sent, only
+ * the successful writes move, so the next run still sees the change and retries the
+ * failed write, and never re-sends one that succeeded. An unsettled conflict moves nothing.
+ */
+export function advanceBaseline(baseline: Baseline, plan: Plan, results: WriteResult[], now: Date): BaselineEntry[] {
+  const at = now.toISOString();
+  const ok = new Set(results.filter((r) => r.ok).map((r) => `${r.recordId}\u0000${r.role}`));
+  const changesByRole = new Map<string, Plan['changes']>();
+  for (const c of plan.changes) {
+    const key = `${c.account}\u0000${c.role}`;
+    const list = changesByRole.get(key) ?? [];
+    list.push(c);
+    changesByRole.set(key, list);
+  }
+
+  const entries: BaselineEntry[] = [];
+  for (const decision of plan.decisions) {
+    for (const role of decision.roles) {
+      if (role.status === 'conflict') continue;
+      const changes = changesByRole.get(`${decision.account}\u0000${role.role}`) ?? [];
+      const allWritten = changes.every((c) => ok.has(`${c.recordId}\u0000${c.role}`));
+      for (const [system, email] of Object.entries(role.owners) as [BaselineEntry['system'], string | null][]) {
+        const recordId = decision.records[system];
+        if (recordId === undefined) continue;
+        const change = changes.find((c) => c.system === system);
+        let value: string | null;
+        let standIn = false;
+        if (change) {
+          if (!ok.has(`${recordId}\u0000${role.role}`)) continue;
+          value = change.to;
+          standIn = change.reason.startsWith('fallback:');
+        } else {
+          if (!allWritten) continue;
+          value = email;
+        }
+        const previous = baseline.get(baselineKey(system, recordId, role.role));
+        if (previous?.value === value && (change === undefined || previous.standIn === standIn)) continue;
+        const entry: BaselineEntry = { system, recordId, role: role.role, value, at };
+        if (standIn) entry.standIn = true;
+        entries.push(entry);
+      }
+    }
+  }
+  return entries;
+}

@@ -1,0 +1,139 @@
+import type { RoleConfig } from '../config/types.ts';
+import type { AccountRecord, Baseline, ChangeReason, Person, SystemId } from '../domain/types.ts';
+import { baselineKey } from '../domain/types.ts';
+import type { Directory, Resolved } from './directory.ts';
+
+/** What one system holds for a role on one account. */
+export interface Holding {
+  system: SystemId;
+  record: AccountRecord;
+  resolved: Resolved;
+  /** Canonical email of a known person, else null (empty or unknown). */
+  email: string | null;
+  /** Differs from the baseline (or has none): a change since spoc last agreed. */
+  changed: boolean;
+  /** The fallback spoc wrote here, unchanged since: not a decision. */
+  standIn: boolean;
+}
+
+export type Decision =
+  | { kind: 'decided'; person: Person; reason: ChangeReason; conflict?: string }
+  | { kind: 'fallback'; person: Person; reason: ChangeReason; why: string }
+  | { kind: 'none'; why: string }
+  | { kind: 'manual'; conflict: string };
+
+export function holdingsFor(
+  role: RoleConfig,
+  records: Partial<Record<SystemId, AccountRecord>>,
+  directory: Directory,
+  baseline: Baseline,
+): Holding[] {
+  const holdings: Holding[] = [];
+  for (const system of Object.keys(role.fields) as SystemId[]) {
+    const record = records[system];
+    if (!record) continue;
+    const resolved = directory.resolve(system, record.roles[role.name] ?? null);
+    const email = resolved.kind === 'person' ? resolved.person.email : null;
+    const base = baseline.get(baselineKey(system, record.id, role.name));
+    const changed = base === undefined || base.value !== email;
+    holdings.push({ system, record, resolved, email, changed, standIn: !changed && base?.standIn === true });
+  }
+  return holdings;
+}
+
+/**
+ * Decides the role's one owner from what each system holds (DESIGN.md §3).
+ * Pure: the same holdings always give the same decision.
+ */
+export function decideRole(role: RoleConfig, holdings: Holding[], directory: Directory): Decision {
+  // A holder counts as a decision only if they are active where they are held: an
+  // owner who left cannot decide, or writing the fallback into the deciding system
+  // would flip the next decision (a sync loop).
+  const known = (h: Holding | undefined): h is Holding & { email: string } =>
+    h?.email != null && !h.standIn && directory.byEmail(h.email)?.systems[h.system]?.active === true;
+  const person = (h: Holding & { email: string }) => directory.byEmail(h.email) as Person;
+  const policy = role.policy;
+
+  if (policy.kind === 'authority') {
+    const h = holdings.find((x) => x.system === policy.system);
+    if (!h) return fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no record of this account`);
+    if (known(h)) return { kind: 'decided', person: person(h), reason: 'authority' };
+    if (h.email !== null && !h.standIn)
+      return fallbackOr(role, directory, 'fallback:inactive', `${h.email} is inactive in ${policy.system}`);
+    return h.resolved.kind === 'unknown'
+      ? fallbackOr(
+          role,
+          directory,
+          'fallback:unknown',
+          `${policy.system} holds ${h.resolved.value}, not a known person`,
+        )
+      : fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no owner`);
+  }
+
+  if (policy.kind === 'priority') {
+    for (const system of policy.order) {
+      const h = holdings.find((x) => x.system === system);
+      if (known(h)) return { kind: 'decided', person: person(h), reason: 'priority' };
+    }
+    return fallbackOr(
+      role,
+      directory,
+      'fallback:empty',
+      `no system in ${policy.order.join(', ')} holds a known person`,
+    );
+  }
+
+  // two-way: three-way merge against the baseline.
+  const rank = (s: SystemId) => {
+    const i = policy.order.indexOf(s);
+    return i === -1 ? policy.order.length : i;
+  };
+  const candidates = holdings.filter((h) => h.changed && known(h)) as (Holding & { email: string })[];
+  const values = [...new Set(candidates.map((h) => h.email))];
+  if (values.length === 1 && candidates[0]) {
+    return { kind: 'decided', person: person(candidates[0]), reason: 'propagate' };
+  }
+  if (values.length > 1) {
+    const conflict = candidates
+      .sort((a, b) => rank(a.system) - rank(b.system))
+      .map((h) => `${h.system}=${h.email}`)
+      .join(', ');
+    if (policy.tieBreak === 'manual') return { kind: 'manual', conflict };
+    let winner = candidates[0] as Holding & { email: string };
+    if (policy.tieBreak === 'latest') {
+      for (const h of candidates) {
+        if ((h.record.modifiedAt ?? '') > (winner.record.modifiedAt ?? '')) winner = h;
+      }
+    }
+    return {
+      kind: 'decided',
+      person: person(winner),
+      reason: policy.tieBreak === 'latest' ? 'conflict:latest' : 'conflict:priority',
+      conflict,
+    };
+  }
+  // Nothing changed, yet systems may disagree (an earlier write failed, or a fallback
+  // stands in where the owner is inactive): keep the value most systems hold, never
+  // letting a fallback outvote a real owner; ties go to the configured order.
+  const fallbackEmail = role.onUnresolvable.kind === 'fallback' ? role.onUnresolvable.email : null;
+  const holders = holdings.filter(known) as (Holding & { email: string })[];
+  const preferred = holders.some((h) => h.email !== fallbackEmail)
+    ? holders.filter((h) => h.email !== fallbackEmail)
+    : holders;
+  if (preferred.length === 0) return fallbackOr(role, directory, 'fallback:empty', 'no system holds a known person');
+  const counts = new Map<string, number>();
+  for (const h of preferred) counts.set(h.email, (counts.get(h.email) ?? 0) + 1);
+  const best = [...preferred].sort(
+    (a, b) => (counts.get(b.email) ?? 0) - (counts.get(a.email) ?? 0) || rank(a.system) - rank(b.system),
+  )[0];
+  return { kind: 'decided', person: person(best as Holding & { email: string }), reason: 'propagate' };
+}
+
+function fallbackOr(role: RoleConfig, directory: Directory, reason: ChangeReason, why: string): Decision {
+  if (role.onUnresolvable.kind === 'fallback') {
+    const person = directory.byEmail(role.onUnresolvable.email);
+    if (person) return { kind: 'fallback', person, reason, why };
+    return { kind: 'none', why: `${why}; fallback ${role.onUnresolvable.email} is not a known person` };
+  }
+  return { kind: 'none', why };
+}
