@@ -1,0 +1,125 @@
+import type { AccountRecord, ConnectorContext, HubspotSystemConfig, PersonRecord } from '@spoc/core';
+import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createHubspotConnector } from './hubspot-connector.ts';
+
+const ctx: ConnectorContext = {
+  logger: pino({ level: 'silent' }),
+  roles: { account_owner: { field: 'hubspot_owner_id', value: 'id' }, csm: { field: 'csm_owner', value: 'id' } },
+  xrefFields: ['salesforceaccountid'],
+};
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(accounts: number, options: { contacts?: boolean; rateLimits?: boolean } = {}) {
+  sandbox = await startSandbox({
+    seed: generateSeed({ accounts, ...(options.contacts ? { contactsPerAccount: 3, contactAccounts: 2 } : {}) }),
+    port: 0,
+    rateLimits: options.rateLimits ?? false,
+  });
+  const config: HubspotSystemConfig = {
+    accessToken: 'pat-test',
+    baseUrl: sandbox.urls.hubspot,
+    rateLimit: { perTenSeconds: 190, searchPerSecond: 5 },
+  };
+  return config;
+}
+
+async function readAll(config: HubspotSystemConfig, since: string | null) {
+  const connector = createHubspotConnector(config, ctx);
+  const records: AccountRecord[] = [];
+  let cursor = since;
+  for await (const page of connector.readAccounts({ since })) {
+    records.push(...page.records);
+    cursor = page.cursor;
+  }
+  return { records, cursor, calls: connector.stats().calls };
+}
+
+describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () => {
+  it('lists companies 100 a page; an unchanged incremental read costs one search', async () => {
+    const config = await start(250);
+    const full = await readAll(config, null);
+    expect(full.records).toHaveLength(250);
+    expect(full.calls).toBe(3);
+    expect(full.records[0]).toMatchObject({
+      system: 'hubspot',
+      roles: { account_owner: { id: expect.any(String) }, csm: { id: expect.any(String) } },
+      domains: ['customer-000001.example'],
+    });
+    const idle = await readAll(config, full.cursor);
+    expect(idle).toMatchObject({ records: [], calls: 1 });
+  });
+
+  it('reads more than 10,000 companies sharing one timestamp exactly once, past the search window', async () => {
+    // The sandbox's limits are off here: pace searches fast so the test stays quick.
+    const config = { ...(await start(10_250)), rateLimit: { perTenSeconds: 190, searchPerSecond: 1000 } };
+    const all = await readAll(config, JSON.stringify({ ts: 0, id: '0' }));
+    expect(all.records).toHaveLength(10_250);
+    expect(new Set(all.records.map((r) => r.id)).size).toBe(10_250);
+    const again = await readAll(config, all.cursor);
+    expect(again.records).toEqual([]);
+  });
+
+  it('lists people: archived owners inactive, queues excluded', async () => {
+    const config = await start(100);
+    const people: PersonRecord[] = [];
+    for await (const page of createHubspotConnector(config, ctx).listPeople()) people.push(...page);
+    expect(people).toHaveLength(8);
+    expect(people.filter((p) => !p.active).map((p) => p.email)).toEqual(['hugo.schmidt@acme.test']);
+  });
+
+  it('writes in batches of 100, maps a 207 per record, and the change shows in the next incremental read', async () => {
+    const config = await start(150);
+    const full = await readAll(config, null);
+    const connector = createHubspotConnector(config, ctx);
+    const writes = full.records
+      .slice(0, 120)
+      .map((r) => ({ recordId: r.id, role: 'account_owner', to: { id: '70001', email: 'b@acme.test' } }));
+    writes.push({ recordId: '999', role: 'account_owner', to: { id: '70001', email: 'b' } });
+    writes.push({ recordId: full.records[130]?.id ?? '', role: 'csm', to: { id: '70007', email: 'departed' } });
+    const results = await connector.writeAssignments(writes);
+    expect(connector.stats().calls).toBe(2);
+    expect(results.filter((r) => r.ok)).toHaveLength(120);
+    expect(results.slice(120).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'OBJECT_NOT_FOUND',
+      'VALIDATION_ERROR',
+    ]);
+    const changed = await readAll(config, full.cursor);
+    expect(changed.records).toHaveLength(120);
+    expect(changed.records.every((r) => JSON.stringify(r.roles.account_owner) === '{"id":"70001"}')).toBe(true);
+  });
+
+  it('moves contacts to the new company owner', async () => {
+    const config = await start(5, { contacts: true });
+    const connector = createHubspotConnector(config, ctx);
+    // Company 1000000's three contacts are owned by 70003 in the generated world.
+    const results = await connector.cascadeContacts?.([{ accountRecordId: '1000000', ownerId: '70005' }]);
+    expect(results).toEqual([{ accountRecordId: '1000000', updated: 3, failed: [] }]);
+    const again = await connector.cascadeContacts?.([{ accountRecordId: '1000000', ownerId: '70005' }]);
+    expect(again?.[0]?.updated).toBe(0);
+    const others = sandbox?.writes.hubspot
+      .all()
+      .filter((w) => w.object === 'contacts' && !['2000001', '2000002', '2000003'].includes(w.id));
+    expect(others).toEqual([]);
+  });
+
+  it('check() names a missing property, a bad token and a missing write scope', async () => {
+    const config = await start(5);
+    expect(await createHubspotConnector(config, ctx).check()).toEqual({ ok: true, problems: [] });
+    const missing = await createHubspotConnector(config, {
+      ...ctx,
+      roles: { csm: { field: 'success_owner_id', value: 'id' } },
+    }).check();
+    expect(missing.problems).toEqual(['HubSpot companies have no property success_owner_id']);
+    const bad = await createHubspotConnector({ ...config, accessToken: 'invalid' }, ctx).check();
+    expect(bad.problems[0]).toMatch(/rejected the access token/);
+    const scopeless = await createHubspotConnector({ ...config, accessToken: 'noscope-1' }, ctx).check();
+    expect(scopeless.problems).toEqual(['the HubSpot private app lacks the scope crm.objects.companies.write']);
+  });
+});

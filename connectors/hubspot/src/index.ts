@@ -1,0 +1,4 @@
+// @spoc/hubspot: the HubSpot connector (@hubspot/api-client).
+
+export type { HubspotConnectorOptions } from './hubspot-connector.ts';
+export { createHubspotConnector } from './hubspot-connector.ts';
