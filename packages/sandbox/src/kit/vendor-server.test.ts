@@ -79,7 +79,7 @@ describe('vendor server frame', () => {
     expect(last?.headers.get('x-remaining')).toBe('0');
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(await last?.text()).toBe('slow down');
-    const stats = await (await fetch(`${s.url}/__sandbox/stats`)).json();
+    const stats = (await (await fetch(`${s.url}/__sandbox/stats`)).json()) as { requests: object; throttled: number };
     expect(stats.requests).toEqual({ 'GET /things/:id': 4 });
     expect(stats.throttled).toBe(1);
   });
@@ -92,10 +92,12 @@ describe('vendor server frame', () => {
       headers: { ...auth, 'content-type': 'application/json' },
       body: '{"value":"x"}',
     });
-    expect((await (await fetch(`${s.url}/things/1`, { headers: auth })).json()).value).toBe('x');
+    const value = async () =>
+      ((await (await fetch(`${s.url}/things/1`, { headers: auth })).json()) as { value: string }).value;
+    expect(await value()).toBe('x');
     await fetch(`${s.url}/__sandbox/reset`, { method: 'POST' });
-    expect((await (await fetch(`${s.url}/things/1`, { headers: auth })).json()).value).toBe('seed');
-    expect((await (await fetch(`${s.url}/__sandbox/stats`)).json()).total).toBe(1);
+    expect(await value()).toBe('seed');
+    expect(((await (await fetch(`${s.url}/__sandbox/stats`)).json()) as { total: number }).total).toBe(1);
   });
 
   it('injects 5xx faults deterministically per seed', async () => {
