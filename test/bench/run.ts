@@ -46,7 +46,7 @@ async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
 
 async function sandboxStats(urls: Record<SystemId, string>) {
   const out = {} as Record<SystemId, { total: number; throttled: number; requests: Record<string, number> }>;
-  for (const s of SYSTEMS) out[s] = await (await fetch(`${urls[s]}/__sandbox/stats`)).json();
+  for (const s of SYSTEMS) out[s] = (await (await fetch(`${urls[s]}/__sandbox/stats`)).json()) as (typeof out)[SystemId];
   return out;
 }
 

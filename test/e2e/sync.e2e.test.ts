@@ -40,7 +40,7 @@ async function ownersEverywhere() {
     organizations: Rec[];
   };
 
-  const byDomain = new Map<string, { sf?: string; hs?: string; zd?: string }>();
+  const byDomain = new Map<string, { sf?: string | undefined; hs?: string | undefined; zd?: string | undefined }>();
   const entry = (domain: string) => {
     const key = domain
       .replace(/^https?:\/\//, '')

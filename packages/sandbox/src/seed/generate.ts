@@ -149,6 +149,11 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
   });
 
   const pick = <T>(list: T[]): T => list[Math.floor(random() * list.length)] as T;
+  /** Another active agent than the one given (a ticket a handover must leave alone). */
+  const colleagueOf = (zendeskId: number): number => {
+    const others = activePeople.filter((p) => p.zendeskId !== zendeskId);
+    return (others.length > 0 ? pick(others) : pick(activePeople)).zendeskId;
+  };
   let contactId = 0;
   let ticketId = 0;
   for (let i = 0; i < accounts; i++) {
@@ -248,7 +253,7 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
           id: ticketId,
           subject: `Request ${ticketId} from ${name}`,
           status: kind === 2 ? 'solved' : kind === 3 ? 'pending' : 'open',
-          assignee_id: kind === 3 ? pick(activePeople).zendeskId : zendeskOwner.zendeskId,
+          assignee_id: kind === 3 ? colleagueOf(zendeskOwner.zendeskId) : zendeskOwner.zendeskId,
           organization_id: 5_000_000 + i,
           requester_id: 900001,
           created_at: zdStamp,

@@ -1,0 +1,98 @@
+import type { AccountRecord, ConnectorContext, PersonRecord, ZendeskSystemConfig } from '@spoc/core';
+import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createZendeskConnector } from './zendesk-connector.ts';
+
+const ctx: ConnectorContext = {
+  logger: pino({ level: 'silent' }),
+  roles: { account_owner: { field: 'account_manager', value: 'id' }, csm: { field: 'csm_email', value: 'email' } },
+  xrefFields: ['external_id'],
+};
+const fast = { jobPollMs: 25, retry: { baseDelayMs: 1, maxDelayMs: 2 } };
+
+let sandbox: Sandbox | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  sandbox = undefined;
+});
+
+async function start(accounts: number, tickets = false): Promise<ZendeskSystemConfig> {
+  sandbox = await startSandbox({
+    seed: generateSeed({ accounts, ...(tickets ? { ticketsPerAccount: 4, ticketAccounts: 2 } : {}) }),
+    port: 0,
+    rateLimits: false,
+  });
+  return {
+    baseUrl: `${sandbox.urls.zendesk}/api/v2`,
+    email: 'ops@acme.test',
+    apiToken: 'zd-token',
+    oauthToken: undefined,
+    rateLimit: { perMinute: 700 },
+  };
+}
+
+async function readAll(config: ZendeskSystemConfig, since: string | null) {
+  const connector = createZendeskConnector(config, ctx, fast);
+  const records: AccountRecord[] = [];
+  let cursor = since;
+  for await (const page of connector.readAccounts({ since })) {
+    records.push(...page.records);
+    cursor = page.cursor;
+  }
+  return { records, cursor, calls: connector.stats().calls };
+}
+
+describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
+  it('reads organizations 100 a page and agents only; check() passes on the generated fields', async () => {
+    const config = await start(250);
+    const full = await readAll(config, null);
+    expect(full.records).toHaveLength(250);
+    expect(full.calls).toBe(3);
+    expect(full.records[0]).toMatchObject({
+      roles: { account_owner: { id: expect.any(String) }, csm: { email: expect.stringContaining('@acme.test') } },
+    });
+    const people: PersonRecord[] = [];
+    for await (const page of createZendeskConnector(config, ctx, fast).listPeople()) people.push(...page);
+    expect(people).toHaveLength(8);
+    expect(people.filter((p) => !p.active)).toHaveLength(2);
+    expect(await createZendeskConnector(config, ctx, fast).check()).toEqual({ ok: true, problems: [] });
+  });
+
+  it('writes through update_many and job polling; an agent that does not exist fails only its organization', async () => {
+    const config = await start(120);
+    const connector = createZendeskConnector(config, ctx, fast);
+    const writes = Array.from({ length: 110 }, (_, i) => ({
+      recordId: String(5_000_000 + i),
+      role: 'account_owner',
+      to: { id: '360003', email: 'd@acme.test' },
+    }));
+    writes.push({ recordId: '5000111', role: 'account_owner', to: { id: '999', email: 'ghost' } });
+    writes.push({ recordId: '5000000', role: 'csm', to: { id: '360004', email: 'elena.schmidt@acme.test' } });
+    const results = await connector.writeAssignments(writes);
+    expect(results.filter((r) => r.ok)).toHaveLength(111);
+    expect(results[110]).toMatchObject({ ok: false, error: { code: 'InvalidValue' } });
+    const org = sandbox?.writes.zendesk.all().filter((w) => w.id === '5000000');
+    expect(org?.map((w) => [w.field, w.value])).toEqual([
+      ['organization_fields.account_manager', 360003],
+      ['organization_fields.csm_email', 'elena.schmidt@acme.test'],
+    ]);
+  });
+
+  it('hands over the previous POC’s unsolved tickets and nothing else', async () => {
+    const config = await start(3, true);
+    const before = await readAll(config, null);
+    const org = before.records.find((r) => r.id === '5000000') as AccountRecord;
+    const fromId = (org.roles.account_owner as { id: string }).id;
+    const connector = createZendeskConnector(config, ctx, fast);
+    const [result] =
+      (await connector.handOverOpenTickets?.([{ accountRecordId: org.id, fromId, toId: '360006' }])) ?? [];
+    // The generated org holds 4 tickets: 2 open by the POC, 1 solved by the POC, 1 pending by someone else.
+    expect(result).toEqual({ accountRecordId: org.id, updated: 2, failed: [] });
+    const moved = sandbox?.writes.zendesk
+      .all()
+      .filter((w) => w.object === 'tickets')
+      .map((w) => w.id);
+    expect(moved).toEqual(['1', '2']);
+  });
+});
