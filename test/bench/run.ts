@@ -46,7 +46,8 @@ async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
 
 async function sandboxStats(urls: Record<SystemId, string>) {
   const out = {} as Record<SystemId, { total: number; throttled: number; requests: Record<string, number> }>;
-  for (const s of SYSTEMS) out[s] = (await (await fetch(`${urls[s]}/__sandbox/stats`)).json()) as (typeof out)[SystemId];
+  for (const s of SYSTEMS)
+    out[s] = (await (await fetch(`${urls[s]}/__sandbox/stats`)).json()) as (typeof out)[SystemId];
   return out;
 }
 
@@ -83,7 +84,24 @@ function peakRss() {
   };
 }
 
-const results: Record<string, unknown>[] = [];
+interface BenchRow {
+  accounts: number;
+  people: number;
+  changes: number;
+  written: number;
+  failed: number;
+  perVendor: { system: SystemId; calls: number; minimum: number; ratio: number; throttled: number; naive: number }[];
+  wallMs: number;
+  boundMs: number;
+  wallRatio: number;
+  peakRssMb: number;
+  settleCalls: Record<string, number>;
+  noChangeCalls: Record<string, number>;
+  noChangeChanges: number;
+  onePercent: { edited: number; changes: number; calls: Record<string, number>; wallMs: number };
+}
+
+const results: BenchRow[] = [];
 for (const accounts of sizes) {
   const sandbox = await startSandboxProcess(accounts);
   const dir = mkdtempSync(join(tmpdir(), 'spoc-bench-'));
@@ -142,7 +160,7 @@ for (const accounts of sizes) {
     const edited = await humanEdits(sandbox.urls.hubspot, accounts, hubspotOwners);
     const onePercent = await run('1%-change');
 
-    const row = {
+    const row: BenchRow = {
       accounts,
       people,
       changes: full.report.counts.changes,
@@ -186,7 +204,7 @@ writeFileSync(
 );
 console.log(`\nwrote ${file}`);
 
-function printRow(row: (typeof results)[number] & Record<string, any>) {
+function printRow(row: BenchRow) {
   console.log(
     `\n== ${row.accounts} accounts, ${row.people} people: ${row.changes} changes (${row.written} written, ${row.failed} failed)`,
   );

@@ -69,15 +69,12 @@ describe('HubSpot connector (nock)', () => {
   });
 
   it('stops cleanly at the daily limit with a message, without retrying', async () => {
-    nock(BASE)
-      .get('/crm/v3/objects/companies')
-      .query(true)
-      .reply(429, {
-        status: 'error',
-        message: 'You have reached your daily limit.',
-        errorType: 'RATE_LIMIT',
-        policyName: 'DAILY',
-      });
+    nock(BASE).get('/crm/v3/objects/companies').query(true).reply(429, {
+      status: 'error',
+      message: 'You have reached your daily limit.',
+      errorType: 'RATE_LIMIT',
+      policyName: 'DAILY',
+    });
     await expect(readFull()).rejects.toMatchObject({
       kind: 'vendor',
       code: 'HUBSPOT_DAILY_LIMIT',
@@ -94,14 +91,11 @@ describe('HubSpot connector (nock)', () => {
       .query(true)
       .reply(200, { results: [company('9')] });
     expect((await readFull()).ids).toEqual(['9']);
-    nock(BASE)
-      .get('/crm/v3/objects/companies')
-      .query(true)
-      .reply(401, {
-        status: 'error',
-        message: 'Authentication credentials not found.',
-        category: 'INVALID_AUTHENTICATION',
-      });
+    nock(BASE).get('/crm/v3/objects/companies').query(true).reply(401, {
+      status: 'error',
+      message: 'Authentication credentials not found.',
+      category: 'INVALID_AUTHENTICATION',
+    });
     await expect(readFull()).rejects.toMatchObject({ kind: 'auth', code: 'HUBSPOT_UNAUTHORIZED' });
   });
 

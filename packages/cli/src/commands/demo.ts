@@ -67,12 +67,12 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
     const newCsm = owners.find((o) => String(o.id) !== currentCsm);
     out(`== 4. A human reassigns the CSM of company ${companyId} in HubSpot to ${String(newCsm?.email)} ==`);
     await hubspotSetProperty(sandbox.urls.hubspot, companyId, GENERATED_FIELDS.hubspotCsm, String(newCsm?.id));
-    await sync('sync');
+    const propagated = await sync('sync');
 
     out('== 5. Sync again: nothing left to do (no sync loop) ==');
-    const last = await sync('sync');
+    await sync('sync');
 
-    const account = last.runId ? runs[3]?.changes[0]?.account : undefined;
+    const account = propagated.changes[0]?.account;
     if (account) {
       out(`== 6. History of ${account} (spoc history) ==`);
       out(
