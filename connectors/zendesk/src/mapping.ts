@@ -82,6 +82,10 @@ export function organizationUpdate(id: string, fields: Record<string, string | n
   return { id: Number(id), organization_fields: fields };
 }
 
+export function ticketsHeldBy(assigneeId: string): string {
+  return `type:ticket assignee:${assigneeId} status<solved`;
+}
+
 export function ticketSearch(organizationId: string, assigneeId: string): string {
   return `type:ticket organization:${organizationId} assignee:${assigneeId} status<solved`;
 }

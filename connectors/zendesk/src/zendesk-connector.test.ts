@@ -191,13 +191,14 @@ describe('Zendesk connector (nock)', () => {
   it('hands over only the unsolved tickets the previous POC holds', async () => {
     nock(HOST)
       .get('/api/v2/search.json')
-      .query({ query: 'type:ticket organization:5 assignee:360001 status<solved' })
+      .query({ query: 'type:ticket assignee:360001 status<solved' })
       .reply(200, {
         results: [
           { id: 10, status: 'open', assignee_id: 360001, organization_id: 5 },
           { id: 11, status: 'pending', assignee_id: 360001, organization_id: 5 },
           { id: 12, status: 'open', assignee_id: 360009, organization_id: 5 },
           { id: 13, status: 'solved', assignee_id: 360001, organization_id: 5 },
+          { id: 14, status: 'open', assignee_id: 360001, organization_id: 6 },
         ],
         next_page: null,
         count: 4,

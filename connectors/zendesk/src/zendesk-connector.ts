@@ -12,12 +12,14 @@ import {
   type ZendeskSystemConfig,
 } from '@spoc/core';
 import zendesk from 'node-zendesk';
+import type { z } from 'zod';
 import { networkError, responseError } from './errors.ts';
 import {
   fieldProblem,
   organizationUpdate,
   TicketApiSchema,
   ticketSearch,
+  ticketsHeldBy,
   toOrganization,
   toPerson,
   UNSOLVED,
@@ -163,6 +165,28 @@ export function createZendeskConnector(
     return outcome;
   }
 
+  /** All results of a ticket search (following next_page), and whether the 1,000 cap cut it short. */
+  async function searchTickets(query: string, signal?: AbortSignal) {
+    const tickets: z.infer<typeof TicketApiSchema>[] = [];
+    let next: string | string[] | null = ['search', `?query=${encodeURIComponent(query)}`];
+    let capped = false;
+    while (next) {
+      const page: Response<{ results: unknown[]; next_page?: string | null; count?: number }> = await call(
+        'GET',
+        next,
+        undefined,
+        signal,
+      );
+      for (const raw of page.result.results) {
+        const t = TicketApiSchema.safeParse(raw);
+        if (t.success) tickets.push(t.data);
+      }
+      capped ||= (page.result.count ?? 0) > 1000;
+      next = page.result.next_page && tickets.length < 1000 ? page.result.next_page : null;
+    }
+    return { tickets, capped };
+  }
+
   return {
     system: 'zendesk',
 
@@ -278,49 +302,70 @@ export function createZendeskConnector(
     },
 
     async handOverOpenTickets(handovers: TicketHandover[], signal) {
-      const results: CascadeResult[] = [];
-      for (const handover of handovers) {
-        const result: CascadeResult = { accountRecordId: handover.accountRecordId, updated: 0, failed: [] };
-        results.push(result);
-        // Only unsolved tickets still held by the previous POC move; the search result
-        // is checked again because search indexes lag behind edits.
-        const ids: string[] = [];
-        let next: string | string[] | null = [
-          'search',
-          `?query=${encodeURIComponent(ticketSearch(handover.accountRecordId, handover.fromId))}`,
-        ];
-        let seen = 0;
-        while (next) {
-          const page: Response<{ results: unknown[]; next_page?: string | null }> = await call(
-            'GET',
-            next,
-            undefined,
-            signal,
+      const results = new Map<string, CascadeResult>(
+        handovers.map((h) => [h.accountRecordId, { accountRecordId: h.accountRecordId, updated: 0, failed: [] }]),
+      );
+      // One search per previous POC (not per organization): their unsolved tickets,
+      // kept only for the organizations they hand over. Search indexes lag behind
+      // edits, so assignee and status are checked again on each result.
+      const byPrevious = new Map<string, Map<string, string>>();
+      for (const h of handovers) {
+        const orgs = byPrevious.get(h.fromId) ?? new Map<string, string>();
+        orgs.set(h.accountRecordId, h.toId);
+        byPrevious.set(h.fromId, orgs);
+      }
+      for (const [fromId, orgs] of byPrevious) {
+        let tickets = await searchTickets(ticketsHeldBy(fromId), signal);
+        if (tickets.capped) {
+          // Over Zendesk's 1,000-result search cap: narrow the search to each organization.
+          const perOrg = await Promise.all(
+            [...orgs.keys()].map((org) => searchTickets(ticketSearch(org, fromId), signal)),
           );
-          for (const raw of page.result.results) {
-            const t = TicketApiSchema.safeParse(raw);
-            if (t.success && String(t.data.assignee_id) === handover.fromId && UNSOLVED.includes(t.data.status))
-              ids.push(String(t.data.id));
-          }
-          seen += page.result.results.length;
-          // Search stops at 1,000 results; the rest move on the next run.
-          next = page.result.next_page && seen < 1000 ? page.result.next_page : null;
+          tickets = { tickets: perOrg.flatMap((t) => t.tickets), capped: perOrg.some((t) => t.capped) };
+          if (tickets.capped)
+            ctx.logger.warn(
+              { fromId },
+              'over 1,000 open tickets in one organization: the rest move on a later handover',
+            );
         }
-        for (let i = 0; i < ids.length; i += BATCH) {
-          const chunk = ids.slice(i, i + BATCH);
-          const outcome = await updateMany(
-            ['tickets', 'update_many', `?ids=${chunk.join(',')}`],
-            { ticket: { assignee_id: Number(handover.toId) } },
-            chunk,
-            signal,
-          );
-          for (const [id, o] of outcome) {
-            if (o.ok) result.updated++;
-            else result.failed.push({ id, error: { code: o.code, kind: 'record', message: o.message } });
+        const moves = new Map<string, { id: string; org: string }[]>();
+        for (const t of tickets.tickets) {
+          const org = String(t.organization_id);
+          const toId = orgs.get(org);
+          if (!toId || String(t.assignee_id) !== fromId || !UNSOLVED.includes(t.status)) continue;
+          const list = moves.get(toId) ?? [];
+          list.push({ id: String(t.id), org });
+          moves.set(toId, list);
+        }
+        for (const [toId, list] of moves) {
+          for (let i = 0; i < list.length; i += BATCH) {
+            const chunk = list.slice(i, i + BATCH);
+            const ids = chunk.map((t) => t.id);
+            const outcome = await updateMany(
+              ['tickets', 'update_many', `?ids=${ids.join(',')}`],
+              { ticket: { assignee_id: Number(toId) } },
+              ids,
+              signal,
+            );
+            for (const t of chunk) {
+              const result = results.get(t.org);
+              const o = outcome.get(t.id);
+              if (!result) continue;
+              if (o?.ok) result.updated++;
+              else
+                result.failed.push({
+                  id: t.id,
+                  error: {
+                    code: o?.code ?? 'NO_RESULT',
+                    kind: 'record',
+                    message: o && !o.ok ? o.message : 'not moved',
+                  },
+                });
+            }
           }
         }
       }
-      return results;
+      return [...results.values()];
     },
 
     stats: () => {

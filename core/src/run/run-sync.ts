@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
 import { type BaselineEntry, baselineKey, type Plan, type Snapshot, type SystemId } from '../domain/types.ts';
@@ -114,10 +115,13 @@ export async function readAndPlan(
   options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'>,
   beforePlan?: (snapshot: Snapshot, baseline: Map<string, BaselineEntry>) => void,
 ): Promise<{ plan: Plan; reads: SystemRead[]; baseline: Map<string, BaselineEntry> }> {
-  const problems = await checkAll(deps.connectors, options.signal);
+  const checkedAt = options.now?.() ?? new Date();
+  const due = connectorsDueForCheck(deps, checkedAt);
+  const problems = await checkAll(due, options.signal);
   if (problems.length > 0) {
     throw new SpocError('auth', 'CHECK_FAILED', `connection check failed:\n  ${problems.join('\n  ')}`);
   }
+  recordChecks(deps, due, checkedAt);
   const reads = await Promise.all(
     deps.connectors.map((c) =>
       readSystem(c, deps.store, {
@@ -134,6 +138,42 @@ export async function readAndPlan(
   const now = options.now ?? (() => new Date());
   const plan = makePlan(snapshot, baseline, deps.config, now(), { force: options.force });
   return { plan, reads, baseline };
+}
+
+const CHECK_EVERY_MS = 24 * 3600_000;
+
+/**
+ * A connection check (scopes, fields, describe) costs several calls, so it runs when a
+ * system's config changed or a day has passed, not on every run: a no-change run must
+ * stay at a few calls per vendor. A revoked token still fails the run on its first call.
+ */
+function connectorsDueForCheck(deps: RunDeps, now: Date): Connector[] {
+  return deps.connectors.filter((c) => {
+    const last = deps.store.getCursor(c.system, 'check');
+    if (!last) return true;
+    const { at, fingerprint } = JSON.parse(last) as { at: string; fingerprint: string };
+    return fingerprint !== checkFingerprint(deps, c.system) || now.getTime() - Date.parse(at) > CHECK_EVERY_MS;
+  });
+}
+
+function recordChecks(deps: RunDeps, connectors: Connector[], now: Date): void {
+  for (const c of connectors) {
+    deps.store.setCursor(
+      c.system,
+      'check',
+      JSON.stringify({ at: now.toISOString(), fingerprint: checkFingerprint(deps, c.system) }),
+    );
+  }
+}
+
+/** What a check depends on: the system's settings and the fields spoc uses there (hashed: it holds secrets). */
+function checkFingerprint(deps: RunDeps, system: SystemId): string {
+  const { config } = deps;
+  const fields = config.roles.map((r) => [r.name, r.fields[system] ?? null]);
+  const xrefs = config.link.map((l) => (l.kind === 'xref' ? (l.fields[system] ?? null) : 'domain'));
+  return createHash('sha256')
+    .update(JSON.stringify([config.systems[system] ?? null, fields, xrefs]))
+    .digest('hex');
 }
 
 async function checkAll(connectors: Connector[], signal?: AbortSignal): Promise<string[]> {
