@@ -53,6 +53,9 @@ export type {
 } from './domain/types.ts';
 // Domain
 export { baselineKey, SYSTEMS } from './domain/types.ts';
+export type { RecordOutcome } from './domain/write-batch.ts';
+// Batch writes (shared by connectors)
+export { fieldsByRecord, writeResults } from './domain/write-batch.ts';
 export { advanceBaseline } from './engine/advance-baseline.ts';
 export { applyWrites } from './engine/apply-writes.ts';
 export type { Directory, DirectoryIssue, Resolved } from './engine/directory.ts';
@@ -63,6 +66,7 @@ export { linkAccounts } from './engine/link-accounts.ts';
 export { normaliseDomain } from './engine/normalise-domain.ts';
 export { plan } from './engine/plan.ts';
 export type { ErrorInfo, ErrorKind } from './errors/spoc-error.ts';
+
 // Errors
 export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
 export type { RetryOptions } from './http/retry.ts';

@@ -44,15 +44,27 @@ async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
   return { urls: JSON.parse(first), child };
 }
 
+/** fetch with a few retries: the harness must not die on one reset connection. */
+async function fetchRetry(url: string, init?: RequestInit): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, init);
+    } catch (error) {
+      if (attempt >= 5) throw error;
+      await new Promise((r) => setTimeout(r, 200 * attempt));
+    }
+  }
+}
+
 async function sandboxStats(urls: Record<SystemId, string>) {
   const out = {} as Record<SystemId, { total: number; throttled: number; requests: Record<string, number> }>;
   for (const s of SYSTEMS)
-    out[s] = (await (await fetch(`${urls[s]}/__sandbox/stats`)).json()) as (typeof out)[SystemId];
+    out[s] = (await (await fetchRetry(`${urls[s]}/__sandbox/stats`)).json()) as (typeof out)[SystemId];
   return out;
 }
 
 async function resetStats(urls: Record<SystemId, string>) {
-  for (const s of SYSTEMS) await fetch(`${urls[s]}/__sandbox/stats/reset`, { method: 'POST' });
+  for (const s of SYSTEMS) await fetchRetry(`${urls[s]}/__sandbox/stats/reset`, { method: 'POST' });
 }
 
 /** Changes 1 % of HubSpot company owners, as people working in HubSpot would. */
@@ -63,7 +75,7 @@ async function humanEdits(hubspot: string, accounts: number, owners: string[]) {
       id,
       properties: { [GENERATED_FIELDS.hubspotCsm]: owners[(i + j) % owners.length] },
     }));
-    const res = await fetch(`${hubspot}/crm/v3/objects/companies/batch/update`, {
+    const res = await fetchRetry(`${hubspot}/crm/v3/objects/companies/batch/update`, {
       method: 'POST',
       headers: { authorization: 'Bearer bench', 'content-type': 'application/json' },
       body: JSON.stringify({ inputs }),
@@ -109,7 +121,10 @@ for (const accounts of sizes) {
     // The §8 model counts the sync itself: cascades (contacts, ticket handover) are
     // follow-ups whose cost depends on contacts and tickets, so they are off here.
     const configFile = join(dir, 'spoc.yaml');
-    writeFileSync(configFile, readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8').replace(/^\s*cascade:.*$/m, ''));
+    writeFileSync(
+      configFile,
+      readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8').replace(/^\s*cascade:.*$/m, ''),
+    );
     const config = loadConfig(configFile, {
       SPOC_DEMO_TOKEN: 'bench',
       SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,

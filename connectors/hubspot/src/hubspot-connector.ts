@@ -6,10 +6,12 @@ import {
   type Connector,
   type ConnectorContext,
   type ContactOwnerUpdate,
+  fieldsByRecord,
   type HubspotSystemConfig,
+  type RecordOutcome,
   type RetryOptions,
   VendorGate,
-  type WriteResult,
+  writeResults,
 } from '@spoc/core';
 import { toSpocError } from './errors.ts';
 import {
@@ -236,47 +238,22 @@ export function createHubspotConnector(
     },
 
     async writeAssignments(writes: AssignmentWrite[], signal) {
-      const byRecord = new Map<string, Record<string, string>>();
-      for (const w of writes) {
-        const mapping = ctx.roles[w.role];
-        if (!mapping) continue;
-        const props = byRecord.get(w.recordId) ?? {};
-        props[mapping.field] = mapping.value === 'email' ? w.to.email : w.to.id;
-        byRecord.set(w.recordId, props);
-      }
+      const byRecord = fieldsByRecord(writes, ctx.roles);
       const ids = [...byRecord.keys()];
-      const failed = new Map<string, { code: string; message: string }>();
+      const outcomes = new Map<string, RecordOutcome>(ids.map((id) => [id, { ok: true }]));
       for (let i = 0; i < ids.length; i += BATCH) {
         const inputs = ids.slice(i, i + BATCH).map((id) => ({ id, properties: byRecord.get(id) ?? {} }));
         try {
           const result = await batchUpdate('companies', inputs, signal);
-          for (const [id, f] of failuresOf(result.data)) failed.set(id, f);
+          for (const [id, f] of failuresOf(result.data)) outcomes.set(id, { ok: false, ...f });
         } catch (error) {
           const e = toSpocError(error);
           // A rejected batch (400) fails its records; transient and fatal errors stop the run.
           if (e.kind !== 'vendor' || e.status !== 400) throw e;
-          for (const input of inputs) failed.set(input.id, { code: e.code, message: e.message });
+          for (const input of inputs) outcomes.set(input.id, { ok: false, code: e.code, message: e.message });
         }
       }
-      return writes.map((w): WriteResult => {
-        const f = failed.get(w.recordId);
-        if (!ctx.roles[w.role]) {
-          return {
-            recordId: w.recordId,
-            role: w.role,
-            ok: false,
-            error: { code: 'UNKNOWN_ROLE', kind: 'config', message: `no HubSpot property for role ${w.role}` },
-          };
-        }
-        return f
-          ? {
-              recordId: w.recordId,
-              role: w.role,
-              ok: false,
-              error: { code: f.code, kind: 'record', message: f.message },
-            }
-          : { recordId: w.recordId, role: w.role, ok: true };
-      });
+      return writeResults(writes, ctx.roles, outcomes, 'HubSpot');
     },
 
     async cascadeContacts(updates: ContactOwnerUpdate[], signal) {

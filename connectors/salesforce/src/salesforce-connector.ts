@@ -6,13 +6,15 @@ import {
   type Connector,
   type ConnectorContext,
   type ContactOwnerUpdate,
+  fieldsByRecord,
   type PersonRecord,
   type ReadQuery,
+  type RecordOutcome,
   type RetryOptions,
   type SalesforceSystemConfig,
   SpocError,
   VendorGate,
-  type WriteResult,
+  writeResults,
 } from '@spoc/core';
 import { Connection } from 'jsforce';
 import { toSpocError } from './errors.ts';
@@ -171,54 +173,19 @@ export function createSalesforceConnector(
     },
 
     async writeAssignments(writes: AssignmentWrite[], signal) {
-      // One record per Account, carrying every role written to it.
-      const byRecord = new Map<string, Record<string, string>>();
-      for (const w of writes) {
-        const mapping = ctx.roles[w.role];
-        if (!mapping) continue;
-        const fields = byRecord.get(w.recordId) ?? {};
-        fields[mapping.field] = mapping.value === 'email' ? w.to.email : w.to.id;
-        byRecord.set(w.recordId, fields);
-      }
+      const byRecord = fieldsByRecord(writes, ctx.roles);
       const ids = [...byRecord.keys()];
-      const outcome = new Map<string, { ok: boolean; error?: string; code?: string }>();
+      const outcomes = new Map<string, RecordOutcome>();
       for (let i = 0; i < ids.length; i += writeBatch) {
         const chunk = ids.slice(i, i + writeBatch);
         const results = await save(
           chunk.map((id) => updateRecord(id, byRecord.get(id) ?? {})),
           signal,
         );
-        chunk.forEach((id, index) => {
-          const r = results[index];
-          if (r?.success) outcome.set(id, { ok: true });
-          else {
-            const err = r?.errors?.[0];
-            outcome.set(id, {
-              ok: false,
-              code: err?.statusCode ?? 'NO_RESULT',
-              error: err?.message ?? 'Salesforce returned no result for this record',
-            });
-          }
-        });
+        // Results come back in input order; a failed record carries no id.
+        for (const [index, id] of chunk.entries()) outcomes.set(id, saveOutcome(results[index]));
       }
-      return writes.map((w): WriteResult => {
-        const o = outcome.get(w.recordId);
-        if (!ctx.roles[w.role]) {
-          return {
-            recordId: w.recordId,
-            role: w.role,
-            ok: false,
-            error: { code: 'UNKNOWN_ROLE', kind: 'config', message: `no Salesforce field for role ${w.role}` },
-          };
-        }
-        if (o?.ok) return { recordId: w.recordId, role: w.role, ok: true };
-        return {
-          recordId: w.recordId,
-          role: w.role,
-          ok: false,
-          error: { code: o?.code ?? 'NO_RESULT', kind: 'record', message: o?.error ?? 'not written' },
-        };
-      });
+      return writeResults(writes, ctx.roles, outcomes, 'Salesforce');
     },
 
     async cascadeContacts(updates: ContactOwnerUpdate[], signal) {
@@ -263,6 +230,16 @@ export function createSalesforceConnector(
     },
 
     stats: () => gate.stats(),
+  };
+}
+
+function saveOutcome(result: SaveResult | undefined): RecordOutcome {
+  if (result?.success) return { ok: true };
+  const error = result?.errors?.[0];
+  return {
+    ok: false,
+    code: error?.statusCode ?? 'NO_RESULT',
+    message: error?.message ?? 'Salesforce returned no result for this record',
   };
 }
 

@@ -4,11 +4,13 @@ import {
   type CascadeResult,
   type Connector,
   type ConnectorContext,
+  fieldsByRecord,
+  type RecordOutcome,
   type RetryOptions,
   sleep,
   type TicketHandover,
   VendorGate,
-  type WriteResult,
+  writeResults,
   type ZendeskSystemConfig,
 } from '@spoc/core';
 import zendesk from 'node-zendesk';
@@ -142,10 +144,10 @@ export function createZendeskConnector(
     body: object,
     ids: string[],
     signal?: AbortSignal,
-  ): Promise<Map<string, { ok: true } | { ok: false; code: string; message: string }>> {
+  ): Promise<Map<string, RecordOutcome>> {
     const { result } = await call<{ job_status: JobStatus }>('PUT', uri, body, signal);
     const job = await waitForJob(result.job_status.id, signal);
-    const outcome = new Map<string, { ok: true } | { ok: false; code: string; message: string }>();
+    const outcome = new Map<string, RecordOutcome>();
     for (const r of job.results ?? []) {
       const id = r.id !== undefined ? String(r.id) : r.index !== undefined ? ids[r.index] : undefined;
       if (id === undefined) continue;
@@ -164,6 +166,12 @@ export function createZendeskConnector(
     }
     return outcome;
   }
+
+  /** Zendesk lookup fields hold user ids as numbers; email text fields keep their string. */
+  const lookupIdsAsNumbers = (fields: Record<string, string>): Record<string, string | number> => {
+    const kinds = new Map(Object.values(ctx.roles).map((m) => [m.field, m.value]));
+    return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, kinds.get(k) === 'id' ? Number(v) : v]));
+  };
 
   /** All results of a ticket search (following next_page), and whether the 1,000 cap cut it short. */
   async function searchTickets(query: string, signal?: AbortSignal) {
@@ -265,40 +273,18 @@ export function createZendeskConnector(
     },
 
     async writeAssignments(writes: AssignmentWrite[], signal) {
-      const byOrg = new Map<string, Record<string, string | number>>();
-      for (const w of writes) {
-        const mapping = ctx.roles[w.role];
-        if (!mapping) continue;
-        const fields = byOrg.get(w.recordId) ?? {};
-        fields[mapping.field] = mapping.value === 'email' ? w.to.email : Number(w.to.id);
-        byOrg.set(w.recordId, fields);
-      }
+      const byOrg = fieldsByRecord(writes, ctx.roles);
       const ids = [...byOrg.keys()];
-      const outcome = new Map<string, { ok: true } | { ok: false; code: string; message: string }>();
+      const outcomes = new Map<string, RecordOutcome>();
       for (let i = 0; i < ids.length; i += BATCH) {
         const chunk = ids.slice(i, i + BATCH);
-        const body = { organizations: chunk.map((id) => organizationUpdate(id, byOrg.get(id) ?? {})) };
-        for (const [id, o] of await updateMany(['organizations', 'update_many'], body, chunk, signal))
-          outcome.set(id, o);
-      }
-      return writes.map((w): WriteResult => {
-        if (!ctx.roles[w.role]) {
-          return {
-            recordId: w.recordId,
-            role: w.role,
-            ok: false,
-            error: { code: 'UNKNOWN_ROLE', kind: 'config', message: `no Zendesk field for role ${w.role}` },
-          };
-        }
-        const o = outcome.get(w.recordId);
-        if (o?.ok) return { recordId: w.recordId, role: w.role, ok: true };
-        return {
-          recordId: w.recordId,
-          role: w.role,
-          ok: false,
-          error: { code: o?.code ?? 'NO_RESULT', kind: 'record', message: o?.message ?? 'not written' },
+        const body = {
+          organizations: chunk.map((id) => organizationUpdate(id, lookupIdsAsNumbers(byOrg.get(id) ?? {}))),
         };
-      });
+        for (const [id, o] of await updateMany(['organizations', 'update_many'], body, chunk, signal))
+          outcomes.set(id, o);
+      }
+      return writeResults(writes, ctx.roles, outcomes, 'Zendesk');
     },
 
     async handOverOpenTickets(handovers: TicketHandover[], signal) {

@@ -80,6 +80,8 @@ export interface BaselineEntry {
    * there). A stand-in never decides, or it would flip the next decision.
    */
   standIn?: boolean;
+  /** The owner spoc decided for this account and role when it recorded the entry. */
+  decided?: string;
 }
 
 export type Baseline = ReadonlyMap<string, BaselineEntry>;

@@ -7,6 +7,9 @@ import { type Baseline, type BaselineEntry, baselineKey, type Plan, type WriteRe
  * what they were seen holding. If any write of that role failed or was not sent, only
  * the successful writes move, so the next run still sees the change and retries the
  * failed write, and never re-sends one that succeeded. An unsettled conflict moves nothing.
+ * Each entry also remembers the owner decided for the role, so that when nothing has
+ * changed but systems still disagree (a target could not take the owner), the next run
+ * keeps that decision instead of re-deciding from whatever is held.
  */
 export function advanceBaseline(baseline: Baseline, plan: Plan, results: WriteResult[], now: Date): BaselineEntry[] {
   const at = now.toISOString();
@@ -40,9 +43,16 @@ export function advanceBaseline(baseline: Baseline, plan: Plan, results: WriteRe
           value = email;
         }
         const previous = baseline.get(baselineKey(system, recordId, role.role));
-        if (previous?.value === value && (change === undefined || previous.standIn === standIn)) continue;
+        const decided = role.decided ?? previous?.decided ?? null;
+        if (
+          previous?.value === value &&
+          previous.decided === decided &&
+          (change === undefined || previous.standIn === standIn)
+        )
+          continue;
         const entry: BaselineEntry = { system, recordId, role: role.role, value, at };
         if (standIn) entry.standIn = true;
+        if (decided !== null) entry.decided = decided;
         entries.push(entry);
       }
     }

@@ -14,6 +14,8 @@ export interface Holding {
   changed: boolean;
   /** The fallback spoc wrote here, unchanged since: not a decision. */
   standIn: boolean;
+  /** The owner decided last time for this account and role, per this record's baseline. */
+  lastDecided: string | null;
 }
 
 export type Decision =
@@ -36,7 +38,15 @@ export function holdingsFor(
     const email = resolved.kind === 'person' ? resolved.person.email : null;
     const base = baseline.get(baselineKey(system, record.id, role.name));
     const changed = base === undefined || base.value !== email;
-    holdings.push({ system, record, resolved, email, changed, standIn: !changed && base?.standIn === true });
+    holdings.push({
+      system,
+      record,
+      resolved,
+      email,
+      changed,
+      standIn: !changed && base?.standIn === true,
+      lastDecided: base?.decided ?? null,
+    });
   }
   return holdings;
 }
@@ -112,21 +122,25 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
       conflict,
     };
   }
-  // Nothing changed, yet systems may disagree (an earlier write failed, or a fallback
-  // stands in where the owner is inactive): keep the value most systems hold, never
-  // letting a fallback outvote a real owner; ties go to the configured order.
-  const fallbackEmail = role.onUnresolvable.kind === 'fallback' ? role.onUnresolvable.email : null;
+  // Nothing changed, yet systems may disagree (an earlier write failed, or a target
+  // could not take the owner): settle it with the same tie-break that settled it
+  // before, so the decision never flips between runs. Fallback stand-ins never count.
   const holders = holdings.filter(known) as (Holding & { email: string })[];
-  const preferred = holders.some((h) => h.email !== fallbackEmail)
-    ? holders.filter((h) => h.email !== fallbackEmail)
-    : holders;
-  if (preferred.length === 0) return fallbackOr(role, directory, 'fallback:empty', 'no system holds a known person');
-  const counts = new Map<string, number>();
-  for (const h of preferred) counts.set(h.email, (counts.get(h.email) ?? 0) + 1);
-  const best = [...preferred].sort(
-    (a, b) => (counts.get(b.email) ?? 0) - (counts.get(a.email) ?? 0) || rank(a.system) - rank(b.system),
-  )[0];
-  return { kind: 'decided', person: person(best as Holding & { email: string }), reason: 'propagate' };
+  if (holders.length === 0) return fallbackOr(role, directory, 'fallback:empty', 'no system holds a known person');
+  const previous =
+    holders.find((h) => h.email === h.lastDecided) ??
+    holders.find((h) => holdings.some((x) => x.lastDecided === h.email));
+  if (previous) return { kind: 'decided', person: person(previous), reason: 'propagate' };
+  const distinct = new Set(holders.map((h) => h.email));
+  if (distinct.size > 1 && policy.tieBreak === 'manual') {
+    return { kind: 'manual', conflict: holders.map((h) => `${h.system}=${h.email}`).join(', ') };
+  }
+  const byOrder = [...holders].sort((a, b) => rank(a.system) - rank(b.system));
+  let chosen = byOrder[0] as Holding & { email: string };
+  if (policy.tieBreak === 'latest') {
+    for (const h of byOrder) if ((h.record.modifiedAt ?? '') > (chosen.record.modifiedAt ?? '')) chosen = h;
+  }
+  return { kind: 'decided', person: person(chosen), reason: 'propagate' };
 }
 
 function fallbackOr(role: RoleConfig, directory: Directory, reason: ChangeReason, why: string): Decision {

@@ -95,4 +95,16 @@ export const MIGRATIONS: string[] = [
   `,
   // 2: baseline values spoc wrote as a fallback stand-in (never a decision source).
   'ALTER TABLE baselines ADD COLUMN stand_in INTEGER NOT NULL DEFAULT 0;',
+  // 3: journal lookups by batch (results) and by open intent stay indexed as the
+  // journal grows; heartbeats let a long run on another host keep its lock past the TTL.
+  `
+  DROP INDEX intents_open;
+  CREATE INDEX intents_by_batch ON intents(batch_id, record_id, role);
+  CREATE INDEX intents_pending ON intents(run_id) WHERE outcome IS NULL;
+  ALTER TABLE lock ADD COLUMN heartbeat_at TEXT;
+  ALTER TABLE runs ADD COLUMN heartbeat_at TEXT;
+  CREATE INDEX runs_running ON runs(status) WHERE status = 'running';
+  `,
+  // 4: the owner decided for the role when the entry was recorded.
+  'ALTER TABLE baselines ADD COLUMN decided TEXT;',
 ];

@@ -6,6 +6,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { AccountRecord } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import { MIGRATIONS } from './migrations.ts';
 import { openStore } from './state-store.ts';
 
 let dir: string;
@@ -36,7 +37,7 @@ describe('state store', () => {
     openStore(path).close();
     openStore(path).close();
     const raw = new DatabaseSync(path);
-    expect((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(2);
+    expect((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(MIGRATIONS.length);
     raw.exec('PRAGMA user_version = 99');
     raw.close();
     expect(() => openStore(path)).toThrow(/newer spoc \(schema 99.*upgrade spoc/);

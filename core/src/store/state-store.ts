@@ -253,13 +253,14 @@ export class StateStore {
   // Baselines --------------------------------------------------------------------
 
   loadBaseline(): Map<string, BaselineEntry> {
-    const rows = this.sql('SELECT system, record_id, role, value, at, stand_in FROM baselines').all() as {
+    const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all() as {
       system: SystemId;
       record_id: string;
       role: string;
       value: string | null;
       at: string;
       stand_in: number;
+      decided: string | null;
     }[];
     return new Map(
       rows.map((r) => {
@@ -271,6 +272,7 @@ export class StateStore {
           at: r.at,
         };
         if (r.stand_in === 1) entry.standIn = true;
+        if (r.decided !== null) entry.decided = r.decided;
         return [baselineKey(r.system, r.record_id, r.role), entry];
       }),
     );
@@ -278,11 +280,13 @@ export class StateStore {
 
   upsertBaseline(entries: BaselineEntry[]): void {
     const upsert = this.sql(
-      `INSERT INTO baselines (system, record_id, role, value, at, stand_in) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at, stand_in = excluded.stand_in`,
+      `INSERT INTO baselines (system, record_id, role, value, at, stand_in, decided) VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at,
+         stand_in = excluded.stand_in, decided = excluded.decided`,
     );
     this.transaction(() => {
-      for (const e of entries) upsert.run(e.system, e.recordId, e.role, e.value, e.at, e.standIn ? 1 : 0);
+      for (const e of entries)
+        upsert.run(e.system, e.recordId, e.role, e.value, e.at, e.standIn ? 1 : 0, e.decided ?? null);
     });
   }
 

@@ -163,7 +163,10 @@ export function startVendorServer(
       if (!res.headersSent) send(res, { status: 500, body: { error: String(error) } });
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // Keep idle connections longer than clients do (vendors' load balancers hold them
+  // ~60 s), so a client never reuses a socket the server is closing at that instant.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   return new Promise((resolve, reject) => {
     server.once('error', reject);

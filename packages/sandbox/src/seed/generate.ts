@@ -1,4 +1,5 @@
 import { mulberry32 } from '../kit/random.ts';
+import { toId18 } from '../salesforce/ids.ts';
 import type { HubspotSeed, SalesforceSeed, SandboxSeed, VendorRecord, ZendeskSeed } from './types.ts';
 
 /**
@@ -266,24 +267,9 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
   return { hubspot, salesforce, zendesk };
 }
 
-/** Salesforce-style 18-character id: 3-char prefix, 12-digit body, 3-char case checksum. */
+/** Salesforce-style 18-character id: 3-char prefix, 12-digit body, case checksum. */
 function sfId(prefix: string, n: number): string {
-  const base = `${prefix}${String(n).padStart(12, '0')}`;
-  return `${base}${checksum(base)}`;
-}
-
-function checksum(id15: string): string {
-  const map = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-  let out = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const ch = id15[chunk * 5 + i] ?? '';
-      if (ch >= 'A' && ch <= 'Z') bits |= 1 << i;
-    }
-    out += map[bits];
-  }
-  return out;
+  return toId18(`${prefix}${String(n).padStart(12, '0')}`);
 }
 
 function cap(s: string): string {
