@@ -441,6 +441,8 @@ describe('plan: properties', () => {
         fc.pre(w.policy.kind === 'two-way');
         const { snapshot, cfg, baseline } = build(w);
         const settled = round(snapshot, baseline, cfg);
+        // The edit must be a change from what spoc last agreed, or it is no change at all.
+        fc.pre(![...settled.baseline.values()].some((e) => e.system === edited && e.value === 'bruno@acme.test'));
         // A person edits one system: the owner becomes bruno, active everywhere here.
         const ppl = settled.snapshot.people.map((p) => (p.email === 'bruno@acme.test' ? { ...p, active: true } : p));
         const accounts = settled.snapshot.accounts.map((a) =>
