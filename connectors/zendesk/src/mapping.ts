@@ -1,4 +1,11 @@
-import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core';
+import {
+  type AccountRecord,
+  type ConnectorContext,
+  type OwnerValue,
+  type PersonRecord,
+  type RecordOutcome,
+  SpocError,
+} from '@spoc/core';
 import { z } from 'zod';
 
 /** Zendesk attribute names live here and nowhere else. */
@@ -23,7 +30,7 @@ const OrganizationApiSchema = z.looseObject({
   updated_at: z.string().nullable().optional(),
 });
 
-export const TicketApiSchema = z.looseObject({
+const TicketApiSchema = z.looseObject({
   id: z.number(),
   status: z.string(),
   assignee_id: z.number().nullable().optional(),
@@ -77,11 +84,199 @@ export function toOrganization(raw: unknown, ctx: ConnectorContext): AccountReco
   };
 }
 
-/** The organization_fields patch for one organization. */
-export function organizationUpdate(id: string, fields: Record<string, string | number>) {
-  return { id: Number(id), organization_fields: fields };
+/**
+ * The update_many body for a chunk of organizations (field key → value per organization).
+ * Lookup fields hold user ids as numbers; email text fields keep their string.
+ */
+export function organizationsUpdate(entries: [string, Record<string, string>][], roles: ConnectorContext['roles']) {
+  const kinds = new Map(Object.values(roles).map((m) => [m.field, m.value]));
+  return {
+    organizations: entries.map(([id, fields]) => ({
+      id: Number(id),
+      organization_fields: Object.fromEntries(
+        Object.entries(fields).map(([k, v]) => [k, kinds.get(k) === 'id' ? Number(v) : v]),
+      ),
+    })),
+  };
 }
 
+/** tickets/update_many: the ids go in the query string, the one change in the body. */
+export function ticketsReassign(ticketIds: string[], assigneeId: string) {
+  return {
+    uri: ['tickets', 'update_many', `?ids=${ticketIds.join(',')}`],
+    body: { ticket: { assignee_id: Number(assigneeId) } },
+  };
+}
+
+const CursorEnvelopeApiSchema = z.looseObject({
+  meta: z
+    .looseObject({ has_more: z.boolean().nullable().optional(), after_cursor: z.string().nullable().optional() })
+    .nullable()
+    .optional(),
+  links: z.looseObject({ next: z.string().nullable().optional() }).nullable().optional(),
+});
+
+/** Where a cursor-paged list goes next, or null when this was the last page. */
+export function cursorMore(body: unknown): { nextUrl: string | null; afterCursor: string | null } | null {
+  const e = CursorEnvelopeApiSchema.safeParse(body);
+  if (!e.success || !e.data.meta?.has_more) return null;
+  return { nextUrl: e.data.links?.next ?? null, afterCursor: e.data.meta.after_cursor ?? null };
+}
+
+/** Envelopes of list endpoints: the records stay `unknown` until each is parsed on its own. */
+export const usersPage = (body: unknown): unknown[] => arrayAt(body, 'users');
+export const organizationsPage = (body: unknown): unknown[] => arrayAt(body, 'organizations');
+
+const ExportApiSchema = z.looseObject({
+  organizations: z.array(z.unknown()),
+  next_page: z.string().nullable().optional(),
+  end_time: z.number().nullable().optional(),
+  end_of_stream: z.boolean().nullable().optional(),
+});
+
+/** The incremental organization export page, as spoc uses it. */
+export function exportPage(body: unknown) {
+  const e = parseEnvelope(ExportApiSchema, body, 'incremental organization export');
+  return {
+    records: e.organizations,
+    next: e.next_page ?? null,
+    endTime: e.end_time ?? null,
+    endOfStream: e.end_of_stream !== false,
+  };
+}
+
+const SearchApiSchema = z.looseObject({
+  results: z.array(z.unknown()),
+  next_page: z.string().nullable().optional(),
+  count: z.number().nullable().optional(),
+});
+
+export function searchPage(body: unknown) {
+  const s = parseEnvelope(SearchApiSchema, body, 'search');
+  return { results: s.results, next: s.next_page ?? null, count: s.count ?? null };
+}
+
+/** An unsolved ticket as the handover needs it, or null for anything else. */
+export function toOpenTicket(
+  raw: unknown,
+): { id: string; status: string; assigneeId: string | null; orgId: string } | null {
+  const t = TicketApiSchema.safeParse(raw);
+  if (!t.success || t.data.organization_id == null) return null;
+  return {
+    id: String(t.data.id),
+    status: t.data.status,
+    assigneeId: t.data.assignee_id == null ? null : String(t.data.assignee_id),
+    orgId: String(t.data.organization_id),
+  };
+}
+
+const MeApiSchema = z.looseObject({
+  user: z.looseObject({ id: z.number().nullable().optional(), role: z.string().nullable().optional() }),
+});
+
+/** Who the credentials are: Zendesk answers users/me for an unauthenticated caller with an anonymous user. */
+export function credentialsProblem(body: unknown): string | null {
+  const me = MeApiSchema.safeParse(body);
+  if (!me.success || me.data.user.id == null)
+    return 'Zendesk did not recognise the credentials (users/me is anonymous)';
+  if (me.data.user.role !== 'agent' && me.data.user.role !== 'admin')
+    return `the Zendesk API user is ${me.data.user.role ?? 'of no role'}, not an agent or admin: it cannot edit organizations`;
+  return null;
+}
+
+const FieldApiSchema = z.looseObject({
+  key: z.string(),
+  type: z.string(),
+  active: z.boolean().optional(),
+  relationship_target_type: z.string().nullable().optional(),
+});
+export type FieldDefinition = z.infer<typeof FieldApiSchema>;
+
+export function organizationFieldDefinitions(body: unknown): Map<string, FieldDefinition> {
+  const defs = new Map<string, FieldDefinition>();
+  for (const raw of arrayAt(body, 'organization_fields')) {
+    const f = FieldApiSchema.safeParse(raw);
+    if (f.success) defs.set(f.data.key, f.data);
+  }
+  return defs;
+}
+
+/** Whether a cross-reference lives in an organization field (external_id is an attribute). */
+export const isFieldXref = (name: string): boolean => !TOP_LEVEL_XREFS.has(name);
+
+const JobStatusApiSchema = z.looseObject({
+  job_status: z.looseObject({
+    id: z.string(),
+    status: z.string(),
+    message: z.string().nullable().optional(),
+    results: z
+      .array(
+        z.looseObject({
+          id: z.union([z.number(), z.string()]).nullable().optional(),
+          index: z.number().nullable().optional(),
+          success: z.boolean().nullable().optional(),
+          status: z.string().nullable().optional(),
+          error: z.string().nullable().optional(),
+          details: z.string().nullable().optional(),
+        }),
+      )
+      .nullable()
+      .optional(),
+  }),
+});
+export type JobStatus = z.infer<typeof JobStatusApiSchema>['job_status'];
+
+export function parseJobStatus(body: unknown): JobStatus {
+  return parseEnvelope(JobStatusApiSchema, body, 'job status').job_status;
+}
+
+/**
+ * Per record of a finished job: its own result when the job lists one (by id, else by
+ * position), else a failure that says why (job failed/killed, or no result at all).
+ */
+export function jobOutcome(job: JobStatus, ids: string[]): Map<string, RecordOutcome> {
+  const outcome = new Map<string, RecordOutcome>();
+  for (const r of job.results ?? []) {
+    const id = r.id != null ? String(r.id) : r.index != null ? ids[r.index] : undefined;
+    if (id === undefined) continue;
+    const failed = r.success === false || !!r.error || /fail|error/i.test(r.status ?? '');
+    if (failed)
+      outcome.set(id, { ok: false, code: r.error ?? 'FAILED', message: r.details ?? r.error ?? 'update failed' });
+    else if (r.success === true || job.status === 'completed') outcome.set(id, { ok: true });
+  }
+  for (const id of ids) {
+    if (outcome.has(id)) continue;
+    outcome.set(
+      id,
+      job.status === 'completed'
+        ? { ok: false, code: 'NO_RESULT', message: `job ${job.id} reported no result for this record` }
+        : { ok: false, code: 'JOB_FAILED', message: `job ${job.id} ${job.status}: ${job.message ?? 'no detail'}` },
+    );
+  }
+  return outcome;
+}
+
+function arrayAt(body: unknown, key: string): unknown[] {
+  const value = (body as Record<string, unknown> | null)?.[key];
+  if (!Array.isArray(value)) throw malformed(key, `no "${key}" array`);
+  return value;
+}
+
+function parseEnvelope<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success)
+    throw malformed(what, parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return parsed.data;
+}
+
+/** A response whose envelope is not Zendesk's: the page is unusable (a record-level flaw is rejected instead). */
+function malformed(what: string, detail: string): SpocError {
+  return new SpocError('vendor', 'ZENDESK_MALFORMED', `Zendesk ${what} response is malformed: ${detail}`, {
+    system: 'zendesk',
+  });
+}
+
+/** Zendesk search syntax; spaces and `<` are encoded by the SDK's query handling. */
 export function ticketsHeldBy(assigneeId: string): string {
   return `type:ticket assignee:${assigneeId} status<solved`;
 }
@@ -91,11 +286,7 @@ export function ticketSearch(organizationId: string, assigneeId: string): string
 }
 
 /** Field types that can hold a person: a lookup to users (ids) or text (emails). */
-export function fieldProblem(
-  def: { key: string; type: string; active?: boolean; relationship_target_type?: string } | undefined,
-  key: string,
-  kind: 'id' | 'email',
-): string | null {
+export function fieldProblem(def: FieldDefinition | undefined, key: string, kind: 'id' | 'email'): string | null {
   if (!def) return `Zendesk has no organization field "${key}"`;
   if (def.active === false) return `organization field "${key}" is inactive`;
   if (kind === 'id' && !(def.type === 'lookup' && def.relationship_target_type === 'zendesk/user')) {

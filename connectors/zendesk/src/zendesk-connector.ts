@@ -1,71 +1,70 @@
 import {
   type AccountPage,
   type AssignmentWrite,
-  type CascadeResult,
   type Connector,
   type ConnectorContext,
   fieldsByRecord,
+  isSpocError,
   type RecordOutcome,
   type RetryOptions,
-  sleep,
+  type SpocError,
   type TicketHandover,
   VendorGate,
   writeResults,
   type ZendeskSystemConfig,
 } from '@spoc/core';
 import zendesk from 'node-zendesk';
-import type { z } from 'zod';
-import { networkError, responseError } from './errors.ts';
+import { handOverTickets } from './handover.ts';
+import { cursorPages, type Page, type ZendeskUri, zendeskCall } from './http.ts';
+import { allFailed, runBulkJob } from './jobs.ts';
 import {
+  credentialsProblem,
+  exportPage,
   fieldProblem,
-  organizationUpdate,
-  TicketApiSchema,
-  ticketSearch,
-  ticketsHeldBy,
+  isFieldXref,
+  organizationFieldDefinitions,
+  organizationsPage,
+  organizationsUpdate,
   toOrganization,
   toPerson,
-  UNSOLVED,
+  usersPage,
 } from './mapping.ts';
 
 export interface ZendeskConnectorOptions {
+  /** Retry tuning for both gates (tests use tiny delays). */
   retry?: Partial<RetryOptions>;
   /** First wait before polling a job, doubling up to 8× (default 500 ms). */
   jobPollMs?: number;
   /** Give up on a job after this long and report its records as failed (default 10 min). */
   jobTimeoutMs?: number;
+  /** Requests a minute to the incremental export (Zendesk's limit: 10). */
+  exportPerMinute?: number;
 }
 
-interface Response<T> {
-  result: T;
-  date: string | null;
-}
-
-interface JobStatus {
-  id: string;
-  status: 'queued' | 'working' | 'completed' | 'failed' | 'killed';
-  message?: string | null;
-  results?:
-    | { id?: number; index?: number; success?: boolean; status?: string; error?: string; details?: string }[]
-    | null;
-}
-
-type Cursor = { startTime: number };
+/** Resume point of incremental reads: the export's start_time (Unix seconds, inclusive). */
+type ReadCursor = { startTime: number };
 const BATCH = 100;
+const PAGE = 'page[size]=100';
 
 /**
- * The Zendesk connector over node-zendesk. Calls go through the client's raw request
- * (its auth, URL building and transport) rather than the list helpers, because those
- * return a 429 as a value, follow every page without letting spoc pace or checkpoint,
- * and stop incremental exports after one page. Full reads use cursor paging (100 a
- * page); incremental reads use the incremental export from the stored start time: it
- * has its own 10-a-minute limit and excludes the last minute, which the next run
- * picks up because the cursor is the export's own end_time.
+ * The Zendesk connector over node-zendesk.
+ *
+ * Incremental reads use the time-based incremental organization export rather than
+ * listing every organization and filtering on updated_at: Zendesk's organization list
+ * has no updated_at filter (a filtered listing would still cost ⌈N/100⌉ calls), and
+ * search lags and caps at 1,000. The export costs one call when nothing changed. Its
+ * costs are handled here: it has its own 10-a-minute limit (its own gate); start_time
+ * is inclusive, so the cursor is the export's end_time (the last record's second) and
+ * records of that same second are read again next time, never skipped; it leaves out
+ * the last minute, and since end_time never passes what it returned, that minute is
+ * read by the next run.
  */
 export function createZendeskConnector(
   config: ZendeskSystemConfig,
   ctx: ConnectorContext,
   options: ZendeskConnectorOptions = {},
 ): Connector {
+  const logger = ctx.logger.child({ system: 'zendesk' });
   const client = zendesk.createClient({
     endpointUri: config.baseUrl,
     ...(config.oauthToken
@@ -74,125 +73,82 @@ export function createZendeskConnector(
   });
   const retry = options.retry ? { retry: options.retry } : {};
   const gate = new VendorGate({ cap: config.rateLimit.perMinute, intervalMs: 60_000, concurrency: 4, ...retry });
-  const exportGate = new VendorGate({ cap: 10, intervalMs: 60_000, concurrency: 1, ...retry });
-  const pollMs = options.jobPollMs ?? 500;
-  const jobTimeoutMs = options.jobTimeoutMs ?? 600_000;
+  const exportGate = new VendorGate({
+    cap: options.exportPerMinute ?? 10,
+    intervalMs: 60_000,
+    concurrency: 1,
+    ...retry,
+  });
+  const jobOptions = { pollMs: options.jobPollMs ?? 500, timeoutMs: options.jobTimeoutMs ?? 600_000 };
 
-  async function call<T>(
-    method: string,
-    uri: string | string[],
-    body?: object,
-    signal?: AbortSignal,
-    which = gate,
-  ): Promise<Response<T>> {
-    return which.run(async () => {
-      let raw: { response: { status: number; headers: { get(name: string): string | null } }; result: unknown };
-      try {
-        // Any service client shares the account's auth and endpoint; its raw request
-        // returns status and headers instead of interpreting them.
-        raw = (await client.organizations._rawRequest(
-          method,
-          Array.isArray(uri) ? [...uri] : uri,
-          ...(body ? [body] : []),
-        )) as typeof raw;
-      } catch (error) {
-        throw networkError(error);
-      }
-      const { response, result } = raw;
-      // An absent header must not read as 0 (Number(null) === 0 would pause the gate).
-      const header = response.headers.get('x-rate-limit-remaining');
-      if (header !== null && header.trim() !== '' && Number.isFinite(Number(header)))
-        which.observe({ remaining: Number(header) });
-      if (response.status < 200 || response.status >= 300)
-        throw responseError(response.status, result, response.headers.get('retry-after'));
-      return { result: result as T, date: response.headers.get('date') };
-    }, signal);
-  }
+  const call = <T = unknown>(method: 'GET' | 'PUT', uri: ZendeskUri, body?: object, signal?: AbortSignal) =>
+    zendeskCall<T>(client, gate, method, uri, body, signal);
+  const get = (uri: ZendeskUri, signal?: AbortSignal) => call('GET', uri, undefined, signal);
+  const bulk = (uri: ZendeskUri, body: object, ids: string[], signal?: AbortSignal) =>
+    runBulkJob((m, u, b) => call(m, u, b, signal), uri, body, ids, jobOptions, signal);
 
-  /** Follows Zendesk's cursor pagination (links.next while meta.has_more). */
-  async function* pages<T>(first: string[], signal?: AbortSignal): AsyncGenerator<Response<T>> {
-    let next: string | string[] | null = first;
-    while (next) {
-      const page: Response<T & { meta?: { has_more?: boolean }; links?: { next?: string | null } }> = await call(
-        'GET',
-        next,
-        undefined,
-        signal,
-      );
-      yield page;
-      next = page.result.meta?.has_more && page.result.links?.next ? page.result.links.next : null;
+  const toPage = (raws: unknown[], cursor: ReadCursor): AccountPage => {
+    const page: AccountPage = { records: [], cursor: JSON.stringify(cursor), rejected: [] };
+    for (const raw of raws) {
+      const mapped = toOrganization(raw, ctx);
+      if ('rejected' in mapped) page.rejected?.push({ id: mapped.id, reason: mapped.rejected });
+      else page.records.push(mapped);
     }
-  }
-
-  async function waitForJob(jobId: string, signal?: AbortSignal): Promise<JobStatus> {
-    const deadline = Date.now() + jobTimeoutMs;
-    let wait = pollMs;
-    for (;;) {
-      await sleep(wait, signal);
-      const { result } = await call<{ job_status: JobStatus }>('GET', ['job_statuses', jobId], undefined, signal);
-      const job = result.job_status;
-      if (job.status === 'completed' || job.status === 'failed' || job.status === 'killed') return job;
-      if (Date.now() > deadline)
-        return { ...job, status: 'failed', message: `job ${jobId} still ${job.status} after ${jobTimeoutMs} ms` };
-      wait = Math.min(wait * 2, pollMs * 8);
-    }
-  }
-
-  /** Runs one update_many job and returns, per id, whether Zendesk applied it. */
-  async function updateMany(
-    uri: string[],
-    body: object,
-    ids: string[],
-    signal?: AbortSignal,
-  ): Promise<Map<string, RecordOutcome>> {
-    const { result } = await call<{ job_status: JobStatus }>('PUT', uri, body, signal);
-    const job = await waitForJob(result.job_status.id, signal);
-    const outcome = new Map<string, RecordOutcome>();
-    for (const r of job.results ?? []) {
-      const id = r.id !== undefined ? String(r.id) : r.index !== undefined ? ids[r.index] : undefined;
-      if (id === undefined) continue;
-      if (r.success === false || r.error)
-        outcome.set(id, { ok: false, code: r.error ?? 'FAILED', message: r.details ?? r.error ?? 'update failed' });
-      else outcome.set(id, { ok: true });
-    }
-    for (const id of ids) {
-      if (!outcome.has(id)) {
-        const why =
-          job.status === 'completed'
-            ? 'the job reported no result for this record'
-            : `job ${job.status}: ${job.message ?? 'no detail'}`;
-        outcome.set(id, { ok: false, code: job.status === 'completed' ? 'NO_RESULT' : 'JOB_FAILED', message: why });
-      }
-    }
-    return outcome;
-  }
-
-  /** Zendesk lookup fields hold user ids as numbers; email text fields keep their string. */
-  const lookupIdsAsNumbers = (fields: Record<string, string>): Record<string, string | number> => {
-    const kinds = new Map(Object.values(ctx.roles).map((m) => [m.field, m.value]));
-    return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, kinds.get(k) === 'id' ? Number(v) : v]));
+    return page;
   };
 
-  /** All results of a ticket search (following next_page), and whether the 1,000 cap cut it short. */
-  async function searchTickets(query: string, signal?: AbortSignal) {
-    const tickets: z.infer<typeof TicketApiSchema>[] = [];
-    let next: string | string[] | null = ['search', `?query=${encodeURIComponent(query)}`];
-    let capped = false;
-    while (next) {
-      const page: Response<{ results: unknown[]; next_page?: string | null; count?: number }> = await call(
-        'GET',
-        next,
-        undefined,
-        signal,
-      );
-      for (const raw of page.result.results) {
-        const t = TicketApiSchema.safeParse(raw);
-        if (t.success) tickets.push(t.data);
-      }
-      capped ||= (page.result.count ?? 0) > 1000;
-      next = page.result.next_page && tickets.length < 1000 ? page.result.next_page : null;
+  async function* fullRead(signal?: AbortSignal): AsyncGenerator<AccountPage> {
+    let startTime: number | null = null;
+    for await (const page of cursorPages((uri) => get(uri, signal), ['organizations'], PAGE)) {
+      // The next export starts a minute before this read began, by Zendesk's clock: it
+      // catches whatever changed during the read, and the export refuses a start_time
+      // from the last minute, so a run right after this one still works.
+      startTime ??= Math.floor((page.date ? Date.parse(page.date) : Date.now()) / 1000) - 60;
+      yield toPage(organizationsPage(page.result), { startTime });
     }
-    return { tickets, capped };
+  }
+
+  async function* incrementalRead(since: ReadCursor, signal?: AbortSignal): AsyncGenerator<AccountPage> {
+    let start = since.startTime;
+    // Records of the boundary second come back on the next page: yield each version once.
+    const seen = new Set<string>();
+    for (;;) {
+      let page: Page<unknown>;
+      try {
+        page = await zendeskCall(
+          client,
+          exportGate,
+          'GET',
+          ['incremental', 'organizations', `?start_time=${start}`],
+          undefined,
+          signal,
+        );
+      } catch (error) {
+        // A start_time inside the last minute (clock skew) is refused; nothing is lost by waiting.
+        if (isTooRecent(error)) {
+          yield toPage([], { startTime: start });
+          return;
+        }
+        throw error;
+      }
+      const e = exportPage(page.result);
+      const fresh = e.records.filter((raw) => {
+        const key = versionKey(raw);
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+      const endTime = e.endTime ?? start;
+      yield toPage(fresh, { startTime: Math.max(start, endTime) });
+      if (e.endOfStream) return;
+      if (endTime <= start) {
+        // A full page within one second would never advance; stop rather than spin on the
+        // 10-a-minute limit. The cursor stays, so nothing is lost.
+        logger.warn({ startTime: start }, 'incremental export did not advance; resuming next run');
+        return;
+      }
+      start = endTime;
+    }
   }
 
   return {
@@ -201,18 +157,16 @@ export function createZendeskConnector(
     async check(signal) {
       const problems: string[] = [];
       try {
-        await call('GET', ['users', 'me'], undefined, signal);
-        type Fields = {
-          organization_fields: { key: string; type: string; active?: boolean; relationship_target_type?: string }[];
-        };
-        const { result } = await call<Fields>('GET', ['organization_fields'], undefined, signal);
-        const byKey = new Map(result.organization_fields.map((f) => [f.key, f]));
+        const me = await get(['users', 'me'], signal);
+        const who = credentialsProblem(me.result);
+        if (who) problems.push(who);
+        const defs = organizationFieldDefinitions((await get(['organization_fields'], signal)).result);
         for (const [role, mapping] of Object.entries(ctx.roles)) {
-          const problem = fieldProblem(byKey.get(mapping.field), mapping.field, mapping.value);
+          const problem = fieldProblem(defs.get(mapping.field), mapping.field, mapping.value);
           if (problem) problems.push(`${problem} (role ${role})`);
         }
         for (const xref of ctx.xrefFields) {
-          if (xref !== 'external_id' && !byKey.has(xref))
+          if (isFieldXref(xref) && !defs.has(xref))
             problems.push(`Zendesk has no organization field "${xref}" (cross-reference)`);
         }
       } catch (error) {
@@ -222,136 +176,51 @@ export function createZendeskConnector(
     },
 
     async *listPeople(signal) {
-      for await (const page of pages<{ users: unknown[] }>(
-        ['users', '?role[]=agent&role[]=admin&page[size]=100'],
-        signal,
-      )) {
-        yield page.result.users.flatMap((u) => toPerson(u) ?? []);
+      for await (const page of cursorPages((uri) => get(uri, signal), ['users'], `role[]=agent&role[]=admin&${PAGE}`)) {
+        yield usersPage(page.result).flatMap((u) => toPerson(u) ?? []);
       }
     },
 
-    async *readAccounts(query) {
-      const toPage = (raws: unknown[], cursor: Cursor): AccountPage => {
-        const page: AccountPage = { records: [], cursor: JSON.stringify(cursor), rejected: [] };
-        for (const raw of raws) {
-          const mapped = toOrganization(raw, ctx);
-          if ('rejected' in mapped) page.rejected?.push({ id: mapped.id, reason: mapped.rejected });
-          else page.records.push(mapped);
-        }
-        return page;
-      };
-
-      const since = query.since ? (JSON.parse(query.since) as Partial<Cursor>) : null;
-      if (!since || typeof since.startTime !== 'number') {
-        // Full read. The next incremental export starts a minute before this read began
-        // (by Zendesk's clock), so nothing changed during the read is missed.
-        let startTime: number | null = null;
-        for await (const page of pages<{ organizations: unknown[] }>(
-          ['organizations', '?page[size]=100'],
-          query.signal,
-        )) {
-          startTime ??= Math.floor((page.date ? Date.parse(page.date) : Date.now()) / 1000) - 60;
-          yield toPage(page.result.organizations, { startTime });
-        }
-        return;
-      }
-
-      let next: string | string[] = ['incremental', 'organizations', `?start_time=${since.startTime}`];
-      for (;;) {
-        type Export = {
-          organizations: unknown[];
-          next_page?: string | null;
-          end_time?: number;
-          end_of_stream?: boolean;
-        };
-        const { result }: Response<Export> = await call<Export>('GET', next, undefined, query.signal, exportGate);
-        const endTime = typeof result.end_time === 'number' ? result.end_time : since.startTime;
-        yield toPage(result.organizations, { startTime: endTime });
-        if (result.end_of_stream !== false || !result.next_page) return;
-        next = result.next_page;
-      }
+    readAccounts(query) {
+      const since = parseCursor(query.since);
+      if (query.since !== null && !since)
+        logger.warn({ cursor: query.since }, 'unreadable Zendesk cursor: reading all organizations');
+      return since ? incrementalRead(since, query.signal) : fullRead(query.signal);
     },
 
     async writeAssignments(writes: AssignmentWrite[], signal) {
       const byOrg = fieldsByRecord(writes, ctx.roles);
       const ids = [...byOrg.keys()];
       const outcomes = new Map<string, RecordOutcome>();
+      let stopped: SpocError | null = null;
       for (let i = 0; i < ids.length; i += BATCH) {
         const chunk = ids.slice(i, i + BATCH);
-        const body = {
-          organizations: chunk.map((id) => organizationUpdate(id, lookupIdsAsNumbers(byOrg.get(id) ?? {}))),
-        };
-        for (const [id, o] of await updateMany(['organizations', 'update_many'], body, chunk, signal))
-          outcomes.set(id, o);
+        if (stopped) {
+          for (const [id, o] of allFailed(chunk, stopped)) outcomes.set(id, o);
+          continue;
+        }
+        const body = organizationsUpdate(
+          chunk.map((id) => [id, byOrg.get(id) ?? {}]),
+          ctx.roles,
+        );
+        try {
+          for (const [id, o] of await bulk(['organizations', 'update_many'], body, chunk, signal)) outcomes.set(id, o);
+        } catch (error) {
+          // Nothing written yet: let the run stop this system. Later, keep what was written
+          // and fail the rest; a rejected chunk (4xx) fails only itself.
+          if (i === 0 && (!isSpocError(error) || error.kind !== 'vendor')) throw error;
+          if (isSpocError(error) && error.kind !== 'vendor') stopped = error;
+          for (const [id, o] of allFailed(chunk, error)) outcomes.set(id, o);
+        }
       }
       return writeResults(writes, ctx.roles, outcomes, 'Zendesk');
     },
 
-    async handOverOpenTickets(handovers: TicketHandover[], signal) {
-      const results = new Map<string, CascadeResult>(
-        handovers.map((h) => [h.accountRecordId, { accountRecordId: h.accountRecordId, updated: 0, failed: [] }]),
+    handOverOpenTickets(handovers: TicketHandover[], signal) {
+      return handOverTickets(
+        { get: (uri) => get(uri, signal), bulk: (uri, body, ids) => bulk(uri, body, ids, signal), logger },
+        handovers,
       );
-      // One search per previous POC (not per organization): their unsolved tickets,
-      // kept only for the organizations they hand over. Search indexes lag behind
-      // edits, so assignee and status are checked again on each result.
-      const byPrevious = new Map<string, Map<string, string>>();
-      for (const h of handovers) {
-        const orgs = byPrevious.get(h.fromId) ?? new Map<string, string>();
-        orgs.set(h.accountRecordId, h.toId);
-        byPrevious.set(h.fromId, orgs);
-      }
-      for (const [fromId, orgs] of byPrevious) {
-        let tickets = await searchTickets(ticketsHeldBy(fromId), signal);
-        if (tickets.capped) {
-          // Over Zendesk's 1,000-result search cap: narrow the search to each organization.
-          const perOrg = await Promise.all(
-            [...orgs.keys()].map((org) => searchTickets(ticketSearch(org, fromId), signal)),
-          );
-          tickets = { tickets: perOrg.flatMap((t) => t.tickets), capped: perOrg.some((t) => t.capped) };
-          if (tickets.capped)
-            ctx.logger.warn(
-              { fromId },
-              'over 1,000 open tickets in one organization: the rest move on a later handover',
-            );
-        }
-        const moves = new Map<string, { id: string; org: string }[]>();
-        for (const t of tickets.tickets) {
-          const org = String(t.organization_id);
-          const toId = orgs.get(org);
-          if (!toId || String(t.assignee_id) !== fromId || !UNSOLVED.includes(t.status)) continue;
-          const list = moves.get(toId) ?? [];
-          list.push({ id: String(t.id), org });
-          moves.set(toId, list);
-        }
-        for (const [toId, list] of moves) {
-          for (let i = 0; i < list.length; i += BATCH) {
-            const chunk = list.slice(i, i + BATCH);
-            const ids = chunk.map((t) => t.id);
-            const outcome = await updateMany(
-              ['tickets', 'update_many', `?ids=${ids.join(',')}`],
-              { ticket: { assignee_id: Number(toId) } },
-              ids,
-              signal,
-            );
-            for (const t of chunk) {
-              const result = results.get(t.org);
-              const o = outcome.get(t.id);
-              if (!result) continue;
-              if (o?.ok) result.updated++;
-              else
-                result.failed.push({
-                  id: t.id,
-                  error: {
-                    code: o?.code ?? 'NO_RESULT',
-                    kind: 'record',
-                    message: o && !o.ok ? o.message : 'not moved',
-                  },
-                });
-            }
-          }
-        }
-      }
-      return [...results.values()];
     },
 
     stats: () => {
@@ -360,4 +229,25 @@ export function createZendeskConnector(
       return { calls: a.calls + b.calls, retries: a.retries + b.retries, throttled: a.throttled + b.throttled };
     },
   };
+}
+
+function parseCursor(cursor: string | null): ReadCursor | null {
+  if (cursor === null) return null;
+  try {
+    const parsed = JSON.parse(cursor) as Partial<ReadCursor> | null;
+    return typeof parsed?.startTime === 'number' && Number.isInteger(parsed.startTime)
+      ? { startTime: parsed.startTime }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+function isTooRecent(error: unknown): boolean {
+  return isSpocError(error) && error.status === 400 && /too recent/i.test(error.message);
+}
+
+/** One version of a raw record: the same version serialises the same, an edit differently. */
+function versionKey(raw: unknown): string {
+  return JSON.stringify(raw);
 }

@@ -1,0 +1,109 @@
+import { type CascadeResult, isSpocError, type RecordOutcome, type TicketHandover } from '@spoc/core';
+import type { Logger } from 'pino';
+import type { Page, ZendeskUri } from './http.ts';
+import { allFailed } from './jobs.ts';
+import { searchPage, ticketSearch, ticketsHeldBy, ticketsReassign, toOpenTicket, UNSOLVED } from './mapping.ts';
+
+/** Zendesk search returns at most 1,000 results (10 pages of 100); asking for more is a 422. */
+const SEARCH_CAP = 1000;
+const BATCH = 100;
+
+export interface HandoverDeps {
+  get: (uri: ZendeskUri) => Promise<Page<unknown>>;
+  bulk: (uri: ZendeskUri, body: object, ids: string[]) => Promise<Map<string, RecordOutcome>>;
+  logger: Logger;
+}
+
+type OpenTicket = NonNullable<ReturnType<typeof toOpenTicket>>;
+
+/**
+ * Moves the unsolved tickets the previous POC holds in each organization to the new POC.
+ * One search per previous POC (not per organization), kept to the organizations they
+ * hand over; per-organization searches only when that search hits Zendesk's 1,000 cap.
+ * Search indexes lag behind edits, so assignee and status are checked again on each
+ * result: a ticket someone else holds, or a solved/closed one, is never written.
+ */
+export async function handOverTickets(deps: HandoverDeps, handovers: TicketHandover[]): Promise<CascadeResult[]> {
+  const results = new Map<string, CascadeResult>();
+  const byPrevious = new Map<string, Map<string, string>>();
+  for (const h of handovers) {
+    if (!results.has(h.accountRecordId))
+      results.set(h.accountRecordId, { accountRecordId: h.accountRecordId, updated: 0, failed: [] });
+    const orgs = byPrevious.get(h.fromId) ?? new Map<string, string>();
+    // Two roles handing one person's tickets in one organization to two people: the first wins.
+    if (!orgs.has(h.accountRecordId)) orgs.set(h.accountRecordId, h.toId);
+    byPrevious.set(h.fromId, orgs);
+  }
+
+  for (const [fromId, orgs] of byPrevious) {
+    let found = await searchTickets(deps, ticketsHeldBy(fromId));
+    if (found.capped) {
+      const perOrg = await Promise.all([...orgs.keys()].map((org) => searchTickets(deps, ticketSearch(org, fromId))));
+      found = { tickets: perOrg.flatMap((s) => s.tickets), capped: false };
+      [...orgs.keys()].forEach((org, i) => {
+        if (!perOrg[i]?.capped) return;
+        deps.logger.warn({ org, fromId }, 'over 1,000 open tickets: only the first 1,000 were handed over');
+        results.get(org)?.failed.push({
+          id: `organization:${org}`,
+          error: {
+            code: 'SEARCH_CAP',
+            kind: 'record',
+            message: `over ${SEARCH_CAP} unsolved tickets held by ${fromId}; only the first ${SEARCH_CAP} were handed over`,
+          },
+        });
+      });
+    }
+
+    const moves = new Map<string, OpenTicket[]>();
+    for (const t of found.tickets) {
+      const toId = orgs.get(t.orgId);
+      if (!toId || t.assigneeId !== fromId || !UNSOLVED.includes(t.status)) continue;
+      const list = moves.get(toId) ?? [];
+      if (!list.some((m) => m.id === t.id)) list.push(t);
+      moves.set(toId, list);
+    }
+
+    for (const [toId, list] of moves) {
+      for (let i = 0; i < list.length; i += BATCH) {
+        const chunk = list.slice(i, i + BATCH);
+        const ids = chunk.map((t) => t.id);
+        const { uri, body } = ticketsReassign(ids, toId);
+        let outcome: Map<string, RecordOutcome>;
+        try {
+          outcome = await deps.bulk(uri, body, ids);
+        } catch (error) {
+          if (isSpocError(error) && error.kind === 'auth') throw error;
+          outcome = allFailed(ids, error);
+        }
+        for (const t of chunk) {
+          const result = results.get(t.orgId);
+          const o = outcome.get(t.id) ?? { ok: false, code: 'NO_RESULT', message: 'not moved' };
+          if (!result) continue;
+          if (o.ok) result.updated++;
+          else result.failed.push({ id: t.id, error: { code: o.code, kind: 'record', message: o.message } });
+        }
+      }
+    }
+  }
+  return [...results.values()];
+}
+
+/** All results of one ticket search (following next_page), and whether the 1,000 cap cut it short. */
+async function searchTickets(deps: HandoverDeps, query: string): Promise<{ tickets: OpenTicket[]; capped: boolean }> {
+  const tickets: OpenTicket[] = [];
+  let seen = 0;
+  let capped = false;
+  let next: ZendeskUri | null = ['search', `?query=${encodeURIComponent(query)}`];
+  while (next) {
+    const page = searchPage((await deps.get(next)).result);
+    seen += page.results.length;
+    for (const raw of page.results) {
+      const t = toOpenTicket(raw);
+      if (t) tickets.push(t);
+    }
+    capped ||= (page.count ?? 0) > SEARCH_CAP;
+    if (page.next && seen >= SEARCH_CAP) capped = true;
+    next = page.next && seen < SEARCH_CAP ? page.next : null;
+  }
+  return { tickets, capped };
+}
