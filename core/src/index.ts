@@ -82,13 +82,16 @@ export { ownershipReport } from './run/ownership-report.ts';
 export { readAndPlan, runSync } from './run/run-sync.ts';
 export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
 export type {
+  AuditRow,
   ChangeRow,
   Intent,
   LockHolder,
+  OwnershipReason,
   OwnershipRow,
   PendingIntent,
   RunRow,
+  StoredRunStatus,
   StoreOptions,
 } from './store/state-store.ts';
 // State store
-export { openStore, StateStore } from './store/state-store.ts';
+export { DEFAULT_LOCK_TTL_MS, openStore, StateStore } from './store/state-store.ts';

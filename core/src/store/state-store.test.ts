@@ -1,152 +1,304 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { AccountRecord } from '../domain/types.ts';
+import type { BaselineEntry } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import { SpocError } from '../errors/spoc-error.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { openStore } from './state-store.ts';
+import { type OwnershipReason, openStore } from './state-store.ts';
+import { company, tmpStorePath } from './store-testing.ts';
 
-let dir: string;
 let path: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'spoc-store-'));
-  path = join(dir, 'nested', 'state.db');
+  path = tmpStorePath();
 });
 
-const record = (id: string, owner: string | null): AccountRecord => ({
-  system: 'hubspot',
-  id,
-  name: `Customer ${id}`,
-  domains: [`c${id}.example`],
-  xrefs: { salesforceaccountid: null },
-  roles: { account_owner: owner === null ? null : { id: owner }, csm: { email: 'x@acme.test' } },
-  modifiedAt: '2026-01-01T00:00:00.000Z',
-});
-
-/** A pid that certainly belongs to no running process: a child that has exited. */
-function deadPid(): number {
-  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
-  return Number(child.stdout.toString());
+function userVersion(file: string): number {
+  const raw = new DatabaseSync(file);
+  try {
+    return Number((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
+  } finally {
+    raw.close();
+  }
 }
 
-describe('state store', () => {
-  it('creates its folder, migrates once, and refuses a database from a newer spoc', () => {
-    openStore(path).close();
+describe('opening a state file', () => {
+  it('creates its folder and a WAL database at the current schema, and re-opening changes nothing', () => {
+    const store = openStore(path);
+    store.setCursor('hubspot', 'accounts', 'c1');
+    store.close();
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+    raw.close();
+    expect(userVersion(path)).toBe(MIGRATIONS.length);
+
+    const again = openStore(path);
+    expect(again.getCursor('hubspot')).toBe('c1');
+    again.close();
+    expect(userVersion(path)).toBe(MIGRATIONS.length);
+  });
+
+  it('migrates a file written by an older spoc, keeping its data', () => {
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new DatabaseSync(path);
+    raw.exec(MIGRATIONS[0] ?? '');
+    raw.exec('PRAGMA user_version = 1');
+    raw.exec(
+      `INSERT INTO baselines (system, record_id, role, value, at) VALUES ('salesforce', '001A', 'csm', 'a@x.io', 't0')`,
+    );
+    raw.close();
+
+    const store = openStore(path);
+    expect([...store.loadBaseline().values()]).toEqual([
+      { system: 'salesforce', recordId: '001A', role: 'csm', value: 'a@x.io', at: 't0' },
+    ]);
+    store.upsertBaseline([
+      { system: 'salesforce', recordId: '001A', role: 'csm', value: 'b@x.io', at: 't1', standIn: true },
+    ]);
+    expect(store.loadBaseline().get(baselineKey('salesforce', '001A', 'csm'))?.standIn).toBe(true);
+    store.close();
+    expect(userVersion(path)).toBe(MIGRATIONS.length);
+  });
+
+  it('refuses a file from a newer spoc with a config error that says to upgrade, leaving the file alone', () => {
     openStore(path).close();
     const raw = new DatabaseSync(path);
-    expect((raw.prepare('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(MIGRATIONS.length);
     raw.exec('PRAGMA user_version = 99');
     raw.close();
-    expect(() => openStore(path)).toThrow(/newer spoc \(schema 99.*upgrade spoc/);
+
+    let thrown: unknown;
+    try {
+      openStore(path);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(SpocError);
+    expect(thrown).toMatchObject({ kind: 'config', code: 'STATE_TOO_NEW' });
+    expect((thrown as Error).message).toMatch(/newer spoc \(schema 99, this one knows \d+\): upgrade spoc/);
+    expect((thrown as Error).message).toContain(path);
+    expect(userVersion(path)).toBe(99);
   });
 
-  it('round-trips mirrored accounts exactly; a full read drops vanished records; written values show', () => {
-    const store = openStore(path);
-    store.upsertAccounts([record('1', '70'), record('2', null)]);
-    expect(store.loadAccounts('hubspot')).toEqual([record('1', '70'), record('2', null)]);
-    store.replaceAccounts('hubspot', [record('2', '71')]);
-    expect(store.loadAccounts()).toEqual([record('2', '71')]);
-    store.applyWrittenValues('hubspot', '2', 'account_owner', { id: '72' });
-    expect(store.loadAccounts()[0]?.roles.account_owner).toEqual({ id: '72' });
+  it('works in memory', () => {
+    const store = openStore(':memory:');
+    store.upsertAccounts([company('1', '70')]);
+    expect(store.loadAccounts()).toEqual([company('1', '70')]);
+    store.close();
     store.close();
   });
+});
 
-  it('keeps baselines and cursors across reopening', () => {
-    const store = openStore(path);
-    store.upsertBaseline([{ system: 'zendesk', recordId: '5', role: 'csm', value: 'a@x.io', at: 't1' }]);
-    store.upsertBaseline([{ system: 'zendesk', recordId: '5', role: 'csm', value: null, at: 't2' }]);
-    store.setCursor('hubspot', 'accounts', '{"ts":1}');
-    store.close();
-    const again = openStore(path);
-    expect(again.loadBaseline().get(baselineKey('zendesk', '5', 'csm'))).toEqual({
-      system: 'zendesk',
-      recordId: '5',
-      role: 'csm',
-      value: null,
-      at: 't2',
+describe('runs and the audit', () => {
+  it('records runs with sortable ids, lists them newest first and keeps their counts and error', () => {
+    let clock = Date.parse('2026-11-22T10:15:00.000Z');
+    const store = openStore(path, { now: () => new Date(clock) });
+    const first = store.startRun({ dryRun: false, full: true });
+    clock += 60_000;
+    const second = store.startRun({ dryRun: true, full: false });
+    clock += 1_000;
+    store.finishRun(first, 'partial', { changes: 3, failed: 1 }, 'hubspot: 1 record failed');
+
+    expect(first).toMatch(/^r_20261122T101500Z_[0-9a-f]{4}$/);
+    expect([first, second].sort()).toEqual([first, second]);
+    expect(store.listRuns(10).map((r) => r.id)).toEqual([second, first]);
+    expect(store.listRuns(1).map((r) => r.id)).toEqual([second]);
+    expect(store.getRun(first)).toEqual({
+      id: first,
+      startedAt: '2026-11-22T10:15:00.000Z',
+      finishedAt: '2026-11-22T10:16:01.000Z',
+      status: 'partial',
+      dryRun: false,
+      full: true,
+      counts: { changes: 3, failed: 1 },
+      error: 'hubspot: 1 record failed',
+      pid: process.pid,
+      host: expect.any(String),
     });
-    expect(again.getCursor('hubspot')).toBe('{"ts":1}');
-    again.clearCursors();
-    expect(again.getCursor('hubspot')).toBeNull();
-    again.close();
+    expect(store.getRun(second)).toMatchObject({ status: 'running', dryRun: true, finishedAt: null, counts: null });
+    expect(store.getRun('r_nope')).toBeUndefined();
+    store.close();
   });
 
-  it('records ownership history as transitions only, oldest first, findable by key or record id', () => {
-    const store = openStore(path);
-    const row = (email: string | null, runId: string, reason = 'observed') => ({
+  it('keeps every change of a run with its outcome, findable by run and by account', () => {
+    const store = openStore(path, { now: () => new Date('2026-11-22T10:15:00.000Z') });
+    const run = store.startRun({ dryRun: false, full: false });
+    const change = {
       account: 'salesforce:001A',
+      accountName: 'Acme',
       role: 'account_owner',
       system: 'hubspot' as const,
       recordId: '1000',
-      email,
-      runId,
-      reason,
-      at: runId,
-    });
-    store.recordOwnership([row('a@x.io', 'r1')]);
-    store.recordOwnership([row('a@x.io', 'r2')]);
-    store.recordOwnership([row('b@x.io', 'r3', 'authority')]);
-    expect(store.historyForAccount('salesforce:001A').map((r) => [r.email, r.runId, r.reason])).toEqual([
-      ['a@x.io', 'r1', 'observed'],
-      ['b@x.io', 'r3', 'authority'],
+      from: null,
+      to: 'b@x.io',
+      reason: 'authority',
+      result: 'written' as const,
+      error: null,
+    };
+    const failed = {
+      ...change,
+      account: 'salesforce:001B',
+      system: 'zendesk' as const,
+      from: 'a@x.io',
+      result: 'failed' as const,
+      error: { code: 'INVALID', kind: 'record', message: 'agent suspended' },
+    };
+    store.recordChanges(run, [change, failed]);
+    const at = '2026-11-22T10:15:00.000Z';
+    expect(store.changesForRun(run)).toEqual([
+      { ...change, runId: run, at },
+      { ...failed, runId: run, at },
     ]);
-    expect(store.historyAccounts('1000')).toEqual(['salesforce:001A']);
-    expect(store.historyAccounts('salesforce:')).toEqual(['salesforce:001A']);
+    expect(store.changesForAccount('salesforce:001B')).toEqual([{ ...failed, runId: run, at }]);
+    expect(store.changesForRun('r_other')).toEqual([]);
+    store.close();
+  });
+});
+
+describe('the account mirror', () => {
+  it('round-trips records exactly, including null role values, null xrefs and a null modified time', () => {
+    const store = openStore(path);
+    store.upsertAccounts([company('2', null), company('1', '70')]);
+    store.close();
+    const again = openStore(path);
+    expect(again.loadAccounts('hubspot')).toEqual([company('1', '70'), company('2', null)]);
+    expect(again.loadAccounts('salesforce')).toEqual([]);
+    again.close();
+  });
+
+  it('updates a record on a later incremental read and leaves the other systems alone', () => {
+    const store = openStore(path);
+    const sf = { ...company('001A', '005X'), system: 'salesforce' as const };
+    store.upsertAccounts([company('1', '70'), company('2', '70'), sf]);
+    store.upsertAccounts([company('2', '71')]);
+    expect(store.loadAccounts()).toEqual([company('1', '70'), company('2', '71'), sf]);
     store.close();
   });
 
-  it('lets one run hold the lock, across connections, and reclaims a lock left by a dead process', () => {
-    const a = openStore(path);
-    const b = openStore(path);
-    expect(a.acquireLock({ runId: 'r1', pid: process.pid, host: hostname() })).toEqual({ ok: true });
-    const refused = b.acquireLock({ runId: 'r2', pid: process.pid, host: hostname() });
-    expect(refused).toMatchObject({ ok: false, heldBy: { runId: 'r1', pid: process.pid } });
-    a.releaseLock('r1');
-    expect(b.acquireLock({ runId: 'r2', pid: deadPid(), host: hostname() })).toEqual({ ok: true });
-    expect(a.acquireLock({ runId: 'r3', pid: process.pid, host: hostname() })).toEqual({ ok: true });
-    a.close();
-    b.close();
+  it('makes a full read the exact mirror: vanished records drop, other systems stay', () => {
+    const store = openStore(path);
+    const sf = { ...company('001A', '005X'), system: 'salesforce' as const };
+    store.upsertAccounts([company('1', '70'), company('2', null), sf]);
+    store.replaceAccounts('hubspot', [company('2', '71'), company('3', '72')]);
+    expect(store.loadAccounts('hubspot')).toEqual([company('2', '71'), company('3', '72')]);
+    expect(store.loadAccounts('salesforce')).toEqual([sf]);
+    expect(() => store.replaceAccounts('hubspot', [sf])).toThrow(/given a salesforce record/);
+    expect(store.loadAccounts('hubspot')).toHaveLength(2);
+    store.close();
   });
 
-  it('keeps intents of a batch killed before its results as pending until resolved', () => {
+  it('shows what spoc wrote until the vendor says otherwise, touching nothing else in the record', () => {
     const store = openStore(path);
-    const run = store.startRun({ dryRun: false, full: true });
-    const intent = {
-      system: 'hubspot' as const,
-      recordId: '1',
-      role: 'account_owner',
-      toEmail: 'b@x.io',
-      toValue: { id: '71' },
-      fromEmail: 'a@x.io',
-    };
-    const done = store.journalIntents(run, [intent, { ...intent, recordId: '2' }]);
-    store.journalResults(done, [
-      { recordId: '1', role: 'account_owner', ok: true },
-      { recordId: '2', role: 'account_owner', ok: false, error: { code: 'X', kind: 'record', message: 'no' } },
+    store.upsertAccounts([company('2', null)]);
+    store.applyWrittenValues('hubspot', '2', 'account_owner', { id: '72' });
+    store.applyWrittenValues('hubspot', '404', 'account_owner', { id: '72' });
+    const expected = company('2', null);
+    expected.roles.account_owner = { id: '72' };
+    expect(store.loadAccounts()).toEqual([expected]);
+    store.upsertAccounts([company('2', '75')]);
+    expect(store.loadAccounts()).toEqual([company('2', '75')]);
+    store.close();
+  });
+
+  it('keeps every record of a large full read and of the incremental read after it', () => {
+    const store = openStore(path);
+    const records = Array.from({ length: 5_000 }, (_, i) => company(String(i + 10), String(i % 40)));
+    store.replaceAccounts('hubspot', records);
+    store.upsertAccounts(records.slice(0, 1000).map((r) => ({ ...r, name: 'renamed' })));
+    const loaded = store.loadAccounts('hubspot');
+    expect(loaded).toHaveLength(5_000);
+    expect(loaded.filter((r) => r.name === 'renamed')).toHaveLength(1000);
+    store.close();
+  });
+});
+
+describe('baselines and cursors', () => {
+  it('keeps the latest baseline per (system, record, role) across reopening, null values included', () => {
+    const store = openStore(path);
+    const entry = (recordId: string, value: string | null, at: string): BaselineEntry => ({
+      system: 'zendesk',
+      recordId,
+      role: 'csm',
+      value,
+      at,
+    });
+    store.upsertBaseline([entry('5', 'a@x.io', 't1'), entry('6', 'c@x.io', 't1')]);
+    store.upsertBaseline([entry('5', null, 't2'), { ...entry('6', 'd@x.io', 't2'), standIn: true }]);
+    store.close();
+    const again = openStore(path);
+    const baseline = again.loadBaseline();
+    expect(baseline.size).toBe(2);
+    expect(baseline.get(baselineKey('zendesk', '5', 'csm'))).toEqual(entry('5', null, 't2'));
+    expect(baseline.get(baselineKey('zendesk', '6', 'csm'))).toEqual({ ...entry('6', 'd@x.io', 't2'), standIn: true });
+    again.close();
+  });
+
+  it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
+    const store = openStore(path);
+    expect(store.getCursor('hubspot')).toBeNull();
+    store.setCursor('hubspot', 'accounts', '{"ts":1}');
+    store.setCursor('hubspot', 'accounts', '{"ts":2}');
+    store.setCursor('hubspot', 'check', 'x');
+    store.setCursor('zendesk', 'accounts', 'z');
+    expect(store.getCursor('hubspot')).toBe('{"ts":2}');
+    expect(store.getCursor('hubspot', 'check')).toBe('x');
+    expect(store.getCursor('zendesk', 'accounts')).toBe('z');
+    store.clearCursors();
+    expect([store.getCursor('hubspot'), store.getCursor('zendesk')]).toEqual([null, null]);
+    store.close();
+  });
+});
+
+describe('ownership history', () => {
+  const row = (
+    email: string | null,
+    runId: string,
+    reason: OwnershipReason = 'observed',
+    system: 'hubspot' | 'salesforce' = 'hubspot',
+  ) => ({
+    account: 'salesforce:001A',
+    role: 'account_owner',
+    system,
+    recordId: system === 'hubspot' ? '1000' : '001A',
+    email,
+    runId,
+    reason,
+    at: `2026-11-2${runId.slice(1)}T00:00:00.000Z`,
+  });
+
+  it('keeps transitions only, oldest first, per (account, role, system)', () => {
+    const store = openStore(path);
+    store.recordOwnership([row('a@x.io', 'r1'), row('a@x.io', 'r1', 'observed', 'salesforce')]);
+    store.recordOwnership([row('a@x.io', 'r2'), row('a@x.io', 'r2', 'observed', 'salesforce')]);
+    store.recordOwnership([row('b@x.io', 'r3', 'authority'), row('b@x.io', 'r3', 'authority')]);
+    store.recordOwnership([row(null, 'r4')]);
+    store.recordOwnership([row(null, 'r5'), row('a@x.io', 'r5', 'propagate')]);
+    expect(
+      store
+        .historyForAccount('salesforce:001A')
+        .filter((r) => r.system === 'hubspot')
+        .map((r) => [r.email, r.runId, r.reason]),
+    ).toEqual([
+      ['a@x.io', 'r1', 'observed'],
+      ['b@x.io', 'r3', 'authority'],
+      [null, 'r4', 'observed'],
+      ['a@x.io', 'r5', 'propagate'],
     ]);
-    store.journalIntents(run, [{ ...intent, recordId: '3' }]);
-    store.close(); // the process dies here, before journalResults
-
-    const next = openStore(path);
-    const pending = next.pendingIntents();
-    expect(pending).toEqual([{ ...intent, recordId: '3', id: expect.any(Number), runId: run }]);
-    next.resolveIntents(
-      pending.map((p) => p.id),
-      'confirmed',
-    );
-    expect(next.pendingIntents()).toEqual([]);
-    next.close();
+    expect(store.historyForAccount('salesforce:001A').filter((r) => r.system === 'salesforce')).toEqual([
+      { ...row('a@x.io', 'r1', 'observed', 'salesforce') },
+    ]);
+    expect(store.historyForAccount('salesforce:001B')).toEqual([]);
+    store.close();
   });
 
-  it('marks a run left running by a dead process as interrupted', () => {
+  it('finds accounts by key prefix or by a record id, treating LIKE wildcards literally', () => {
     const store = openStore(path);
-    const run = store.startRun({ dryRun: false, full: false });
-    new DatabaseSync(path).prepare('UPDATE runs SET pid = ? WHERE id = ?').run(deadPid(), run);
-    expect(store.abandonStaleRuns()).toEqual([run]);
-    expect(store.getRun(run)).toMatchObject({ status: 'failed', error: 'interrupted' });
+    store.recordOwnership([row('a@x.io', 'r1'), { ...row('a@x.io', 'r1'), account: 'hubspot:77', recordId: '77' }]);
+    expect(store.historyAccounts('1000')).toEqual(['salesforce:001A']);
+    expect(store.historyAccounts('salesforce:')).toEqual(['salesforce:001A']);
+    expect(store.historyAccounts('hubspot:7')).toEqual(['hubspot:77']);
+    expect(store.historyAccounts('%')).toEqual([]);
+    expect(store.historyAccounts('_ubspot')).toEqual([]);
     store.close();
   });
 });

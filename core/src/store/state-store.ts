@@ -2,10 +2,12 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AccountRecord, BaselineEntry, OwnerValue, SystemId, WriteResult } from '../domain/types.ts';
+import type { AccountRecord, BaselineEntry, ChangeReason, OwnerValue, SystemId, WriteResult } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
+import { isAbandoned } from './liveness.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { newRunId } from './run-id.ts';
 
 export type StoredRunStatus = 'running' | 'ok' | 'partial' | 'refused' | 'failed';
 
@@ -18,6 +20,9 @@ export interface RunRow {
   full: boolean;
   counts: Record<string, number> | null;
   error: string | null;
+  /** The process that ran it, for telling an interrupted run from a live one. */
+  pid: number;
+  host: string;
 }
 
 export interface ChangeRow {
@@ -33,6 +38,15 @@ export interface ChangeRow {
   error: { code: string; kind: string; message: string } | null;
 }
 
+/** A change as the audit holds it: which run recorded it, and when. */
+export interface AuditRow extends ChangeRow {
+  runId: string;
+  at: string;
+}
+
+/** `observed` (seen in the vendor), `written` or the change reason spoc wrote it for. */
+export type OwnershipReason = 'observed' | 'written' | ChangeReason;
+
 export interface OwnershipRow {
   account: string;
   role: string;
@@ -40,8 +54,7 @@ export interface OwnershipRow {
   recordId: string;
   email: string | null;
   runId: string;
-  /** `observed` (seen in the vendor) or the change reason spoc wrote it for. */
-  reason: string;
+  reason: OwnershipReason;
   at: string;
 }
 
@@ -68,9 +81,14 @@ export interface PendingIntent extends Intent {
 
 export interface StoreOptions {
   now?: () => Date;
-  /** A lock older than this, held from another host, is considered abandoned. */
+  /**
+   * A lock (or a running run) from another host silent for longer than this (since its
+   * acquisition or last heartbeat) is considered abandoned. Default 6 hours.
+   */
   lockTtlMs?: number;
 }
+
+export const DEFAULT_LOCK_TTL_MS = 6 * 3600_000;
 
 /**
  * spoc's memory between runs, in one SQLite file (node:sqlite): runs and their
@@ -88,26 +106,41 @@ export class StateStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new DatabaseSync(path);
     this.now = options.now ?? (() => new Date());
-    this.lockTtlMs = options.lockTtlMs ?? 6 * 3600_000;
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-    this.migrate(path);
+    this.lockTtlMs = options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
+    try {
+      // busy_timeout first: the WAL switch itself may wait for another connection.
+      this.db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
+      this.migrate(path);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+  }
+
+  /** Schema version = how many MIGRATIONS have run (PRAGMA user_version). */
+  private schemaVersion(): number {
+    return Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
   }
 
   private migrate(path: string): void {
-    const version = Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-    if (version > MIGRATIONS.length) {
-      throw new SpocError(
+    const known = MIGRATIONS.length;
+    const tooNew = (version: number) =>
+      new SpocError(
         'config',
         'STATE_TOO_NEW',
-        `${path} was written by a newer spoc (schema ${version}, this one knows ${MIGRATIONS.length}): upgrade spoc`,
+        `${path} was written by a newer spoc (schema ${version}, this one knows ${known}): upgrade spoc`,
       );
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.transaction(() => {
-        this.db.exec(MIGRATIONS[v] ?? '');
-        this.db.exec(`PRAGMA user_version = ${v + 1}`);
-      });
-    }
+    const version = this.schemaVersion();
+    if (version > known) throw tooNew(version);
+    if (version === known) return;
+    // All pending migrations in one write transaction: a crash leaves the old schema, and
+    // the version is read again under the lock because another process may have migrated first.
+    this.transaction(() => {
+      const locked = this.schemaVersion();
+      if (locked > known) throw tooNew(locked);
+      for (let v = locked; v < known; v++) this.db.exec(MIGRATIONS[v] ?? '');
+      this.db.exec(`PRAGMA user_version = ${known}`);
+    });
   }
 
   private sql(text: string): StatementSync {
@@ -137,23 +170,26 @@ export class StateStore {
 
   // Runs ---------------------------------------------------------------------
 
+  /** Records a run as `running` by this process; returns its id (sortable by start time). */
   startRun(options: { dryRun: boolean; full: boolean }): string {
     const at = this.now();
-    const stamp = at
-      .toISOString()
-      .replace(/[-:]/g, '')
-      .replace(/\.\d+Z$/, 'Z');
-    const id = `r_${stamp}_${Math.random().toString(36).slice(2, 6)}`;
-    this.sql('INSERT INTO runs (id, started_at, status, dry_run, full, pid, host) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      id,
-      at.toISOString(),
-      'running',
-      options.dryRun ? 1 : 0,
-      options.full ? 1 : 0,
-      process.pid,
-      hostname(),
+    const insert = this.sql(
+      `INSERT OR IGNORE INTO runs (id, started_at, status, dry_run, full, pid, host)
+       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
     );
-    return id;
+    // The random tail makes a clash within one second unlikely; retrying makes it impossible.
+    for (;;) {
+      const id = newRunId(at);
+      const inserted = insert.run(
+        id,
+        at.toISOString(),
+        options.dryRun ? 1 : 0,
+        options.full ? 1 : 0,
+        process.pid,
+        hostname(),
+      );
+      if (inserted.changes === 1) return id;
+    }
   }
 
   finishRun(runId: string, status: StoredRunStatus, counts: object, error?: string): void {
@@ -177,21 +213,40 @@ export class StateStore {
     return row ? runRow(row) : undefined;
   }
 
-  /** Marks runs left `running` by a process that no longer exists as failed (interrupted). */
+  /**
+   * Marks runs left `running` by a process that no longer exists (this host) or that
+   * went silent for longer than the TTL (another host) as failed with error
+   * `interrupted`. Returns their ids.
+   */
   abandonStaleRuns(): string[] {
-    const running = this.sql("SELECT id, pid, host FROM runs WHERE status = 'running'").all() as {
-      id: string;
-      pid: number;
-      host: string;
-    }[];
-    const dead = running.filter((r) => r.host === hostname() && r.pid !== process.pid && !processAlive(r.pid));
-    for (const r of dead) {
-      this.sql("UPDATE runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE id = ?").run(
-        this.iso(),
-        r.id,
-      );
-    }
+    const now = this.now();
+    const dead = this.runningRuns().filter((r) => isAbandoned(r, now, this.lockTtlMs));
+    const mark = this.sql(
+      "UPDATE runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'",
+    );
+    this.transaction(() => {
+      for (const r of dead) mark.run(now.toISOString(), r.id);
+    });
     return dead.map((r) => r.id);
+  }
+
+  private runningRuns(): { id: string; pid: number; host: string; seenAt: string }[] {
+    return this.sql(
+      "SELECT id, pid, host, COALESCE(heartbeat_at, started_at) AS seenAt FROM runs WHERE status = 'running'",
+    ).all() as { id: string; pid: number; host: string; seenAt: string }[];
+  }
+
+  /**
+   * A long run's sign of life: keeps its lock (and its `running` status) from being
+   * taken over by another host after the TTL. Returns false when the run no longer
+   * holds the lock, so it can stop before writing more.
+   */
+  heartbeat(runId: string): boolean {
+    const at = this.iso();
+    return this.transaction(() => {
+      this.sql('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(at, runId);
+      return this.sql('UPDATE lock SET heartbeat_at = ? WHERE id = 1 AND run_id = ?').run(at, runId).changes === 1;
+    });
   }
 
   // Audit ----------------------------------------------------------------------
@@ -222,20 +277,18 @@ export class StateStore {
     });
   }
 
-  changesForRun(runId: string): ChangeRow[] {
+  /** The audit of one run, in the order it was recorded. */
+  changesForRun(runId: string): AuditRow[] {
     return (this.sql('SELECT * FROM changes WHERE run_id = ? ORDER BY rowid').all(runId) as unknown as RawChange[]).map(
-      changeRow,
+      auditRow,
     );
   }
 
-  changesForAccount(account: string): (ChangeRow & { runId: string; at: string })[] {
+  /** Every change spoc planned or made on one account, oldest first. */
+  changesForAccount(account: string): AuditRow[] {
     return (
       this.sql('SELECT * FROM changes WHERE account = ? ORDER BY rowid').all(account) as unknown as RawChange[]
-    ).map((r) => ({
-      ...changeRow(r),
-      runId: r.run_id,
-      at: r.at,
-    }));
+    ).map(auditRow);
   }
 
   /** The ownership report of a run, kept for the console and `report` of past runs. */
@@ -324,6 +377,15 @@ export class StateStore {
 
   /** A full read's result: the system's mirror becomes exactly these records. */
   replaceAccounts(system: SystemId, records: AccountRecord[]): void {
+    const stray = records.find((r) => r.system !== system);
+    if (stray) {
+      // Deleting one system's mirror for another system's records would lose data.
+      throw new SpocError(
+        'vendor',
+        'MIRROR_SYSTEM_MISMATCH',
+        `replaceAccounts(${system}) was given a ${stray.system} record (${stray.id})`,
+      );
+    }
     const insert = this.sql('INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)');
     this.transaction(() => {
       this.sql('DELETE FROM accounts WHERE system = ?').run(system);
@@ -334,8 +396,8 @@ export class StateStore {
   loadAccounts(system?: SystemId): AccountRecord[] {
     const rows = (
       system
-        ? this.sql('SELECT record FROM accounts WHERE system = ?').all(system)
-        : this.sql('SELECT record FROM accounts').all()
+        ? this.sql('SELECT record FROM accounts WHERE system = ? ORDER BY id').all(system)
+        : this.sql('SELECT record FROM accounts ORDER BY system, id').all()
     ) as { record: string }[];
     return rows.map((r) => JSON.parse(r.record) as AccountRecord);
   }
@@ -382,7 +444,7 @@ export class StateStore {
       record_id: string;
       email: string | null;
       run_id: string;
-      reason: string;
+      reason: OwnershipReason;
       at: string;
     }[];
     return rows.map((r) => ({
@@ -407,42 +469,53 @@ export class StateStore {
 
   // Lock ---------------------------------------------------------------------------------
 
-  /** One run per store. A lock left by a dead process (same host) or older than the TTL is reclaimed. */
+  /**
+   * One run per store: takes the single-row lock in a write transaction, so of two
+   * racing runs exactly one wins. A lock whose holder is gone (dead pid on this host,
+   * or silent past the TTL from another host) is taken over. Taking a lock this run
+   * already holds succeeds.
+   */
   acquireLock(owner: { runId: string; pid: number; host: string }): { ok: true } | { ok: false; heldBy: LockHolder } {
+    const now = this.now();
     return this.transaction(() => {
-      const held = this.sql('SELECT run_id, pid, host, since FROM lock WHERE id = 1').get() as
-        | { run_id: string; pid: number; host: string; since: string }
-        | undefined;
-      if (held) {
-        const stale =
-          (held.host === owner.host && !processAlive(held.pid)) ||
-          this.now().getTime() - Date.parse(held.since) > this.lockTtlMs;
-        if (!stale) {
-          return {
-            ok: false as const,
-            heldBy: { runId: held.run_id, pid: held.pid, host: held.host, since: held.since },
-          };
-        }
-        this.sql('DELETE FROM lock WHERE id = 1').run();
+      const held = this.lockRow();
+      if (held?.runId === owner.runId) return { ok: true as const };
+      if (held && !isAbandoned({ ...held, seenAt: held.heartbeatAt ?? held.since }, now, this.lockTtlMs)) {
+        return { ok: false as const, heldBy: { runId: held.runId, pid: held.pid, host: held.host, since: held.since } };
       }
-      this.sql('INSERT INTO lock (id, run_id, pid, host, since) VALUES (1, ?, ?, ?, ?)').run(
-        owner.runId,
-        owner.pid,
-        owner.host,
-        this.iso(),
-      );
+      this.sql(
+        'INSERT OR REPLACE INTO lock (id, run_id, pid, host, since, heartbeat_at) VALUES (1, ?, ?, ?, ?, NULL)',
+      ).run(owner.runId, owner.pid, owner.host, now.toISOString());
       return { ok: true as const };
     });
   }
 
+  /** Lets the lock go if this run holds it (a run never frees another's lock). */
   releaseLock(runId: string): void {
     this.sql('DELETE FROM lock WHERE id = 1 AND run_id = ?').run(runId);
   }
 
+  /** Who holds the lock now, if anyone (it may be abandoned: acquireLock decides). */
+  lockHolder(): LockHolder | undefined {
+    const held = this.lockRow();
+    return held ? { runId: held.runId, pid: held.pid, host: held.host, since: held.since } : undefined;
+  }
+
+  private lockRow(): (LockHolder & { heartbeatAt: string | null }) | undefined {
+    return this.sql(
+      'SELECT run_id AS runId, pid, host, since, heartbeat_at AS heartbeatAt FROM lock WHERE id = 1',
+    ).get() as (LockHolder & { heartbeatAt: string | null }) | undefined;
+  }
+
   // Intent journal ---------------------------------------------------------------------------
 
-  /** Records the writes about to be sent; returns the batch id to attach their results to. */
+  /**
+   * Records the writes about to be sent, durably, before they are sent; returns the
+   * batch id to attach their results to.
+   */
   journalIntents(runId: string, intents: Intent[]): number {
+    // Batch 0 holds nothing, so an empty batch can never share an id with a real one.
+    if (intents.length === 0) return 0;
     return this.transaction(() => {
       const next = this.sql('SELECT COALESCE(MAX(batch_id), 0) + 1 AS id FROM intents').get() as { id: number };
       const insert = this.sql(
@@ -455,17 +528,29 @@ export class StateStore {
     });
   }
 
+  /** Settles a batch with the vendor's answers; an intent it gave no answer for counts as failed. */
   journalResults(batchId: number, results: WriteResult[]): void {
-    const update = this.sql('UPDATE intents SET outcome = ? WHERE batch_id = ? AND record_id = ? AND role = ?');
+    const update = this.sql(
+      'UPDATE intents SET outcome = ? WHERE batch_id = ? AND record_id = ? AND role = ? AND outcome IS NULL',
+    );
     this.transaction(() => {
       for (const r of results) update.run(r.ok ? 'written' : 'failed', batchId, r.recordId, r.role);
-      // An intent the connector returned nothing for did not happen as far as spoc knows.
       this.sql("UPDATE intents SET outcome = 'failed' WHERE batch_id = ? AND outcome IS NULL").run(batchId);
     });
   }
 
-  /** Intents sent (or about to be) by a run that died before recording their results. */
+  /**
+   * Intents sent (or about to be) by a run that is no longer running (it finished
+   * without their results, or its process died) and never settled: each may or may
+   * not have reached the vendor. Oldest first. A live run's open batch is not listed.
+   */
   pendingIntents(): PendingIntent[] {
+    const now = this.now();
+    const live = new Set(
+      this.runningRuns()
+        .filter((r) => !isAbandoned(r, now, this.lockTtlMs))
+        .map((r) => r.id),
+    );
     const rows = this.sql('SELECT * FROM intents WHERE outcome IS NULL ORDER BY id').all() as {
       id: number;
       run_id: string;
@@ -476,41 +561,39 @@ export class StateStore {
       to_value: string;
       from_email: string | null;
     }[];
-    return rows.map((r) => ({
-      id: r.id,
-      runId: r.run_id,
-      system: r.system,
-      recordId: r.record_id,
-      role: r.role,
-      toEmail: r.to_email,
-      toValue: JSON.parse(r.to_value) as OwnerValue,
-      fromEmail: r.from_email,
-    }));
+    return rows
+      .filter((r) => !live.has(r.run_id))
+      .map((r) => ({
+        id: r.id,
+        runId: r.run_id,
+        system: r.system,
+        recordId: r.record_id,
+        role: r.role,
+        toEmail: r.to_email,
+        toValue: JSON.parse(r.to_value) as OwnerValue,
+        fromEmail: r.from_email,
+      }));
   }
 
+  /**
+   * Settles pending intents after checking them against fresh vendor data: `confirmed`
+   * (the vendor holds the intended value) or `superseded` (it does not; the plan redoes it).
+   */
   resolveIntents(ids: number[], outcome: 'confirmed' | 'superseded'): void {
-    const update = this.sql('UPDATE intents SET outcome = ? WHERE id = ?');
+    const update = this.sql('UPDATE intents SET outcome = ? WHERE id = ? AND outcome IS NULL');
     this.transaction(() => {
       for (const id of ids) update.run(outcome, id);
     });
   }
 
+  /** Closes the database; closing twice is harmless. */
   close(): void {
-    this.db.close();
+    if (this.db.isOpen) this.db.close();
   }
 }
 
 export function openStore(path: string, options: StoreOptions = {}): StateStore {
   return new StateStore(path, options);
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 interface RawRun {
@@ -522,6 +605,8 @@ interface RawRun {
   full: number;
   counts: string | null;
   error: string | null;
+  pid: number;
+  host: string;
 }
 
 function runRow(r: RawRun): RunRow {
@@ -534,6 +619,8 @@ function runRow(r: RawRun): RunRow {
     full: r.full === 1,
     counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null,
     error: r.error,
+    pid: r.pid,
+    host: r.host,
   };
 }
 
@@ -552,8 +639,10 @@ interface RawChange {
   at: string;
 }
 
-function changeRow(r: RawChange): ChangeRow {
+function auditRow(r: RawChange): AuditRow {
   return {
+    runId: r.run_id,
+    at: r.at,
     account: r.account,
     accountName: r.account_name,
     role: r.role,

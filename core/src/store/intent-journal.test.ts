@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { Intent } from './state-store.ts';
+import { openStore } from './state-store.ts';
+import { tmpStorePath } from './store-testing.ts';
+
+let path: string;
+beforeEach(() => {
+  path = tmpStorePath();
+});
+
+const intent = (recordId: string): Intent => ({
+  system: 'hubspot',
+  recordId,
+  role: 'account_owner',
+  toEmail: 'b@x.io',
+  toValue: { id: '71' },
+  fromEmail: recordId === '1' ? null : 'a@x.io',
+});
+
+/**
+ * A real sync process killed mid-batch: it takes the lock, journals its intents and
+ * dies (SIGKILL) before the vendor answers, so nothing is closed or cleaned up.
+ */
+function crashMidBatch(file: string): { runId: string; batchId: number } {
+  const storeUrl = pathToFileURL(new URL('./state-store.ts', import.meta.url).pathname).href;
+  const script = `
+    import { writeSync } from 'node:fs';
+    import { hostname } from 'node:os';
+    import { openStore } from ${JSON.stringify(storeUrl)};
+    const store = openStore(${JSON.stringify(file)});
+    const runId = store.startRun({ dryRun: false, full: false });
+    store.acquireLock({ runId, pid: process.pid, host: hostname() });
+    const intents = ${JSON.stringify([intent('1'), intent('2')])};
+    const batchId = store.journalIntents(runId, intents);
+    writeSync(1, JSON.stringify({ runId, batchId }));
+    process.kill(process.pid, 'SIGKILL');
+  `;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  expect(child.signal, child.stderr).toBe('SIGKILL');
+  return JSON.parse(child.stdout) as { runId: string; batchId: number };
+}
+
+describe('the write-intent journal', () => {
+  it('leaves the intents of a run killed mid-batch pending for the next run, which settles them', () => {
+    const crashed = crashMidBatch(path);
+
+    const next = openStore(path);
+    expect(next.getRun(crashed.runId)?.status).toBe('running');
+    expect(next.pendingIntents().map((p) => p.recordId)).toEqual(['1', '2']);
+    expect(next.abandonStaleRuns()).toEqual([crashed.runId]);
+    const runId = next.startRun({ dryRun: false, full: false });
+    expect(next.acquireLock({ runId, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+
+    const pending = next.pendingIntents();
+    expect(pending).toEqual([
+      { ...intent('1'), id: expect.any(Number), runId: crashed.runId },
+      { ...intent('2'), id: expect.any(Number), runId: crashed.runId },
+    ]);
+    // The vendor turned out to hold record 1's target (the write landed) but not record 2's.
+    next.resolveIntents([pending[0]?.id ?? -1], 'confirmed');
+    next.resolveIntents([pending[1]?.id ?? -1], 'superseded');
+    expect(next.pendingIntents()).toEqual([]);
+    // A late answer for the settled batch changes nothing.
+    next.journalResults(crashed.batchId, [{ recordId: '2', role: 'account_owner', ok: true }]);
+    expect(next.pendingIntents()).toEqual([]);
+    next.close();
+  });
+
+  it('does not list a batch whose results were recorded, whatever they were', () => {
+    const store = openStore(path);
+    const run = store.startRun({ dryRun: false, full: false });
+    const batch = store.journalIntents(run, [intent('1'), intent('2'), intent('3')]);
+    store.journalResults(batch, [
+      { recordId: '1', role: 'account_owner', ok: true },
+      { recordId: '2', role: 'account_owner', ok: false, error: { code: 'X', kind: 'record', message: 'no' } },
+      // record 3: the vendor said nothing, which spoc counts as failed
+    ]);
+    store.finishRun(run, 'partial', {});
+    expect(store.pendingIntents()).toEqual([]);
+    store.close();
+  });
+
+  it('does not list the open batch of a run that is still running, only once it has stopped', () => {
+    const store = openStore(path);
+    const run = store.startRun({ dryRun: false, full: false });
+    store.journalIntents(run, [intent('1')]);
+    store.close(); // a second process looks while this run is still alive
+    const other = openStore(path);
+    expect(other.pendingIntents()).toEqual([]);
+    other.finishRun(run, 'failed', {}, 'journal write failed');
+    expect(other.pendingIntents()).toEqual([{ ...intent('1'), id: expect.any(Number), runId: run }]);
+    other.close();
+  });
+
+  it('keeps batches apart: results of one batch never settle another with the same records', () => {
+    const store = openStore(path);
+    const run = store.startRun({ dryRun: false, full: false });
+    const first = store.journalIntents(run, [intent('1')]);
+    expect(store.journalIntents(run, [])).toBe(0);
+    const second = store.journalIntents(run, [{ ...intent('1'), toEmail: 'c@x.io', toValue: { id: '72' } }]);
+    expect(second).not.toBe(first);
+    store.journalResults(first, [{ recordId: '1', role: 'account_owner', ok: true }]);
+    store.journalResults(0, []);
+    store.finishRun(run, 'failed', {});
+    expect(store.pendingIntents()).toEqual([
+      { ...intent('1'), toEmail: 'c@x.io', toValue: { id: '72' }, id: expect.any(Number), runId: run },
+    ]);
+    store.close();
+  });
+});
