@@ -27,14 +27,18 @@ export function exportRoutes({ store, context }: ZendeskEnv): Route[] {
         const { rows, seconds } = store.organizationsInExportOrder();
         const from = lowerBound(seconds, start);
         const to = lowerBound(seconds, horizon + 1);
-        const end = Math.min(to, from + EXPORT_PAGE);
+        let end = Math.min(to, from + EXPORT_PAGE);
+        // A full page all within one second could never advance past it: the page then
+        // takes the whole second (more than 1,000 records) so nothing is skipped.
+        if (end < to && end > from && seconds[from] === seconds[end - 1])
+          end = Math.min(to, lowerBound(seconds, (seconds[end - 1] as number) + 1));
         const page = rows.slice(from, end);
         const endOfStream = end >= to;
-        const lastSecond = end > from ? (seconds[end - 1] ?? start) : start;
-        // The next page starts at the last record's second (Zendesk repeats records of
-        // that second); a full page all within one second would never advance, so it
-        // moves past that second instead.
-        const endTime = !endOfStream && lastSecond === start ? lastSecond + 1 : lastSecond;
+        // The next page starts at the last record's second, so records of that second
+        // come again (Zendesk's time-based exports repeat them too) unless the page took
+        // that whole second.
+        const lastSecond = end > from ? (seconds[end - 1] as number) : start;
+        const endTime = !endOfStream && lastSecond === seconds[from] ? lastSecond + 1 : lastSecond;
         return {
           status: 200,
           body: {
