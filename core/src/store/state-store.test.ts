@@ -197,6 +197,16 @@ describe('the account mirror', () => {
     expect(store.loadAccounts()).toEqual([expected]);
     store.upsertAccounts([company('2', '75')]);
     expect(store.loadAccounts()).toEqual([company('2', '75')]);
+
+    store.upsertAccounts([company('3', null)]);
+    store.applyWrittenValuesMany('hubspot', [
+      { recordId: '2', role: 'csm', value: { email: 'c@x.io' } },
+      { recordId: '3', role: 'account_owner', value: { id: '73' } },
+    ]);
+    expect(store.loadAccounts().map((r) => [r.id, r.roles.account_owner, r.roles.csm])).toEqual([
+      ['2', { id: '75' }, { email: 'c@x.io' }],
+      ['3', { id: '73' }, { email: 'x@acme.test' }],
+    ]);
     store.close();
   });
 

@@ -224,9 +224,12 @@ export class StateStore {
     const mark = this.sql(
       "UPDATE runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'",
     );
-    this.transaction(() => {
-      for (const r of dead) mark.run(now.toISOString(), r.id);
-    });
+    // No write transaction when there is nothing to mark: it would wait on a busy writer for nothing.
+    if (dead.length > 0) {
+      this.transaction(() => {
+        for (const r of dead) mark.run(now.toISOString(), r.id);
+      });
+    }
     return dead.map((r) => r.id);
   }
 
@@ -404,17 +407,23 @@ export class StateStore {
 
   /** After a successful write the mirror shows what spoc wrote, until the vendor says otherwise. */
   applyWrittenValues(system: SystemId, recordId: string, role: string, value: OwnerValue): void {
-    const row = this.sql('SELECT record FROM accounts WHERE system = ? AND id = ?').get(system, recordId) as
-      | { record: string }
-      | undefined;
-    if (!row) return;
-    const record = JSON.parse(row.record) as AccountRecord;
-    record.roles[role] = value;
-    this.sql('UPDATE accounts SET record = ? WHERE system = ? AND id = ?').run(
-      JSON.stringify(record),
-      system,
-      recordId,
-    );
+    this.applyWrittenValuesMany(system, [{ recordId, role, value }]);
+  }
+
+  /** applyWrittenValues for a whole written batch in one transaction (one commit, not one per record). */
+  applyWrittenValuesMany(system: SystemId, written: { recordId: string; role: string; value: OwnerValue }[]): void {
+    const select = this.sql('SELECT record FROM accounts WHERE system = ? AND id = ?');
+    const update = this.sql('UPDATE accounts SET record = ? WHERE system = ? AND id = ?');
+    this.transaction(() => {
+      for (const w of written) {
+        const row = select.get(system, w.recordId) as { record: string } | undefined;
+        // A record not mirrored yet will arrive with the vendor's value on the next read.
+        if (!row) continue;
+        const record = JSON.parse(row.record) as AccountRecord;
+        record.roles[w.role] = w.value;
+        update.run(JSON.stringify(record), system, w.recordId);
+      }
+    });
   }
 
   // Ownership history ------------------------------------------------------------------
