@@ -77,6 +77,7 @@ export async function applySystem(
     store.journalResults(batchId, results);
 
     const byKey = new Map(results.map((r) => [`${r.recordId}\u0000${r.role}`, r]));
+    const written: { recordId: string; role: string; value: ReturnType<typeof writtenValue> }[] = [];
     for (const change of batch) {
       const result = byKey.get(`${change.recordId}\u0000${change.role}`) ?? {
         recordId: change.recordId,
@@ -84,15 +85,17 @@ export async function applySystem(
         ok: false as const,
         error: { code: 'NO_RESULT', kind: 'vendor', message: 'the vendor returned no result for this record' },
       };
-      if (result.ok)
-        store.applyWrittenValues(
-          system,
-          change.recordId,
-          change.role,
-          writtenValue(change, context.valueKind(change.role)),
-        );
+      if (result.ok) {
+        written.push({
+          recordId: change.recordId,
+          role: change.role,
+          value: writtenValue(change, context.valueKind(change.role)),
+        });
+      }
       applied.push({ change, result });
     }
+    // One commit per batch: the mirror shows what spoc wrote until the vendor says otherwise.
+    store.applyWrittenValuesMany(system, written);
     context.onProgress?.({
       phase: 'write',
       system,
