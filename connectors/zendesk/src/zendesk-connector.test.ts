@@ -1,7 +1,7 @@
 import type { ConnectorContext, ZendeskSystemConfig } from '@spoc/core';
 import nock from 'nock';
 import pino from 'pino';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createZendeskConnector } from './zendesk-connector.ts';
 
 const HOST = 'https://acme.zendesk.com';
@@ -29,7 +29,10 @@ const org = (id: number, manager: number | null, csm: string | null = null) => (
 const basic = `Basic ${Buffer.from('ops@acme.com/token:tok').toString('base64')}`;
 
 beforeAll(() => nock.disableNetConnect());
-afterEach(() => nock.cleanAll());
+afterEach(() => {
+  nock.cleanAll();
+  vi.useRealTimers();
+});
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
@@ -85,24 +88,40 @@ describe('Zendesk connector (nock)', () => {
     expect(connector.stats().calls).toBe(1);
   });
 
-  it('lists agents and admins only; a suspended agent is inactive', async () => {
-    nock(HOST)
+  it('lists agents and admins by cursor, 100 a page; end-users are not people; suspended or inactive agents are inactive', async () => {
+    nock(HOST, { reqheaders: { authorization: 'Bearer oauth-tok' } })
       .get('/api/v2/users.json')
-      .query(true)
+      .query({ 'role[]': ['agent', 'admin'], 'page[size]': '100' })
       .reply(200, {
         users: [
-          { id: 1, email: 'a@acme.test', role: 'agent', active: true, suspended: false },
+          { id: 1, email: 'a@acme.test', name: 'Ann', role: 'agent', active: true, suspended: false },
           { id: 2, email: 'b@acme.test', role: 'admin', active: true, suspended: true },
           { id: 3, email: 'buyer@customer.example', role: 'end-user', active: true, suspended: false },
         ],
-        meta: { has_more: false },
+        meta: { has_more: true, after_cursor: 'c2' },
+        links: {
+          next: `${HOST}/api/v2/users.json?role%5B%5D=agent&role%5B%5D=admin&page%5Bsize%5D=100&page%5Bafter%5D=c2`,
+        },
+      })
+      .get('/api/v2/users.json')
+      .query({ 'role[]': ['agent', 'admin'], 'page[size]': '100', 'page[after]': 'c2' })
+      .reply(200, {
+        users: [{ id: 4, email: 'd@acme.test', role: 'agent', active: false, suspended: false }],
+        meta: { has_more: false, after_cursor: null },
         links: { next: null },
       });
-    const people = (await collect(createZendeskConnector(config, ctx, fast).listPeople())).flat();
-    expect(people.map((p) => [p.id, p.active])).toEqual([
-      ['1', true],
-      ['2', false],
+    const oauth = { ...config, email: undefined, apiToken: undefined, oauthToken: 'oauth-tok' };
+    const connector = createZendeskConnector(oauth, ctx, fast);
+    const pages = await collect(connector.listPeople());
+    expect(pages.map((p) => p.map((x) => [x.id, x.email, x.active]))).toEqual([
+      [
+        ['1', 'a@acme.test', true],
+        ['2', 'b@acme.test', false],
+      ],
+      [['4', 'd@acme.test', false]],
     ]);
+    expect(pages[0]?.[0]).toMatchObject({ system: 'zendesk', name: 'Ann' });
+    expect(connector.stats().calls).toBe(2);
   });
 
   it('writes with update_many, polls the job to completion and maps each result; a failed job fails its records', async () => {
@@ -154,25 +173,41 @@ describe('Zendesk connector (nock)', () => {
     });
   });
 
-  it('waits out a 429 sent as text/plain with Retry-After, then succeeds', async () => {
-    nock(HOST)
+  it('waits the Retry-After of a text/plain 429 before asking again, then succeeds', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    const users = { users: [{ id: 1, email: 'a@acme.test', role: 'agent', active: true }], meta: { has_more: false } };
+    const scope = nock(HOST)
       .get('/api/v2/users.json')
       .query(true)
       .reply(429, 'Rate limit for ratelimit exceeded. Please wait and try again.', {
         'Content-Type': 'text/plain',
-        'Retry-After': '0',
-      })
+        'Retry-After': '30',
+      });
+    const second = nock(HOST).get('/api/v2/users.json').query(true).reply(200, users);
+    const connector = createZendeskConnector(config, ctx, { retry: { random: () => 0 }, jobPollMs: 1 });
+    const done = collect(connector.listPeople());
+    await vi.advanceTimersByTimeAsync(29_000);
+    expect(scope.isDone()).toBe(true);
+    expect(second.isDone()).toBe(false); // still waiting: no request before Retry-After
+    await vi.advanceTimersByTimeAsync(1_500);
+    expect((await done).flat().map((p) => p.email)).toEqual(['a@acme.test']);
+    expect(connector.stats()).toEqual({ calls: 2, retries: 1, throttled: 1 });
+  });
+
+  it('retries a 503 and fails fast, without retrying, on rejected credentials', async () => {
+    nock(HOST)
       .get('/api/v2/users.json')
       .query(true)
-      .reply(200, {
-        users: [{ id: 1, email: 'a@acme.test', role: 'agent', active: true }],
-        meta: { has_more: false },
-        links: {},
-      });
+      .reply(503, { error: 'ServiceUnavailable' })
+      .get('/api/v2/users.json')
+      .query(true)
+      .reply(200, { users: [], meta: { has_more: false } });
+    expect((await collect(createZendeskConnector(config, ctx, fast).listPeople())).flat()).toEqual([]);
+
+    nock(HOST).get('/api/v2/users.json').query(true).reply(401, { error: "Couldn't authenticate you" });
     const connector = createZendeskConnector(config, ctx, fast);
-    const people = (await collect(connector.listPeople())).flat();
-    expect(people).toHaveLength(1);
-    expect(connector.stats()).toMatchObject({ retries: 1, throttled: 1 });
+    await expect(collect(connector.listPeople())).rejects.toMatchObject({ kind: 'auth', code: 'ZENDESK_UNAUTHORIZED' });
+    expect(connector.stats()).toMatchObject({ calls: 1, retries: 0 });
   });
 
   it('check() names a missing field and one of the wrong type', async () => {
@@ -221,5 +256,345 @@ describe('Zendesk connector (nock)', () => {
       { accountRecordId: '5', fromId: '360001', toId: '360002' },
     ]);
     expect(results).toEqual([{ accountRecordId: '5', updated: 2, failed: [] }]);
+  });
+});
+
+describe('Zendesk incremental reads', () => {
+  const exportPath = '/api/v2/incremental/organizations.json';
+  const since = (startTime: number) => JSON.stringify({ startTime });
+
+  it('follows the export across pages, yields a record of the boundary second once, and never moves the cursor past what it read', async () => {
+    const a = { ...org(1, 360001), updated_at: '2023-11-14T22:13:20Z' }; // 1700000000
+    const b = { ...org(2, 360002), updated_at: '2023-11-14T22:15:00Z' }; // 1700000100
+    const c = { ...org(3, null), updated_at: '2023-11-14T22:15:00Z' }; // same second as b
+    nock(HOST)
+      .get(exportPath)
+      .query({ start_time: '1699999000' })
+      .reply(200, {
+        organizations: [a, b],
+        next_page: `${HOST}${exportPath}?start_time=1700000100`,
+        count: 2,
+        end_time: 1700000100,
+        end_of_stream: false,
+      })
+      // start_time is inclusive: the second page repeats b (same second) and brings c.
+      .get(exportPath)
+      .query({ start_time: '1700000100' })
+      .reply(200, {
+        organizations: [b, c],
+        next_page: `${HOST}${exportPath}?start_time=1700000100`,
+        count: 2,
+        end_time: 1700000100,
+        end_of_stream: true,
+      });
+    const connector = createZendeskConnector(config, ctx, fast);
+    const pages = await collect(connector.readAccounts({ since: since(1699999000) }));
+    expect(pages.map((p) => p.records.map((r) => r.id))).toEqual([['1', '2'], ['3']]);
+    expect(pages.map((p) => JSON.parse(p.cursor))).toEqual([{ startTime: 1700000100 }, { startTime: 1700000100 }]);
+    expect(pages[0]?.records[0]?.modifiedAt).toBe('2023-11-14T22:13:20Z');
+    expect(connector.stats().calls).toBe(2);
+  });
+
+  it('the next run re-reads from the last record’s second, so an edit landing in that second is not lost', async () => {
+    nock(HOST)
+      .get(exportPath)
+      .query({ start_time: '1700000100' })
+      .reply(200, {
+        organizations: [{ ...org(3, 360009), updated_at: '2023-11-14T22:15:00Z' }],
+        next_page: null,
+        count: 1,
+        end_time: 1700000100,
+        end_of_stream: true,
+      });
+    const pages = await collect(createZendeskConnector(config, ctx, fast).readAccounts({ since: since(1700000100) }));
+    expect(pages[0]?.records[0]?.roles.account_owner).toEqual({ id: '360009' });
+  });
+
+  it('a start_time Zendesk calls too recent (clock skew) reads nothing and keeps the cursor', async () => {
+    nock(HOST).get(exportPath).query({ start_time: '1700000100' }).reply(400, {
+      error: 'InvalidValue',
+      description: 'Too recent start_time. Use a start_time older than 1 minute',
+    });
+    const connector = createZendeskConnector(config, ctx, fast);
+    const pages = await collect(connector.readAccounts({ since: since(1700000100) }));
+    expect(pages).toEqual([{ records: [], cursor: since(1700000100), rejected: [] }]);
+    expect(connector.stats()).toMatchObject({ calls: 1, retries: 0 });
+  });
+
+  it('an unreadable cursor falls back to a full read; a malformed organization is rejected, not fatal', async () => {
+    nock(HOST)
+      .get('/api/v2/organizations.json')
+      .query({ 'page[size]': '100' })
+      .reply(200, {
+        organizations: [org(1, 360001), { id: 'not-a-number', name: 7 }],
+        meta: { has_more: false },
+        links: { next: null },
+      });
+    const pages = await collect(createZendeskConnector(config, ctx, fast).readAccounts({ since: 'garbage' }));
+    expect(pages[0]?.records.map((r) => r.id)).toEqual(['1']);
+    expect(pages[0]?.rejected).toEqual([{ id: 'not-a-number', reason: expect.stringContaining('id') }]);
+  });
+
+  it('follows page[after] when a cursor page has no next link', async () => {
+    nock(HOST)
+      .get('/api/v2/organizations.json')
+      .query({ 'page[size]': '100' })
+      .reply(200, { organizations: [org(1, null)], meta: { has_more: true, after_cursor: 'xyz' } })
+      .get('/api/v2/organizations.json')
+      .query({ 'page[size]': '100', 'page[after]': 'xyz' })
+      .reply(200, { organizations: [org(2, null)], meta: { has_more: false } });
+    const pages = await collect(createZendeskConnector(config, ctx, fast).readAccounts({ since: null }));
+    expect(pages.flatMap((p) => p.records.map((r) => r.id))).toEqual(['1', '2']);
+  });
+});
+
+describe('Zendesk writes', () => {
+  const write = (recordId: string, role = 'account_owner', id = '360005', email = 'c@acme.test') => ({
+    recordId,
+    role,
+    to: { id, email },
+  });
+  const completed = (id: string, orgIds: number[]) => ({
+    job_status: {
+      id,
+      status: 'completed',
+      results: orgIds.map((o, index) => ({ id: o, index, action: 'update', status: 'Updated', success: true })),
+    },
+  });
+
+  it('writes an email-kind role as the person’s email and an id-kind role as a numeric user id', async () => {
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json', {
+        organizations: [{ id: 9, organization_fields: { csm_email: 'new.csm@acme.test' } }],
+      })
+      .reply(200, { job_status: { id: 'j9', status: 'queued' } })
+      .get('/api/v2/job_statuses/j9.json')
+      .reply(200, completed('j9', [9]));
+    const results = await createZendeskConnector(config, ctx, fast).writeAssignments([
+      write('9', 'csm', '360077', 'new.csm@acme.test'),
+    ]);
+    expect(results).toEqual([{ recordId: '9', role: 'csm', ok: true }]);
+  });
+
+  it('sends at most 100 organizations per update_many; a killed job and a record the job forgot are failures', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => 1000 + i);
+    let firstBatch = 0;
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json', (body: { organizations: unknown[] }) => {
+        firstBatch = body.organizations.length;
+        return firstBatch === 100;
+      })
+      .reply(200, { job_status: { id: 'a', status: 'queued' } })
+      .get('/api/v2/job_statuses/a.json')
+      // The job lists 99 of its 100 organizations.
+      .reply(200, completed('a', ids.slice(0, 99)))
+      .put(
+        '/api/v2/organizations/update_many.json',
+        (body: { organizations: unknown[] }) => body.organizations.length === 50,
+      )
+      .reply(200, { job_status: { id: 'b', status: 'queued' } })
+      .get('/api/v2/job_statuses/b.json')
+      .reply(200, { job_status: { id: 'b', status: 'killed', message: 'killed by admin', results: null } });
+    const connector = createZendeskConnector(config, ctx, fast);
+    const results = await connector.writeAssignments(ids.map((i) => write(String(i))));
+    expect(firstBatch).toBe(100);
+    expect(results.filter((r) => r.ok)).toHaveLength(99);
+    expect(results[99]).toMatchObject({ recordId: '1099', ok: false, error: { code: 'NO_RESULT', kind: 'record' } });
+    expect(results[100]).toMatchObject({
+      ok: false,
+      error: { code: 'JOB_FAILED', message: expect.stringContaining('killed') },
+    });
+    expect(connector.stats().calls).toBe(4);
+  });
+
+  it('a job still running at the deadline fails its records instead of being assumed done', async () => {
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json')
+      .reply(200, { job_status: { id: 'slow', status: 'queued' } })
+      .get('/api/v2/job_statuses/slow.json')
+      .times(20)
+      .reply(200, { job_status: { id: 'slow', status: 'working' } });
+    const connector = createZendeskConnector(config, ctx, { ...fast, jobPollMs: 2, jobTimeoutMs: 20 });
+    const [result] = await connector.writeAssignments([write('1')]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'JOB_FAILED', message: expect.stringContaining('still working') },
+    });
+    // Polls back off (2, 4, 8, … ms) rather than hammering the job endpoint.
+    expect(connector.stats().calls).toBeLessThanOrEqual(6);
+  });
+
+  it('a rejected chunk fails only its records; a job whose status cannot be read is reported unknown', async () => {
+    const ids = Array.from({ length: 201 }, (_, i) => String(i + 1));
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json')
+      .reply(200, { job_status: { id: 'ok', status: 'queued' } })
+      .get('/api/v2/job_statuses/ok.json')
+      .reply(200, completed('ok', ids.slice(0, 100).map(Number)))
+      .put('/api/v2/organizations/update_many.json')
+      .reply(422, { error: 'RecordInvalid', description: 'Record validation errors' })
+      .put('/api/v2/organizations/update_many.json')
+      .reply(200, { job_status: { id: 'lost', status: 'queued' } })
+      .get('/api/v2/job_statuses/lost.json')
+      .reply(404, { error: 'RecordNotFound', description: 'Not found' });
+    const results = await createZendeskConnector(config, ctx, fast).writeAssignments(ids.map((i) => write(i)));
+    expect(results.slice(0, 100).every((r) => r.ok)).toBe(true);
+    expect(results[100]).toMatchObject({
+      ok: false,
+      error: { code: 'HTTP_422', message: expect.stringContaining('RecordInvalid') },
+    });
+    expect(results[200]).toMatchObject({ ok: false, error: { code: 'JOB_UNKNOWN' } });
+  });
+});
+
+describe('Zendesk check()', () => {
+  it('names an anonymous (unrecognised) API user, an inactive field and an email field that is not text', async () => {
+    nock(HOST)
+      .get('/api/v2/users/me.json')
+      .reply(200, { user: { id: null, role: 'end-user', email: 'invalid@example.com' } })
+      .get('/api/v2/organization_fields.json')
+      .reply(200, {
+        organization_fields: [
+          { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: false },
+          { key: 'csm_email', type: 'dropdown', active: true },
+        ],
+      });
+    const check = await createZendeskConnector(config, ctx, fast).check();
+    expect(check.ok).toBe(false);
+    expect(check.problems).toEqual([
+      'Zendesk did not recognise the credentials (users/me is anonymous)',
+      'organization field "account_manager" is inactive (role account_owner)',
+      'organization field "csm_email" is dropdown, not text (value: email) (role csm)',
+    ]);
+  });
+
+  it('passes for a lookup to users and a text field; a missing cross-reference field is named', async () => {
+    nock(HOST)
+      .get('/api/v2/users/me.json')
+      .reply(200, { user: { id: 42, role: 'admin' } })
+      .get('/api/v2/organization_fields.json')
+      .reply(200, {
+        organization_fields: [
+          { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: true },
+          { key: 'csm_email', type: 'text', active: true },
+        ],
+      });
+    const withXref = { ...ctx, xrefFields: ['external_id', 'sf_account_id'] };
+    expect(await createZendeskConnector(config, withXref, fast).check()).toEqual({
+      ok: false,
+      problems: ['Zendesk has no organization field "sf_account_id" (cross-reference)'],
+    });
+  });
+});
+
+describe('Zendesk open-ticket handover', () => {
+  const ticket = (id: number, org: number, assignee: number | null, status = 'open') => ({
+    id,
+    status,
+    assignee_id: assignee,
+    organization_id: org,
+    subject: `Ticket ${id}`,
+  });
+
+  it('over the 1,000-result search cap, searches each organization and reports the one still over the cap', async () => {
+    const page = (n: number, org: number) =>
+      Array.from({ length: 100 }, (_, i) => ticket(n * 100 + i + 1, org, 360001));
+    const scope = nock(HOST);
+    // The search across the POC's tickets says 1,500: too many to page through.
+    scope
+      .get('/api/v2/search.json')
+      .query({ query: 'type:ticket assignee:360001 status<solved' })
+      .reply(200, { results: page(0, 5), next_page: null, count: 1500 });
+    // Organization 5 has a handful; organization 6 alone is over the cap (10 pages of 100).
+    scope
+      .get('/api/v2/search.json')
+      .query({ query: 'type:ticket organization:5 assignee:360001 status<solved' })
+      .reply(200, { results: [ticket(1, 5, 360001), ticket(2, 5, 360001, 'hold')], next_page: null, count: 2 });
+    for (let n = 0; n < 10; n++) {
+      scope
+        .get('/api/v2/search.json')
+        .query(
+          (q) =>
+            q.query === 'type:ticket organization:6 assignee:360001 status<solved' &&
+            (n === 0 || q.page === String(n + 1)),
+        )
+        .reply(200, {
+          results: page(n + 10, 6),
+          next_page: `${HOST}/api/v2/search.json?page=${n + 2}&query=type%3Aticket+organization%3A6+assignee%3A360001+status%3Csolved`,
+          count: 1200,
+        });
+    }
+    scope
+      .put('/api/v2/tickets/update_many.json', { ticket: { assignee_id: 360002 } })
+      .query({ ids: '1,2' })
+      .reply(200, {
+        job_status: {
+          id: 't5',
+          status: 'completed',
+          results: [
+            { id: 1, success: true },
+            { id: 2, success: true },
+          ],
+        },
+      });
+    // Organization 6's first 1,000 move in ten calls of 100 ids each.
+    for (let n = 0; n < 10; n++) {
+      const ids = Array.from({ length: 100 }, (_, i) => 1001 + n * 100 + i);
+      scope
+        .put('/api/v2/tickets/update_many.json', { ticket: { assignee_id: 360003 } })
+        .query({ ids: ids.join(',') })
+        .reply(200, {
+          job_status: { id: `x${n}`, status: 'completed', results: ids.map((id) => ({ id, success: true })) },
+        });
+    }
+    const results = await createZendeskConnector(config, ctx, fast).handOverOpenTickets?.([
+      { accountRecordId: '5', fromId: '360001', toId: '360002' },
+      { accountRecordId: '6', fromId: '360001', toId: '360003' },
+    ]);
+    expect(results?.[0]).toEqual({ accountRecordId: '5', updated: 2, failed: [] });
+    expect(results?.[1]).toMatchObject({
+      accountRecordId: '6',
+      updated: 1000,
+      failed: [{ id: 'organization:6', error: { code: 'SEARCH_CAP' } }],
+    });
+  });
+
+  it('a ticket the job could not update is reported; its neighbours still count as moved', async () => {
+    nock(HOST)
+      .get('/api/v2/search.json')
+      .query(true)
+      .reply(200, {
+        results: [ticket(20, 5, 360001), ticket(21, 5, 360001, 'new'), ticket(22, 5, null)],
+        next_page: null,
+        count: 3,
+      })
+      .put('/api/v2/tickets/update_many.json')
+      .query({ ids: '20,21' })
+      .reply(200, { job_status: { id: 'j', status: 'queued' } })
+      .get('/api/v2/job_statuses/j.json')
+      .reply(200, {
+        job_status: {
+          id: 'j',
+          status: 'completed',
+          results: [
+            { id: 20, success: true },
+            { id: 21, success: false, error: 'TicketUpdateFailed', details: 'Assignee is not a member of the group' },
+          ],
+        },
+      });
+    const [result] =
+      (await createZendeskConnector(config, ctx, fast).handOverOpenTickets?.([
+        { accountRecordId: '5', fromId: '360001', toId: '360002' },
+      ])) ?? [];
+    expect(result).toEqual({
+      accountRecordId: '5',
+      updated: 1,
+      failed: [
+        {
+          id: '21',
+          error: { code: 'TicketUpdateFailed', kind: 'record', message: 'Assignee is not a member of the group' },
+        },
+      ],
+    });
   });
 });
