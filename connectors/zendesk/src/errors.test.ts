@@ -30,7 +30,7 @@ describe('Zendesk error mapping', () => {
       });
     const client = zendesk.createClient({ username: 'ops@acme.com', token: 't', endpointUri: `${HOST}/api/v2` });
     // The SDK's documented request path: it resolves (no throw) with an Error as the result.
-    const { response, result } = (await client.users.request('GET', ['users', 'me'])) as unknown as {
+    const { response, result } = (await client.users.request('GET', 'users/me')) as unknown as {
       response: SdkResponse;
       result: unknown;
     };
