@@ -179,8 +179,9 @@ export function credentialsProblem(body: unknown): string | null {
   const me = MeApiSchema.safeParse(body);
   if (!me.success || me.data.user.id == null)
     return 'Zendesk did not recognise the credentials (users/me is anonymous)';
-  if (me.data.user.role !== 'agent' && me.data.user.role !== 'admin')
-    return `the Zendesk API user is ${me.data.user.role ?? 'of no role'}, not an agent or admin: it cannot edit organizations`;
+  // Agents may be allowed to edit organizations, but the incremental export is admin-only.
+  if (me.data.user.role !== 'admin')
+    return `the Zendesk API user is ${me.data.user.role ?? 'of no role'}, not an admin: incremental organization exports and organization edits need an admin`;
   return null;
 }
 

@@ -468,6 +468,21 @@ describe('Zendesk check()', () => {
     ]);
   });
 
+  it('names an API user who is only an agent (the incremental export is admin-only)', async () => {
+    nock(HOST)
+      .get('/api/v2/users/me.json')
+      .reply(200, { user: { id: 7, role: 'agent' } })
+      .get('/api/v2/organization_fields.json')
+      .reply(200, {
+        organization_fields: [
+          { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: true },
+          { key: 'csm_email', type: 'regexp', active: true },
+        ],
+      });
+    const check = await createZendeskConnector(config, ctx, fast).check();
+    expect(check.problems).toEqual([expect.stringContaining('is agent, not an admin')]);
+  });
+
   it('passes for a lookup to users and a text field; a missing cross-reference field is named', async () => {
     nock(HOST)
       .get('/api/v2/users/me.json')

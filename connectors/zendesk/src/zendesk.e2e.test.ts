@@ -17,11 +17,12 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function start(accounts: number, tickets = false): Promise<ZendeskSystemConfig> {
+async function start(accounts: number, tickets = false, faults?: string): Promise<ZendeskSystemConfig> {
   sandbox = await startSandbox({
     seed: generateSeed({ accounts, ...(tickets ? { ticketsPerAccount: 4, ticketAccounts: 2 } : {}) }),
     port: 0,
     rateLimits: false,
+    ...(faults ? { faults } : {}),
   });
   return {
     baseUrl: `${sandbox.urls.zendesk}/api/v2`,
@@ -94,5 +95,22 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
       .filter((w) => w.object === 'tickets')
       .map((w) => w.id);
     expect(moved).toEqual(['1', '2']);
+  });
+
+  it('an incremental run right after a full read costs one export call and changes nothing', async () => {
+    const config = await start(150);
+    const full = await readAll(config, null);
+    const next = await readAll(config, full.cursor);
+    expect(next).toMatchObject({ records: [], calls: 1 });
+    expect(JSON.parse(next.cursor ?? '')).toEqual(JSON.parse(full.cursor ?? ''));
+  });
+
+  it('reads every organization through injected 5xx errors and connection resets', async () => {
+    const config = await start(600, false, '5xx=0.3,reset=0.1,seed=11');
+    const connector = createZendeskConnector(config, ctx, { ...fast, retry: { ...fast.retry, maxAttempts: 10 } });
+    const ids = new Set<string>();
+    for await (const page of connector.readAccounts({ since: null })) for (const r of page.records) ids.add(r.id);
+    expect(ids.size).toBe(600);
+    expect(connector.stats().retries).toBeGreaterThan(0);
   });
 });
