@@ -36,9 +36,13 @@ export async function handOverTickets(deps: HandoverDeps, handovers: TicketHando
   }
 
   for (const [fromId, orgs] of byPrevious) {
-    let found = await searchTickets(deps, ticketsHeldBy(fromId));
+    // One organization: its own search is as cheap and narrower (less likely to hit the cap).
+    const [only] = orgs.size === 1 ? [...orgs.keys()] : [];
+    let found = await searchTickets(deps, only ? ticketSearch(only, fromId) : ticketsHeldBy(fromId));
     if (found.capped) {
-      const perOrg = await Promise.all([...orgs.keys()].map((org) => searchTickets(deps, ticketSearch(org, fromId))));
+      const perOrg = only
+        ? [found]
+        : await Promise.all([...orgs.keys()].map((org) => searchTickets(deps, ticketSearch(org, fromId))));
       found = { tickets: perOrg.flatMap((s) => s.tickets), capped: false };
       [...orgs.keys()].forEach((org, i) => {
         if (!perOrg[i]?.capped) return;

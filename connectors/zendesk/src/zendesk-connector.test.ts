@@ -226,7 +226,7 @@ describe('Zendesk connector (nock)', () => {
   it('hands over only the unsolved tickets the previous POC holds', async () => {
     nock(HOST)
       .get('/api/v2/search.json')
-      .query({ query: 'type:ticket assignee:360001 status<solved' })
+      .query({ query: 'type:ticket organization:5 assignee:360001 status<solved' })
       .reply(200, {
         results: [
           { id: 10, status: 'open', assignee_id: 360001, organization_id: 5 },

@@ -7,7 +7,6 @@ import {
   isSpocError,
   type RecordOutcome,
   type RetryOptions,
-  type SpocError,
   type TicketHandover,
   VendorGate,
   writeResults,
@@ -192,7 +191,7 @@ export function createZendeskConnector(
       const byOrg = fieldsByRecord(writes, ctx.roles);
       const ids = [...byOrg.keys()];
       const outcomes = new Map<string, RecordOutcome>();
-      let stopped: SpocError | null = null;
+      let stopped: unknown = null;
       for (let i = 0; i < ids.length; i += BATCH) {
         const chunk = ids.slice(i, i + BATCH);
         if (stopped) {
@@ -209,7 +208,7 @@ export function createZendeskConnector(
           // Nothing written yet: let the run stop this system. Later, keep what was written
           // and fail the rest; a rejected chunk (4xx) fails only itself.
           if (i === 0 && (!isSpocError(error) || error.kind !== 'vendor')) throw error;
-          if (isSpocError(error) && error.kind !== 'vendor') stopped = error;
+          if (!isSpocError(error) || error.kind !== 'vendor') stopped = error;
           for (const [id, o] of allFailed(chunk, error)) outcomes.set(id, o);
         }
       }
