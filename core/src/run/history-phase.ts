@@ -1,5 +1,5 @@
 import type { Plan } from '../domain/types.ts';
-import type { StateStore } from '../store/state-store.ts';
+import type { OwnershipRow, StateStore } from '../store/state-store.ts';
 import type { AppliedChange } from './apply-phase.ts';
 
 /**
@@ -16,7 +16,8 @@ export function recordHistory(
 ): void {
   const at = now.toISOString();
   if (applied.length === 0) {
-    const rows = [];
+    // Written in chunks: a first run over 100,000 accounts observes ~600,000 values.
+    let rows: OwnershipRow[] = [];
     for (const decision of plan.decisions) {
       for (const role of decision.roles) {
         for (const [system, email] of Object.entries(role.owners) as [keyof typeof role.owners, string | null][]) {
@@ -29,9 +30,13 @@ export function recordHistory(
             recordId,
             email,
             runId,
-            reason: 'observed' as const,
+            reason: 'observed',
             at,
           });
+          if (rows.length >= 10_000) {
+            store.recordOwnership(rows);
+            rows = [];
+          }
         }
       }
     }
