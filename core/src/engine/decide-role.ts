@@ -1,7 +1,7 @@
 import type { RoleConfig } from '../config/types.ts';
 import type { AccountRecord, Baseline, ChangeReason, Person, SystemId } from '../domain/types.ts';
-import { baselineKey } from '../domain/types.ts';
-import type { Directory, Resolved } from './directory.ts';
+import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import type { Directory, Resolved, Standing } from './directory.ts';
 
 /** What one system holds for a role on one account. */
 export interface Holding {
@@ -31,8 +31,9 @@ export function holdingsFor(
   baseline: Baseline,
 ): Holding[] {
   const holdings: Holding[] = [];
-  for (const system of Object.keys(role.fields) as SystemId[]) {
-    const record = records[system];
+  // Fixed system order, whatever order the config lists the fields in.
+  for (const system of SYSTEMS) {
+    const record = role.fields[system] ? records[system] : undefined;
     if (!record) continue;
     const resolved = directory.resolve(system, record.roles[role.name] ?? null);
     const email = resolved.kind === 'person' ? resolved.person.email : null;
@@ -68,16 +69,31 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
     const h = holdings.find((x) => x.system === policy.system);
     if (!h) return fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no record of this account`);
     if (known(h)) return { kind: 'decided', person: person(h), reason: 'authority' };
-    if (h.email !== null && !h.standIn)
-      return fallbackOr(role, directory, 'fallback:inactive', `${h.email} is inactive in ${policy.system}`);
-    return h.resolved.kind === 'unknown'
-      ? fallbackOr(
-          role,
-          directory,
-          'fallback:unknown',
-          `${policy.system} holds ${h.resolved.value}, not a known person`,
-        )
-      : fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no owner`);
+    if (h.resolved.kind === 'person' && !h.standIn) {
+      // The authority names someone who cannot own here (left, or two users share the email).
+      const standing = directory.standing(h.resolved.person, policy.system);
+      return fallbackOr(
+        role,
+        directory,
+        standing === 'inactive' ? 'fallback:inactive' : 'fallback:unknown',
+        `${policy.system} holds ${h.resolved.person.email}, who is ${describeStanding(standing)} in ${policy.system}`,
+      );
+    }
+    if (h.resolved.kind === 'unknown')
+      return fallbackOr(
+        role,
+        directory,
+        'fallback:unknown',
+        `${policy.system} holds ${h.resolved.value}, not a known person`,
+      );
+    if (h.resolved.kind === 'no-email')
+      return fallbackOr(
+        role,
+        directory,
+        'fallback:unknown',
+        `${policy.system} holds user ${h.resolved.id}, who has no email and so matches no one in other systems`,
+      );
+    return fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no owner`);
   }
 
   if (policy.kind === 'priority') {
@@ -112,7 +128,7 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
     let winner = candidates[0] as Holding & { email: string };
     if (policy.tieBreak === 'latest') {
       for (const h of candidates) {
-        if ((h.record.modifiedAt ?? '') > (winner.record.modifiedAt ?? '')) winner = h;
+        if (modifiedTime(h.record) > modifiedTime(winner.record)) winner = h;
       }
     }
     return {
@@ -138,7 +154,7 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   const byOrder = [...holders].sort((a, b) => rank(a.system) - rank(b.system));
   let chosen = byOrder[0] as Holding & { email: string };
   if (policy.tieBreak === 'latest') {
-    for (const h of byOrder) if ((h.record.modifiedAt ?? '') > (chosen.record.modifiedAt ?? '')) chosen = h;
+    for (const h of byOrder) if (modifiedTime(h.record) > modifiedTime(chosen.record)) chosen = h;
   }
   return { kind: 'decided', person: person(chosen), reason: 'propagate' };
 }
@@ -150,4 +166,17 @@ function fallbackOr(role: RoleConfig, directory: Directory, reason: ChangeReason
     return { kind: 'none', why: `${why}; fallback ${role.onUnresolvable.email} is not a known person` };
   }
   return { kind: 'none', why };
+}
+
+/** A person's standing in a system, in words for issue details. */
+export function describeStanding(standing: Standing): string {
+  if (standing === 'ambiguous') return 'ambiguous (several users share the email, none or several active)';
+  if (standing === 'absent') return 'not a user';
+  return standing;
+}
+
+/** Vendor modification time for `tieBreak: latest`; unknown times lose to any known one. */
+function modifiedTime(record: AccountRecord): number {
+  const t = record.modifiedAt === null ? Number.NaN : Date.parse(record.modifiedAt);
+  return Number.isNaN(t) ? Number.NEGATIVE_INFINITY : t;
 }

@@ -1,71 +1,112 @@
 import { canonicalEmail } from '../config/canonical-email.ts';
 import type { OwnerValue, Person, PersonRecord, SystemId } from '../domain/types.ts';
+import { compareText } from './compare-text.ts';
 
-export interface DirectoryIssue {
-  kind: 'single-system' | 'duplicate-email';
-  email: string;
-  system?: SystemId;
-  ids?: string[];
-}
+/** Facts about the people lists worth telling an admin; none of them stops a run. */
+export type DirectoryIssue =
+  /** Known in one system only: they can hold a role there but cannot be written elsewhere. */
+  | { kind: 'single-system'; email: string; system: SystemId }
+  /**
+   * One email held by several users of one system. `chosen` is the one active user spoc
+   * writes; null when none or several are active: the person is ambiguous there.
+   */
+  | { kind: 'duplicate-email'; email: string; system: SystemId; ids: string[]; chosen: string | null };
 
-/** What a role field points at: a known person, nobody, or someone spoc cannot identify. */
-export type Resolved = { kind: 'person'; person: Person } | { kind: 'empty' } | { kind: 'unknown'; value: string };
+/**
+ * What a role field points at: a known person (with the vendor id held, null for email
+ * text fields), nobody, a user without an email (known in that system, but matchable
+ * nowhere else), or a value spoc cannot identify.
+ */
+export type Resolved =
+  | { kind: 'person'; person: Person; id: string | null }
+  | { kind: 'empty' }
+  | { kind: 'no-email'; id: string }
+  | { kind: 'unknown'; value: string };
+
+/** Where a person stands in one system: the engine writes only `active` people. */
+export type Standing = 'active' | 'inactive' | 'absent' | 'ambiguous';
 
 /** One Person per canonical email, with each system's id and active state. */
 export interface Directory {
   persons: ReadonlyMap<string, Person>;
   issues: DirectoryIssue[];
+  /** Canonical email with aliases folded to the primary address. */
   canonical(email: string): string;
   byEmail(email: string): Person | undefined;
   bySystemId(system: SystemId, id: string): Person | undefined;
+  /** The raw record of a user of `system` by vendor id (also users without an email). */
+  recordOf(system: SystemId, id: string): PersonRecord | undefined;
+  standing(person: Person, system: SystemId): Standing;
   resolve(system: SystemId, value: OwnerValue): Resolved;
 }
 
+/**
+ * Builds the people directory: records are grouped by canonical email (aliases folded).
+ * When one email has several ids in one system, the only active one is used; with none
+ * or several active, the person is ambiguous there and never written there. Records
+ * without an email stay addressable by (system, id) but match no one across systems.
+ */
 export function buildDirectory(people: PersonRecord[], aliases: Record<string, string>): Directory {
   const canonical = (email: string) => {
     const c = canonicalEmail(email);
-    return aliases[c] ?? c;
+    return Object.hasOwn(aliases, c) ? (aliases[c] as string) : c;
   };
   const persons = new Map<string, Person>();
   const byId = new Map<string, Person>();
-  const idsByEmailSystem = new Map<string, PersonRecord[]>();
+  const records = new Map<string, PersonRecord>();
+  const idsByEmailSystem = new Map<string, { email: string; system: SystemId; records: PersonRecord[] }>();
+  /** `system:email` of people ambiguous in that system. */
+  const ambiguous = new Set<string>();
+  const ambiguousEmails = new Set<string>();
 
-  const sorted = [...people].sort((a, b) => a.system.localeCompare(b.system) || a.id.localeCompare(b.id));
+  // Sorted (and deduplicated by system and id) so input order never changes the result.
+  const sorted = [...people].sort(
+    (a, b) => compareText(a.system, b.system) || compareText(a.id, b.id) || Number(b.active) - Number(a.active),
+  );
   for (const record of sorted) {
-    if (!record.email || record.email.trim() === '') continue;
+    const idKey = `${record.system}:${record.id}`;
+    if (records.has(idKey)) continue;
+    records.set(idKey, record);
+    if (record.email === null || record.email.trim() === '') continue;
     const email = canonical(record.email);
     let person = persons.get(email);
     if (!person) {
       person = { email, name: record.name ?? null, systems: {} };
       persons.set(email, person);
     }
-    byId.set(`${record.system}:${record.id}`, person);
+    byId.set(idKey, person);
     const key = `${record.system}:${email}`;
-    const list = idsByEmailSystem.get(key) ?? [];
-    list.push(record);
-    idsByEmailSystem.set(key, list);
+    const entry = idsByEmailSystem.get(key) ?? { email, system: record.system, records: [] };
+    entry.records.push(record);
+    idsByEmailSystem.set(key, entry);
   }
 
   const issues: DirectoryIssue[] = [];
-  for (const records of idsByEmailSystem.values()) {
-    const first = records[0];
-    if (!first) continue;
-    const person = persons.get(canonical(first.email ?? ''));
-    if (!person) continue;
-    if (records.length === 1) {
-      person.systems[first.system] = { id: first.id, active: first.active };
+  for (const [key, { email, system, records: list }] of idsByEmailSystem) {
+    const person = persons.get(email) as Person;
+    const only = list[0] as PersonRecord;
+    if (list.length === 1) {
+      person.systems[system] = { id: only.id, active: only.active };
       continue;
     }
-    // One email, several ids in one system: usable only if exactly one of them is active.
-    const active = records.filter((r) => r.active);
-    issues.push({ kind: 'duplicate-email', email: person.email, system: first.system, ids: records.map((r) => r.id) });
-    if (active.length === 1 && active[0]) person.systems[first.system] = { id: active[0].id, active: true };
+    const active = list.filter((r) => r.active);
+    const chosen = active.length === 1 ? (active[0] as PersonRecord) : null;
+    issues.push({ kind: 'duplicate-email', email, system, ids: list.map((r) => r.id), chosen: chosen?.id ?? null });
+    if (chosen) person.systems[system] = { id: chosen.id, active: true };
+    else {
+      ambiguous.add(key);
+      ambiguousEmails.add(email);
+    }
   }
   for (const person of persons.values()) {
     const systems = Object.keys(person.systems) as SystemId[];
-    if (systems.length === 1)
-      issues.push({ kind: 'single-system', email: person.email, system: systems[0] as SystemId });
+    const [only] = systems;
+    if (systems.length === 1 && only && !ambiguousEmails.has(person.email))
+      issues.push({ kind: 'single-system', email: person.email, system: only });
   }
+  issues.sort(
+    (a, b) => compareText(a.kind, b.kind) || compareText(a.email, b.email) || compareText(a.system, b.system),
+  );
 
   return {
     persons,
@@ -73,16 +114,24 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     canonical,
     byEmail: (email) => persons.get(canonical(email)),
     bySystemId: (system, id) => byId.get(`${system}:${id}`),
+    recordOf: (system, id) => records.get(`${system}:${id}`),
+    standing: (person, system) => {
+      const entry = person.systems[system];
+      if (entry) return entry.active ? 'active' : 'inactive';
+      return ambiguous.has(`${system}:${person.email}`) ? 'ambiguous' : 'absent';
+    },
     resolve: (system, value) => {
       if (value === null) return { kind: 'empty' };
       if ('id' in value) {
-        if (value.id.trim() === '') return { kind: 'empty' };
-        const person = byId.get(`${system}:${value.id}`);
-        return person ? { kind: 'person', person } : { kind: 'unknown', value: value.id };
+        const id = value.id.trim();
+        if (id === '') return { kind: 'empty' };
+        const person = byId.get(`${system}:${id}`);
+        if (person) return { kind: 'person', person, id };
+        return records.has(`${system}:${id}`) ? { kind: 'no-email', id } : { kind: 'unknown', value: id };
       }
       if (value.email.trim() === '') return { kind: 'empty' };
       const person = persons.get(canonical(value.email));
-      return person ? { kind: 'person', person } : { kind: 'unknown', value: value.email };
+      return person ? { kind: 'person', person, id: null } : { kind: 'unknown', value: value.email.trim() };
     },
   };
 }

@@ -13,7 +13,7 @@ import type {
   Snapshot,
   SystemId,
 } from '../domain/types.ts';
-import { decideRole, type Holding, holdingsFor } from './decide-role.ts';
+import { decideRole, describeStanding, type Holding, holdingsFor } from './decide-role.ts';
 import { buildDirectory, type Directory } from './directory.ts';
 import { type LinkedAccount, linkAccounts } from './link-accounts.ts';
 
@@ -38,7 +38,7 @@ export function plan(
   for (const account of linked.accounts) {
     const roles: RoleDecision[] = [];
     for (const role of config.roles) {
-      const outcome = planRole(account, role, baseline, directory);
+      const outcome = planRole(account, role, baseline, directory, config.enabledSystems);
       changes.push(...outcome.changes);
       issues.push(...outcome.issues);
       cascades.push(...outcome.cascades);
@@ -55,7 +55,8 @@ export function plan(
       cmp(a.kind, b.kind) ||
       cmp(a.account, b.account) ||
       cmp(a.role ?? '', b.role ?? '') ||
-      cmp(a.system ?? '', b.system ?? ''),
+      cmp(a.system ?? '', b.system ?? '') ||
+      cmp(a.detail, b.detail),
   );
   cascades.sort(
     (a, b) => cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system) || cmp(a.kind, b.kind),
@@ -79,7 +80,13 @@ interface RoleOutcome {
   decision: RoleDecision;
 }
 
-function planRole(account: LinkedAccount, role: RoleConfig, baseline: Baseline, directory: Directory): RoleOutcome {
+function planRole(
+  account: LinkedAccount,
+  role: RoleConfig,
+  baseline: Baseline,
+  directory: Directory,
+  enabled: SystemId[],
+): RoleOutcome {
   const holdings = holdingsFor(role, account.records, directory, baseline);
   const owners: RoleDecision['owners'] = {};
   for (const h of holdings) owners[h.system] = h.email;
@@ -116,21 +123,21 @@ function planRole(account: LinkedAccount, role: RoleConfig, baseline: Baseline, 
   for (const h of holdings) {
     const target = targetFor(h.system, decision.person, decision.reason, role, directory);
     if (!target) {
-      issue(
-        'unresolvable',
-        `${decision.person.email} is ${describeAbsence(decision.person, h.system)} in ${h.system}`,
-        h.system,
-      );
+      const standing = describeStanding(directory.standing(decision.person, h.system));
+      const fallback =
+        role.onUnresolvable.kind === 'fallback'
+          ? `; fallback ${role.onUnresolvable.email} cannot be written there either`
+          : '';
+      issue('unresolvable', `${decision.person.email} is ${standing} in ${h.system}${fallback}`, h.system);
       status = 'unresolvable';
       continue;
     }
-    if (h.email === target.person.email) continue;
+    if (holds(h, target.person)) continue;
     out.changes.push(change(account, role, h, target.person, target.reason));
     if (status === 'consistent') status = 'drift';
     addCascades(out.cascades, account, role, h, target.person);
   }
-  if (status === 'consistent' && Object.keys(role.fields).some((s) => !account.records[s as SystemId]))
-    status = 'missing';
+  if (status === 'consistent' && enabled.some((s) => role.fields[s] && !account.records[s])) status = 'missing';
   out.decision.status = status;
   return out;
 }
@@ -143,11 +150,22 @@ function targetFor(
   role: RoleConfig,
   directory: Directory,
 ): { person: Person; reason: ChangeReason } | null {
-  if (person.systems[system]?.active) return { person, reason };
+  const standing = directory.standing(person, system);
+  if (standing === 'active') return { person, reason };
   if (role.onUnresolvable.kind !== 'fallback') return null;
   const fallback = directory.byEmail(role.onUnresolvable.email);
-  if (!fallback?.systems[system]?.active) return null;
-  return { person: fallback, reason: person.systems[system] ? 'fallback:inactive' : 'fallback:unknown' };
+  if (!fallback || directory.standing(fallback, system) !== 'active') return null;
+  return { person: fallback, reason: standing === 'inactive' ? 'fallback:inactive' : 'fallback:unknown' };
+}
+
+/**
+ * The record already holds `person` as spoc would write them: same person, and for id
+ * fields the same user (a duplicate user sharing the email is replaced by the usable one).
+ */
+function holds(h: Holding, person: Person): boolean {
+  if (h.email !== person.email) return false;
+  if (h.resolved.kind !== 'person' || h.resolved.id === null) return true;
+  return h.resolved.id === person.systems[h.system]?.id;
 }
 
 function change(account: LinkedAccount, role: RoleConfig, h: Holding, to: Person, reason: ChangeReason): PlannedChange {
@@ -179,10 +197,11 @@ function addCascades(cascades: CascadeStep[], account: LinkedAccount, role: Role
     });
   }
   if (role.cascade.openTickets && h.system === 'zendesk') {
-    // Only tickets held by the previous POC move, so the previous POC must be identifiable.
-    const previous = h.resolved.kind === 'person' ? h.resolved.person.systems.zendesk?.id : undefined;
-    const raw = h.record.roles[role.name];
-    const fromId = previous ?? (raw && 'id' in raw ? raw.id : undefined);
+    // Only tickets held by the previous POC move, so the previous POC must be a known
+    // Zendesk user: the user the field held, or the person its email names.
+    const r = h.resolved;
+    const fromId =
+      r.kind === 'no-email' ? r.id : r.kind === 'person' ? (r.id ?? r.person.systems.zendesk?.id) : undefined;
     if (fromId !== undefined) {
       cascades.push({
         kind: 'openTickets',
@@ -195,10 +214,6 @@ function addCascades(cascades: CascadeStep[], account: LinkedAccount, role: Role
       });
     }
   }
-}
-
-function describeAbsence(person: Person, system: SystemId): string {
-  return person.systems[system] ? 'inactive' : 'unknown';
 }
 
 function guard(changes: number, accounts: number, config: SpocConfig, force: boolean | undefined): Plan['refused'] {
