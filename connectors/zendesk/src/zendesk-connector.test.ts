@@ -378,12 +378,12 @@ describe('Zendesk writes', () => {
 
   it('sends at most 100 organizations per update_many; a killed job and a record the job forgot are failures', async () => {
     const ids = Array.from({ length: 150 }, (_, i) => 1000 + i);
-    let firstBatch = 0;
+    // Only a 100-organization and a 50-organization call are answered.
     nock(HOST)
-      .put('/api/v2/organizations/update_many.json', (body: { organizations: unknown[] }) => {
-        firstBatch = body.organizations.length;
-        return firstBatch === 100;
-      })
+      .put(
+        '/api/v2/organizations/update_many.json',
+        (body: { organizations: unknown[] }) => body.organizations.length === 100,
+      )
       .reply(200, { job_status: { id: 'a', status: 'queued' } })
       .get('/api/v2/job_statuses/a.json')
       // The job lists 99 of its 100 organizations.
@@ -397,7 +397,6 @@ describe('Zendesk writes', () => {
       .reply(200, { job_status: { id: 'b', status: 'killed', message: 'killed by admin', results: null } });
     const connector = createZendeskConnector(config, ctx, fast);
     const results = await connector.writeAssignments(ids.map((i) => write(String(i))));
-    expect(firstBatch).toBe(100);
     expect(results.filter((r) => r.ok)).toHaveLength(99);
     expect(results[99]).toMatchObject({ recordId: '1099', ok: false, error: { code: 'NO_RESULT', kind: 'record' } });
     expect(results[100]).toMatchObject({
@@ -426,14 +425,16 @@ describe('Zendesk writes', () => {
 
   it('a rejected chunk fails only its records; a job whose status cannot be read is reported unknown', async () => {
     const ids = Array.from({ length: 201 }, (_, i) => String(i + 1));
+    // Chunks run concurrently: each PUT is told apart by its first organization.
+    const startsWith = (id: number) => (body: { organizations: { id: number }[] }) => body.organizations[0]?.id === id;
     nock(HOST)
-      .put('/api/v2/organizations/update_many.json')
+      .put('/api/v2/organizations/update_many.json', startsWith(1))
       .reply(200, { job_status: { id: 'ok', status: 'queued' } })
       .get('/api/v2/job_statuses/ok.json')
       .reply(200, completed('ok', ids.slice(0, 100).map(Number)))
-      .put('/api/v2/organizations/update_many.json')
+      .put('/api/v2/organizations/update_many.json', startsWith(101))
       .reply(422, { error: 'RecordInvalid', description: 'Record validation errors' })
-      .put('/api/v2/organizations/update_many.json')
+      .put('/api/v2/organizations/update_many.json', startsWith(201))
       .reply(200, { job_status: { id: 'lost', status: 'queued' } })
       .get('/api/v2/job_statuses/lost.json')
       .reply(404, { error: 'RecordNotFound', description: 'Not found' });
@@ -444,6 +445,18 @@ describe('Zendesk writes', () => {
       error: { code: 'HTTP_422', message: expect.stringContaining('RecordInvalid') },
     });
     expect(results[200]).toMatchObject({ ok: false, error: { code: 'JOB_UNKNOWN' } });
+  });
+
+  it('rejected credentials on the first update_many stop the writes: the run is told, not given 150 failures', async () => {
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json')
+      .times(2)
+      .reply(401, { error: "Couldn't authenticate you" });
+    const connector = createZendeskConnector(config, ctx, { ...fast, jobConcurrency: 1 });
+    await expect(
+      connector.writeAssignments(Array.from({ length: 150 }, (_, i) => write(String(i + 1)))),
+    ).rejects.toMatchObject({ kind: 'auth' });
+    expect(connector.stats().calls).toBe(1);
   });
 });
 

@@ -38,6 +38,8 @@ export interface ZendeskConnectorOptions {
   jobTimeoutMs?: number;
   /** Requests a minute to the incremental export (Zendesk's limit: 10). */
   exportPerMinute?: number;
+  /** Bulk jobs in flight at once (default 3; Zendesk queues at most 30 per account). */
+  jobConcurrency?: number;
 }
 
 /** Resume point of incremental reads: the export's start_time (Unix seconds, inclusive). */
@@ -63,7 +65,7 @@ export function createZendeskConnector(
   ctx: ConnectorContext,
   options: ZendeskConnectorOptions = {},
 ): Connector {
-  const logger = ctx.logger.child({ system: 'zendesk' });
+  const logger = ctx.logger;
   const client = zendesk.createClient({
     endpointUri: config.baseUrl,
     ...(config.oauthToken
@@ -78,6 +80,7 @@ export function createZendeskConnector(
     concurrency: 1,
     ...retry,
   });
+  const jobConcurrency = Math.max(1, options.jobConcurrency ?? 3);
   const jobOptions = { pollMs: options.jobPollMs ?? 500, timeoutMs: options.jobTimeoutMs ?? 600_000 };
 
   const call = <T = unknown>(method: 'GET' | 'PUT', uri: ZendeskUri, body?: object, signal?: AbortSignal) =>
@@ -190,28 +193,40 @@ export function createZendeskConnector(
     async writeAssignments(writes: AssignmentWrite[], signal) {
       const byOrg = fieldsByRecord(writes, ctx.roles);
       const ids = [...byOrg.keys()];
+      const chunks: string[][] = [];
+      for (let i = 0; i < ids.length; i += BATCH) chunks.push(ids.slice(i, i + BATCH));
       const outcomes = new Map<string, RecordOutcome>();
       let stopped: unknown = null;
-      for (let i = 0; i < ids.length; i += BATCH) {
-        const chunk = ids.slice(i, i + BATCH);
-        if (stopped) {
-          for (const [id, o] of allFailed(chunk, stopped)) outcomes.set(id, o);
-          continue;
+      let written = false;
+      // A few jobs in flight at once: Zendesk runs them in the background, so waiting on
+      // one at a time would leave the rate budget idle. Same number of calls.
+      let next = 0;
+      const worker = async () => {
+        for (let k = next++; k < chunks.length; k = next++) {
+          const chunk = chunks[k] ?? [];
+          if (stopped) {
+            for (const [id, o] of allFailed(chunk, stopped)) outcomes.set(id, o);
+            continue;
+          }
+          const body = organizationsUpdate(
+            chunk.map((id) => [id, byOrg.get(id) ?? {}]),
+            ctx.roles,
+          );
+          try {
+            for (const [id, o] of await bulk(['organizations', 'update_many'], body, chunk, signal))
+              outcomes.set(id, o);
+            written = true;
+          } catch (error) {
+            // A rejected chunk (4xx) fails only itself; anything else (auth, Zendesk down
+            // after retries, abort) stops starting new chunks.
+            if (!isSpocError(error) || error.kind !== 'vendor') stopped ??= error;
+            for (const [id, o] of allFailed(chunk, error)) outcomes.set(id, o);
+          }
         }
-        const body = organizationsUpdate(
-          chunk.map((id) => [id, byOrg.get(id) ?? {}]),
-          ctx.roles,
-        );
-        try {
-          for (const [id, o] of await bulk(['organizations', 'update_many'], body, chunk, signal)) outcomes.set(id, o);
-        } catch (error) {
-          // Nothing written yet: let the run stop this system. Later, keep what was written
-          // and fail the rest; a rejected chunk (4xx) fails only itself.
-          if (i === 0 && (!isSpocError(error) || error.kind !== 'vendor')) throw error;
-          if (!isSpocError(error) || error.kind !== 'vendor') stopped = error;
-          for (const [id, o] of allFailed(chunk, error)) outcomes.set(id, o);
-        }
-      }
+      };
+      await Promise.all(Array.from({ length: Math.min(jobConcurrency, chunks.length) }, worker));
+      // Nothing was written: let the run stop this system rather than report every record.
+      if (stopped && !written) throw stopped;
       return writeResults(writes, ctx.roles, outcomes, 'Zendesk');
     },
 
