@@ -1,19 +1,7 @@
-import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LinkRule, Policy, RoleConfig, SpocConfig } from '../config/types.ts';
-import type {
-  AccountRecord,
-  Baseline,
-  BaselineEntry,
-  OwnerValue,
-  PersonRecord,
-  Snapshot,
-  SystemId,
-  WriteResult,
-} from '../domain/types.ts';
+import type { AccountRecord, Baseline, BaselineEntry, PersonRecord, SystemId } from '../domain/types.ts';
 import { baselineKey, SYSTEMS } from '../domain/types.ts';
-import { advanceBaseline } from './advance-baseline.ts';
-import { applyWrites } from './apply-writes.ts';
 import { plan } from './plan.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -278,6 +266,299 @@ describe('plan: safety guard and cascades', () => {
   });
 });
 
+describe('plan: policies, more cases', () => {
+  const tw = (tieBreak: 'priority' | 'latest' | 'manual') =>
+    config({ kind: 'two-way', tieBreak, order: ['hubspot', 'salesforce', 'zendesk'] });
+
+  it('priority passes over systems holding nobody, an unknown id, or someone inactive there', () => {
+    const accounts = account(1, { salesforce: null, hubspot: 'chloe', zendesk: 'chloe' });
+    const hub = accounts.find((a) => a.system === 'hubspot') as AccountRecord;
+    hub.roles.owner = { id: 'hubspot-ghost' };
+    // chloe is inactive in Zendesk: she cannot decide from there.
+    const p = plan(
+      { people, accounts },
+      new Map(),
+      config({ kind: 'priority', order: ['salesforce', 'hubspot', 'zendesk'] }),
+      NOW,
+    );
+    expect(p.changes).toEqual([]);
+    expect(p.issues).toEqual([
+      expect.objectContaining({
+        kind: 'unresolvable',
+        role: 'owner',
+        detail: 'no system in salesforce, hubspot, zendesk holds a known person',
+      }),
+    ]);
+    expect(p.decisions[0]?.roles[0]).toMatchObject({ status: 'unresolvable', decided: null });
+  });
+
+  it('authority holding nobody: unresolvable, or the fallback everywhere (fallback:empty)', () => {
+    const snap = { people, accounts: account(1, { salesforce: null, hubspot: 'bruno', zendesk: 'bruno' }) };
+    const skip = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
+    expect(skip.changes).toEqual([]);
+    expect(skip.issues.map((i) => i.detail)).toEqual(['salesforce holds no owner']);
+    const fb = plan(
+      snap,
+      new Map(),
+      config(
+        { kind: 'authority', system: 'salesforce' },
+        { onUnresolvable: { kind: 'fallback', email: 'anna@acme.test' } },
+      ),
+      NOW,
+    );
+    expect(fb.changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['hubspot', 'anna@acme.test', 'fallback:empty'],
+      ['salesforce', 'anna@acme.test', 'fallback:empty'],
+      ['zendesk', 'anna@acme.test', 'fallback:empty'],
+    ]);
+    expect(fb.issues).toEqual([]);
+  });
+
+  it('authority without a record of the account decides nothing', () => {
+    const snap = { people, accounts: account(1, { hubspot: 'bruno', zendesk: 'anna' }) };
+    const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
+    expect(p.changes).toEqual([]);
+    expect(p.issues.filter((i) => i.kind === 'unresolvable').map((i) => i.detail)).toEqual([
+      'salesforce holds no record of this account',
+    ]);
+  });
+
+  it('authority naming someone who left: never propagated; the fallback stands in (fallback:inactive)', () => {
+    const snap = { people, accounts: account(1, { salesforce: 'anna', hubspot: 'anna', zendesk: 'anna' }) };
+    const left = people.map((p) =>
+      p.email === 'anna@acme.test' && p.system === 'salesforce' ? { ...p, active: false } : p,
+    );
+    const cfg = config(
+      { kind: 'authority', system: 'salesforce' },
+      { onUnresolvable: { kind: 'fallback', email: 'bruno@acme.test' } },
+    );
+    const p = plan({ ...snap, people: left }, new Map(), cfg, NOW);
+    expect(p.changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['hubspot', 'bruno@acme.test', 'fallback:inactive'],
+      ['salesforce', 'bruno@acme.test', 'fallback:inactive'],
+      ['zendesk', 'bruno@acme.test', 'fallback:inactive'],
+    ]);
+  });
+
+  it('two-way: systems with no baseline entry count as changed; tieBreak priority settles by order', () => {
+    const snap = { people, accounts: account(1, { salesforce: 'anna', hubspot: 'bruno', zendesk: 'anna' }) };
+    const p = plan(snap, new Map(), tw('priority'), NOW);
+    expect(p.changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['salesforce', 'bruno@acme.test', 'conflict:priority'],
+      ['zendesk', 'bruno@acme.test', 'conflict:priority'],
+    ]);
+    expect(p.issues).toEqual([
+      expect.objectContaining({
+        kind: 'conflict',
+        detail:
+          'changed in several systems: hubspot=bruno@acme.test, salesforce=anna@acme.test, zendesk=anna@acme.test; settled by conflict:priority',
+      }),
+    ]);
+    expect(p.decisions[0]?.roles[0]?.status).toBe('drift');
+  });
+
+  it('two-way latest: equal modification times fall back to the order', () => {
+    const base = baselineOf([
+      ['salesforce', '0011', 'anna'],
+      ['hubspot', 'hubspot1', 'anna'],
+    ]);
+    const snap = {
+      people,
+      accounts: account(
+        1,
+        { salesforce: 'chloe', hubspot: 'bruno' },
+        { salesforce: '2026-05-01T00:00:00.000+0000', hubspot: '2026-05-01T00:00:00Z' },
+      ),
+    };
+    const p = plan(snap, base, tw('latest'), NOW);
+    expect(p.changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['salesforce', 'bruno@acme.test', 'conflict:latest'],
+    ]);
+  });
+
+  it('two-way: nothing changed but the systems disagree → the last decision stands (a failed write is retried)', () => {
+    // Last run decided bruno and wrote him to Salesforce; the Zendesk write failed, so
+    // its entry still says anna; HubSpot's entry is where the change came from.
+    const base = new Map<string, BaselineEntry>([
+      [baselineKey('salesforce', '0011', 'owner'), entry('salesforce', '0011', 'bruno', 'bruno')],
+      [baselineKey('hubspot', 'hubspot1', 'owner'), entry('hubspot', 'hubspot1', 'bruno', 'bruno')],
+      [baselineKey('zendesk', 'zendesk1', 'owner'), entry('zendesk', 'zendesk1', 'anna', 'anna')],
+    ]);
+    const snap = { people, accounts: account(1, { salesforce: 'bruno', hubspot: 'bruno', zendesk: 'anna' }) };
+    const p = plan(snap, base, tw('manual'), NOW);
+    expect(p.changes.map((c) => [c.system, c.from, c.to])).toEqual([['zendesk', 'anna@acme.test', 'bruno@acme.test']]);
+  });
+});
+
+describe('plan: targets, statuses and output', () => {
+  it('a person unknown in the target gets the fallback there (fallback:unknown); if the fallback cannot be held either, it is reported', () => {
+    const dana = [{ system: 'salesforce' as const, id: 'salesforce-dana', email: 'dana@acme.test', active: true }];
+    const accounts = account(1, { salesforce: 'dana', hubspot: 'anna', zendesk: 'anna' });
+    const withFallback = (email: string) =>
+      config({ kind: 'authority', system: 'salesforce' }, { onUnresolvable: { kind: 'fallback', email } });
+    const p = plan({ people: [...people, ...dana], accounts }, new Map(), withFallback('bruno@acme.test'), NOW);
+    expect(p.changes.map((c) => [c.system, c.to, c.toId, c.reason])).toEqual([
+      ['hubspot', 'bruno@acme.test', 'hubspot-bruno', 'fallback:unknown'],
+      ['zendesk', 'bruno@acme.test', 'zendesk-bruno', 'fallback:unknown'],
+    ]);
+    // chloe, the fallback, is inactive in Zendesk.
+    const q = plan({ people: [...people, ...dana], accounts }, new Map(), withFallback('chloe@acme.test'), NOW);
+    expect(q.changes.map((c) => [c.system, c.to])).toEqual([['hubspot', 'chloe@acme.test']]);
+    expect(q.issues).toEqual([
+      expect.objectContaining({
+        kind: 'unresolvable',
+        system: 'zendesk',
+        detail: 'dana@acme.test is not a user in zendesk; fallback chloe@acme.test cannot be written there either',
+      }),
+    ]);
+  });
+
+  it('a person whose email two active users share in the target is never written there', () => {
+    const twins = [{ system: 'zendesk' as const, id: 'zendesk-anna-2', email: 'anna@acme.test', active: true }];
+    const snap = { people: [...people, ...twins], accounts: account(1, { salesforce: 'anna', zendesk: 'bruno' }) };
+    const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
+    expect(p.changes).toEqual([]);
+    expect(p.issues.find((i) => i.kind === 'unresolvable')?.detail).toBe(
+      'anna@acme.test is ambiguous (several users share the email, none or several active) in zendesk',
+    );
+  });
+
+  it('a field holding the inactive twin of the decided person is moved to the active user', () => {
+    const twins = [{ system: 'hubspot' as const, id: 'hubspot-anna-old', email: 'anna@acme.test', active: false }];
+    const accounts = account(1, { salesforce: 'anna', hubspot: 'anna' });
+    (accounts.find((a) => a.system === 'hubspot') as AccountRecord).roles.owner = { id: 'hubspot-anna-old' };
+    const p = plan(
+      { people: [...people, ...twins], accounts },
+      new Map(),
+      config({ kind: 'authority', system: 'salesforce' }),
+      NOW,
+    );
+    expect(p.changes.map((c) => [c.system, c.fromValue, c.toId])).toEqual([
+      ['hubspot', { id: 'hubspot-anna-old' }, 'hubspot-anna'],
+    ]);
+  });
+
+  it('an email text field already holding the decided person (any case, any alias) needs no write', () => {
+    const cfg = config({ kind: 'authority', system: 'salesforce' });
+    (cfg.roles[0] as RoleConfig).fields.zendesk = { field: 'poc', value: 'email' };
+    const accounts = account(1, { salesforce: 'anna', zendesk: 'anna' });
+    (accounts.find((a) => a.system === 'zendesk') as AccountRecord).roles.owner = { email: ' ANNA@old.io' };
+    const p = plan({ people, accounts }, new Map(), cfg, NOW);
+    expect(p.changes).toEqual([]);
+    expect(p.decisions[0]?.roles[0]).toMatchObject({
+      owners: { salesforce: 'anna@acme.test', zendesk: 'anna@acme.test' },
+      status: 'missing',
+    });
+  });
+
+  it('status precedence per role: conflict > unresolvable > drift > missing > consistent', () => {
+    const cfg = config({ kind: 'two-way', tieBreak: 'manual', order: ['salesforce', 'hubspot', 'zendesk'] });
+    const base = baselineOf([
+      ['salesforce', '0011', 'anna'],
+      ['hubspot', 'hubspot1', 'anna'],
+      ['zendesk', 'zendesk1', 'anna'],
+      ['salesforce', '0012', 'anna'],
+      ['hubspot', 'hubspot2', 'anna'],
+      ['zendesk', 'zendesk2', 'anna'],
+    ]);
+    const snap = {
+      people,
+      accounts: [
+        // 1: two systems changed to different people, manual → conflict
+        ...account(1, { salesforce: 'bruno', hubspot: 'chloe', zendesk: 'anna' }),
+        // 2: chloe propagates but is inactive in Zendesk → unresolvable (despite the HubSpot write)
+        ...account(2, { salesforce: 'chloe', hubspot: 'anna', zendesk: 'anna' }),
+        // 3: no baseline, systems differ only in emptiness → drift
+        ...account(3, { salesforce: 'anna', hubspot: null, zendesk: 'anna' }),
+        // 4: agreed, but no Zendesk record → missing
+        ...account(4, { salesforce: 'bruno', hubspot: 'bruno' }),
+        // 5: agreed everywhere → consistent
+        ...account(5, { salesforce: 'anna', hubspot: 'anna', zendesk: 'anna' }),
+      ],
+    };
+    const p = plan(snap, base, cfg, NOW);
+    expect(p.decisions.map((d) => [d.account, d.roles[0]?.status, d.roles[0]?.decided])).toEqual([
+      ['salesforce:0011', 'conflict', null],
+      ['salesforce:0012', 'unresolvable', 'chloe@acme.test'],
+      ['salesforce:0013', 'drift', 'anna@acme.test'],
+      ['salesforce:0014', 'missing', 'bruno@acme.test'],
+      ['salesforce:0015', 'consistent', 'anna@acme.test'],
+    ]);
+    expect(p.changes.map((c) => [c.account, c.system])).toEqual([
+      ['salesforce:0012', 'hubspot'],
+      ['salesforce:0013', 'hubspot'],
+    ]);
+    expect(p.issues.map((i) => [i.kind, i.account, i.system ?? null])).toEqual([
+      ['conflict', 'salesforce:0011', null],
+      ['missing', 'salesforce:0014', 'zendesk'],
+      ['unresolvable', 'salesforce:0012', 'zendesk'],
+    ]);
+  });
+
+  it('the percent guard allows exactly the limit', () => {
+    const snap = {
+      people,
+      accounts: [1, 2, 3, 4].flatMap((n) => account(n, { salesforce: 'anna', hubspot: n <= 2 ? 'bruno' : 'anna' })),
+    };
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'percent', value: 50 });
+    expect(plan(snap, new Map(), cfg, NOW).refused).toBeNull();
+    const tighter = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'percent', value: 49 });
+    expect(plan(snap, new Map(), tighter, NOW).refused?.reason).toBe(
+      '2 changes exceed safety.maxChanges 49% of 4 accounts',
+    );
+  });
+
+  it('cascades only where they apply: contacts in HubSpot/Salesforce, tickets only from a known previous Zendesk POC', () => {
+    const accounts = account(1, { salesforce: 'bruno', hubspot: 'anna', zendesk: 'anna' });
+    (accounts.find((a) => a.system === 'zendesk') as AccountRecord).roles.owner = { id: 'zendesk-ghost' };
+    const p = plan(
+      { people, accounts },
+      new Map(),
+      config({ kind: 'authority', system: 'salesforce' }, { cascade: { contacts: true, openTickets: true } }),
+      NOW,
+    );
+    expect(p.changes.map((c) => c.system)).toEqual(['hubspot', 'zendesk']);
+    expect(p.cascades).toEqual([
+      {
+        kind: 'contacts',
+        system: 'hubspot',
+        account: 'salesforce:0011',
+        recordId: 'hubspot1',
+        role: 'owner',
+        fromId: null,
+        toId: 'hubspot-bruno',
+      },
+    ]);
+  });
+
+  it('is byte-identical for shuffled inputs and any order of role fields in the config', () => {
+    const snap = {
+      people,
+      accounts: [
+        ...account(2, { salesforce: 'anna', hubspot: 'bruno' }),
+        ...account(1, { zendesk: 'chloe', hubspot: 'anna', salesforce: 'bruno' }),
+      ],
+    };
+    const a = config({ kind: 'authority', system: 'salesforce' }, { cascade: { contacts: true, openTickets: true } });
+    const b = config({ kind: 'authority', system: 'salesforce' }, { cascade: { contacts: true, openTickets: true } });
+    const role = b.roles[0] as RoleConfig;
+    role.fields = {
+      zendesk: role.fields.zendesk,
+      salesforce: role.fields.salesforce,
+      hubspot: role.fields.hubspot,
+    } as RoleConfig['fields'];
+    const first = JSON.stringify(plan(snap, new Map(), a, NOW));
+    const second = JSON.stringify(
+      plan({ people: [...people].reverse(), accounts: [...snap.accounts].reverse() }, new Map(), b, NOW),
+    );
+    expect(second).toBe(first);
+  });
+});
+
+function entry(system: SystemId, recordId: string, value: string, decided: string): BaselineEntry {
+  return { system, recordId, role: 'owner', value: `${value}@acme.test`, at: 't', decided: `${decided}@acme.test` };
+}
+
 function base(system: SystemId, id: string): AccountRecord {
   return { system, id, name: `N${id}`, domains: [], xrefs: {}, roles: { owner: null }, modifiedAt: null };
 }
@@ -290,194 +571,3 @@ function baselineOf(rows: [SystemId, string, string | null][]): Baseline {
     ]),
   );
 }
-
-// ---------------------------------------------------------------------------------
-// Properties over random worlds: 1–4 accounts present in random systems, four people
-// with random active flags per system, random owners (some unknown), random baselines.
-
-const NAMES = ['anna', 'bruno', 'chloe', 'david'];
-const policyArb: fc.Arbitrary<Policy> = fc.oneof(
-  fc.constantFrom(...SYSTEMS).map((system): Policy => ({ kind: 'authority', system })),
-  fc
-    .shuffledSubarray([...SYSTEMS], { minLength: 3, maxLength: 3 })
-    .map((order): Policy => ({ kind: 'priority', order })),
-  fc
-    .record({
-      tieBreak: fc.constantFrom('priority' as const, 'latest' as const, 'manual' as const),
-      order: fc.shuffledSubarray([...SYSTEMS], { minLength: 3, maxLength: 3 }),
-    })
-    .map(({ tieBreak, order }): Policy => ({ kind: 'two-way', tieBreak, order })),
-);
-const ownerArb = fc.oneof(fc.constantFrom(...NAMES), fc.constant(null), fc.constant('ghost'));
-const worldArb = fc.record({
-  policy: policyArb,
-  fallback: fc.boolean(),
-  active: fc.array(fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), { minLength: 4, maxLength: 4 }),
-  accounts: fc.array(
-    fc.record({
-      owners: fc.array(ownerArb, { minLength: 3, maxLength: 3 }),
-      present: fc.subarray([...SYSTEMS], { minLength: 1 }),
-      stamps: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 3 }),
-    }),
-    { minLength: 1, maxLength: 4 },
-  ),
-  baseline: fc.array(fc.tuple(fc.nat(3), fc.nat(2), ownerArb), { maxLength: 6 }),
-});
-
-type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
-
-function build(w: World) {
-  const ppl = NAMES.flatMap((name, i) =>
-    SYSTEMS.map((system, s) => ({
-      system,
-      id: `${system}-${name}`,
-      email: `${name}@acme.test`,
-      active: name === 'anna' || Boolean(w.active[i]?.[s]),
-    })),
-  );
-  const accounts = w.accounts.flatMap((a, n) =>
-    a.present.map((system): AccountRecord => {
-      const owner = a.owners[SYSTEMS.indexOf(system)] ?? null;
-      const value: OwnerValue = owner === null ? null : { id: `${system}-${owner}` };
-      return {
-        ...(account(n, { [system]: null })[0] as AccountRecord),
-        roles: { owner: value },
-        modifiedAt: `2026-01-0${a.stamps[SYSTEMS.indexOf(system)] ?? 1}T00:00:00Z`,
-      };
-    }),
-  );
-  const cfg = config(w.policy, w.fallback ? { onUnresolvable: { kind: 'fallback', email: 'anna@acme.test' } } : {});
-  const baseline = new Map<string, BaselineEntry>();
-  for (const [n, s, owner] of w.baseline) {
-    const system = SYSTEMS[s] as SystemId;
-    const recordId = system === 'salesforce' ? `001${n}` : `${system}${n}`;
-    baseline.set(baselineKey(system, recordId, 'owner'), {
-      system,
-      recordId,
-      role: 'owner',
-      value: owner === null ? null : `${owner}@acme.test`,
-      at: 't',
-    });
-  }
-  return { snapshot: { people: ppl, accounts } as Snapshot, cfg, baseline };
-}
-
-/** One round of sync: plan, write what the outcome function lets through, advance the baseline. */
-function round(
-  snapshot: Snapshot,
-  baseline: Map<string, BaselineEntry>,
-  cfg: SpocConfig,
-  fails: (i: number) => boolean = () => false,
-) {
-  const p = plan(snapshot, baseline, cfg, NOW);
-  const results: WriteResult[] = p.changes.map((c, i) =>
-    fails(i)
-      ? { recordId: c.recordId, role: c.role, ok: false, error: { code: 'X', kind: 'record', message: 'no' } }
-      : { recordId: c.recordId, role: c.role, ok: true },
-  );
-  const written = p.changes.filter((_, i) => !fails(i));
-  const next = applyWrites(snapshot, written, cfg.roles);
-  const nextBaseline = new Map(baseline);
-  for (const e of advanceBaseline(baseline, p, results, NOW))
-    nextBaseline.set(baselineKey(e.system, e.recordId, e.role), e);
-  return { plan: p, snapshot: next, baseline: nextBaseline, written };
-}
-
-describe('plan: properties', () => {
-  it('idempotence and no sync loops: after one applied round, every later round writes nothing', () => {
-    fc.assert(
-      fc.property(worldArb, (w) => {
-        const { snapshot, cfg, baseline } = build(w);
-        let state = round(snapshot, baseline, cfg);
-        for (let i = 0; i < 3; i++) {
-          state = round(state.snapshot, state.baseline, cfg);
-          expect(state.plan.changes).toEqual([]);
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('convergence: every decided owner is what each system that can take them shows', () => {
-    fc.assert(
-      fc.property(worldArb, (w) => {
-        const { snapshot, cfg, baseline } = build(w);
-        const after = round(snapshot, baseline, cfg);
-        const again = plan(after.snapshot, after.baseline, cfg, NOW);
-        for (const decision of again.decisions) {
-          for (const role of decision.roles) {
-            if (role.decided === null) continue;
-            const decided = role.decided;
-            for (const [system, owner] of Object.entries(role.owners)) {
-              const canTake = snapshot.people.some((p) => p.system === system && p.email === decided && p.active);
-              if (canTake) expect(owner).toBe(decided);
-            }
-          }
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('failed writes are retried next run, and succeeded ones are never re-sent', () => {
-    fc.assert(
-      fc.property(worldArb, fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), (w, failures) => {
-        const { snapshot, cfg, baseline } = build(w);
-        const first = round(snapshot, baseline, cfg, (i) => Boolean(failures[i]));
-        const failed = first.plan.changes.filter((_, i) => failures[i]);
-        const second = plan(first.snapshot, first.baseline, cfg, NOW);
-        const key = (c: { system: string; recordId: string; to: string }) => `${c.system}/${c.recordId}/${c.to}`;
-        const written = new Set(first.written.map(key));
-        for (const c of second.changes) expect(written.has(key(c))).toBe(false);
-        if (w.policy.kind !== 'two-way') expect(second.changes.map(key).sort()).toEqual(failed.map(key).sort());
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('two-way respects a human change: it propagates and the old value is never written back', () => {
-    fc.assert(
-      fc.property(worldArb, fc.constantFrom(...SYSTEMS), (w, edited) => {
-        fc.pre(w.policy.kind === 'two-way');
-        const { snapshot, cfg, baseline } = build(w);
-        const settled = round(snapshot, baseline, cfg);
-        // The edit must be a change from what spoc last agreed, or it is no change at all.
-        fc.pre(![...settled.baseline.values()].some((e) => e.system === edited && e.value === 'bruno@acme.test'));
-        // A person edits one system: the owner becomes bruno, active everywhere here.
-        const ppl = settled.snapshot.people.map((p) => (p.email === 'bruno@acme.test' ? { ...p, active: true } : p));
-        const accounts = settled.snapshot.accounts.map((a) =>
-          a.system === edited ? { ...a, roles: { owner: { id: `${edited}-bruno` } } } : a,
-        );
-        const p = plan({ people: ppl, accounts }, settled.baseline, cfg, NOW);
-        for (const c of p.changes) {
-          if (
-            accounts.some(
-              (a) =>
-                a.system === edited &&
-                a.id !== c.recordId &&
-                c.account === p.decisions.find((d) => d.records[edited] === a.id)?.account,
-            )
-          ) {
-            expect(c.to).toBe('bruno@acme.test');
-          }
-          expect(c.system === edited && c.from === 'bruno@acme.test').toBe(false);
-        }
-      }),
-      { numRuns: 200 },
-    );
-  });
-
-  it('determinism: shuffled inputs give the same plan', () => {
-    fc.assert(
-      fc.property(worldArb, fc.integer(), (w, seed) => {
-        const { snapshot, cfg, baseline } = build(w);
-        const shuffle = <T>(xs: T[]) =>
-          [...xs].sort((a, b) => ((JSON.stringify(a).length * seed) % 7) - ((JSON.stringify(b).length * seed) % 7));
-        const a = plan(snapshot, baseline, cfg, NOW);
-        const b = plan({ people: shuffle(snapshot.people), accounts: shuffle(snapshot.accounts) }, baseline, cfg, NOW);
-        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
-      }),
-      { numRuns: 150 },
-    );
-  });
-});

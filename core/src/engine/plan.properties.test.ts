@@ -1,0 +1,335 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Policy, RoleConfig, SpocConfig } from '../config/types.ts';
+import type {
+  AccountRecord,
+  Baseline,
+  BaselineEntry,
+  PersonRecord,
+  Plan,
+  Snapshot,
+  SystemId,
+  WriteResult,
+} from '../domain/types.ts';
+import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import { advanceBaseline } from './advance-baseline.ts';
+import { applyWrites } from './apply-writes.ts';
+import { plan } from './plan.ts';
+
+// Random small worlds: 1–3 enabled systems, four people with random presence and active
+// flags per system (anna, the fallback, is active everywhere), 1–5 customers present in
+// random systems with random owners (some unknown ids), domains that sometimes collide
+// (so linking is sometimes ambiguous), random baselines, and all three policies.
+
+const NOW = new Date('2026-11-22T10:00:00Z');
+const NAMES = ['anna', 'bruno', 'chloe', 'david'] as const;
+const OWNERS = [...NAMES, null, 'ghost'] as const;
+
+const systemsArb = fc.subarray([...SYSTEMS], { minLength: 1 });
+const worldArb = systemsArb.chain((enabled) =>
+  fc.record({
+    enabled: fc.constant(enabled),
+    policy: policyArb(enabled),
+    fallback: fc.boolean(),
+    zendeskEmail: fc.boolean(),
+    /** Per person, per system: 0 absent, 1 inactive, 2+ active. */
+    people: fc.array(fc.array(fc.nat(4), { minLength: 3, maxLength: 3 }), { minLength: 4, maxLength: 4 }),
+    accounts: fc.array(
+      fc.record({
+        owners: fc.array(fc.constantFrom(...OWNERS), { minLength: 3, maxLength: 3 }),
+        present: fc.subarray(enabled, { minLength: 1 }),
+        stamps: fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 3, maxLength: 3 }),
+        sharedDomain: fc.array(
+          fc.nat(5).map((n) => n === 0),
+          { minLength: 3, maxLength: 3 },
+        ),
+      }),
+      { minLength: 1, maxLength: 5 },
+    ),
+    baseline: fc.array(
+      fc.record({ n: fc.nat(4), s: fc.nat(2), owner: fc.constantFrom(...OWNERS), decided: fc.constantFrom(...OWNERS) }),
+      { maxLength: 8 },
+    ),
+  }),
+);
+type World = typeof worldArb extends fc.Arbitrary<infer T> ? T : never;
+
+function policyArb(enabled: SystemId[]): fc.Arbitrary<Policy> {
+  const order = fc.shuffledSubarray(enabled, { minLength: enabled.length, maxLength: enabled.length });
+  return fc.oneof(
+    fc.constantFrom(...enabled).map((system): Policy => ({ kind: 'authority', system })),
+    order.map((o): Policy => ({ kind: 'priority', order: o })),
+    fc
+      .record({ tieBreak: fc.constantFrom('priority' as const, 'latest' as const, 'manual' as const), order })
+      .map(({ tieBreak, order: o }): Policy => ({ kind: 'two-way', tieBreak, order: o })),
+  );
+}
+
+const recordId = (system: SystemId, n: number) => (system === 'salesforce' ? `001${n}` : `${system}${n}`);
+const email = (name: string) => `${name}@acme.test`;
+
+function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<string, BaselineEntry> } {
+  const people: PersonRecord[] = NAMES.flatMap((name, i) =>
+    SYSTEMS.flatMap((system, s) => {
+      const state = name === 'anna' ? 2 : (w.people[i]?.[s] ?? 0);
+      return state === 0 ? [] : [{ system, id: `${system}-${name}`, email: email(name), active: state >= 2 }];
+    }),
+  );
+  const emailField = (system: SystemId) => system === 'zendesk' && w.zendeskEmail;
+  const accounts = w.accounts.flatMap((a, n) =>
+    a.present.map((system): AccountRecord => {
+      const s = SYSTEMS.indexOf(system);
+      const owner = a.owners[s] ?? null;
+      return {
+        system,
+        id: recordId(system, n),
+        name: `Customer ${n}`,
+        domains: [a.sharedDomain[s] ? 'https://www.shared.example' : `c${n}.example`],
+        xrefs: system === 'salesforce' ? {} : { sfid: recordId('salesforce', n) },
+        roles: {
+          owner: owner === null ? null : emailField(system) ? { email: email(owner) } : { id: `${system}-${owner}` },
+        },
+        modifiedAt: `2026-01-0${a.stamps[s] ?? 1}T00:00:00Z`,
+      };
+    }),
+  );
+  const fields: RoleConfig['fields'] = {};
+  for (const system of w.enabled) fields[system] = { field: 'poc', value: emailField(system) ? 'email' : 'id' };
+  const cfg: SpocConfig = {
+    version: 1,
+    file: 'spoc.yaml',
+    systems: {},
+    enabledSystems: w.enabled,
+    aliases: {},
+    link: [{ kind: 'xref', fields: { hubspot: 'sfid', zendesk: 'sfid' } }, { kind: 'domain' }],
+    roles: [
+      {
+        name: 'owner',
+        fields,
+        policy: w.policy,
+        onUnresolvable: w.fallback ? { kind: 'fallback', email: email('anna') } : { kind: 'skip' },
+        cascade: { contacts: true, openTickets: true },
+      },
+    ],
+    safety: { maxChanges: { kind: 'percent', value: 100 } },
+    schedule: undefined,
+    statePath: ':memory:',
+  };
+  const baseline = new Map<string, BaselineEntry>();
+  for (const b of w.baseline) {
+    const system = SYSTEMS[b.s] as SystemId;
+    const id = recordId(system, b.n);
+    const entry: BaselineEntry = {
+      system,
+      recordId: id,
+      role: 'owner',
+      value: b.owner === null ? null : email(b.owner),
+      at: 't',
+    };
+    if (b.decided !== null) entry.decided = email(b.decided);
+    baseline.set(baselineKey(system, id, 'owner'), entry);
+  }
+  return { snapshot: { people, accounts }, cfg, baseline };
+}
+
+interface State {
+  snapshot: Snapshot;
+  baseline: Map<string, BaselineEntry>;
+}
+
+/** One sync: plan, write what `fails` lets through, advance the baseline. */
+function round(state: State, cfg: SpocConfig, fails: (i: number) => boolean = () => false) {
+  const p = plan(state.snapshot, state.baseline, cfg, NOW);
+  const results: WriteResult[] = p.changes.map((c, i) =>
+    fails(i)
+      ? { recordId: c.recordId, role: c.role, ok: false, error: { code: 'X', kind: 'record', message: 'no' } }
+      : { recordId: c.recordId, role: c.role, ok: true },
+  );
+  const written = p.changes.filter((_, i) => !fails(i));
+  return {
+    plan: p,
+    written,
+    next: { snapshot: applyWrites(state.snapshot, written, cfg.roles), baseline: advance(state.baseline, p, results) },
+  };
+}
+
+function advance(baseline: Baseline, p: Plan, results: WriteResult[]): Map<string, BaselineEntry> {
+  const next = new Map(baseline);
+  for (const e of advanceBaseline(baseline, p, results, NOW)) next.set(baselineKey(e.system, e.recordId, e.role), e);
+  return next;
+}
+
+const writeKey = (c: { system: string; recordId: string; to: string }) => `${c.system}/${c.recordId}/${c.to}`;
+const RUNS = { numRuns: 150 };
+
+describe('plan: properties over random worlds', () => {
+  it('idempotence: apply a plan, advance the baseline, plan again → no changes', () => {
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const first = round({ snapshot, baseline }, cfg);
+        expect(plan(first.next.snapshot, first.next.baseline, cfg, NOW).changes).toEqual([]);
+      }),
+      RUNS,
+    );
+  });
+
+  it('no sync loops: one round converges and 3 more rounds write nothing', () => {
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const { snapshot, cfg, baseline } = build(w);
+        let state = round({ snapshot, baseline }, cfg).next;
+        for (let i = 0; i < 3; i++) {
+          const r = round(state, cfg);
+          expect(r.plan.changes).toEqual([]);
+          state = r.next;
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('convergence: a decided person active in every target system shows everywhere after applying', () => {
+    fc.assert(
+      fc.property(worldArb, (w) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const first = round({ snapshot, baseline }, cfg);
+        const after = plan(first.next.snapshot, first.next.baseline, cfg, NOW);
+        for (const decision of first.plan.decisions) {
+          const role = decision.roles[0];
+          if (!role?.decided) continue;
+          const decided = role.decided;
+          const targets = Object.keys(role.owners) as SystemId[];
+          const activeEverywhere = targets.every((s) =>
+            snapshot.people.some((p) => p.system === s && p.email === decided && p.active),
+          );
+          if (!activeEverywhere) continue;
+          const now = after.decisions.find((d) => d.account === decision.account)?.roles[0];
+          for (const s of targets) expect(now?.owners[s]).toBe(decided);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('two-way respects a human change: exactly that value propagates, the old one is never written back', () => {
+    fc.assert(
+      fc.property(
+        worldArb.filter((w) => w.policy.kind === 'two-way'),
+        fc.nat(),
+        fc.nat(),
+        (w, pickAccount, pickSystem) => {
+          const { snapshot, cfg, baseline } = build(w);
+          const settled = round({ snapshot, baseline }, cfg).next;
+          const view = plan(settled.snapshot, settled.baseline, cfg, NOW);
+          const agreed = view.decisions.filter((d) =>
+            d.roles.some((r) => (r.status === 'consistent' || r.status === 'missing') && r.decided !== null),
+          );
+          fc.pre(agreed.length > 0);
+          const target = agreed[pickAccount % agreed.length] as (typeof agreed)[number];
+          const role = target.roles[0] as (typeof target.roles)[number];
+          const systems = Object.keys(role.owners) as SystemId[];
+          const edited = systems[pickSystem % systems.length] as SystemId;
+          // Someone held nowhere yet and active in every system of this account is set by hand in one system.
+          const newcomer = NAMES.map(email).find(
+            (e) =>
+              e !== role.decided &&
+              !Object.values(role.owners).includes(e) &&
+              systems.every((s) => settled.snapshot.people.some((p) => p.system === s && p.email === e && p.active)),
+          );
+          fc.pre(newcomer !== undefined);
+          const editedId = target.records[edited] as string;
+          const accounts = settled.snapshot.accounts.map((a) =>
+            a.system === edited && a.id === editedId
+              ? {
+                  ...a,
+                  roles: {
+                    owner:
+                      cfg.roles[0]?.fields[edited]?.value === 'email'
+                        ? { email: newcomer }
+                        : { id: `${edited}-${newcomer.split('@')[0]}` },
+                  },
+                }
+              : a,
+          );
+          const p = plan({ people: settled.snapshot.people, accounts }, settled.baseline, cfg, NOW);
+          const expected = systems
+            .filter((s) => s !== edited)
+            .map((s) => `${s}/${target.records[s]}/${newcomer}`)
+            .sort();
+          expect(p.changes.map(writeKey).sort()).toEqual(expected);
+          expect(p.changes.every((c) => c.reason === 'propagate')).toBe(true);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('failed writes are retried next run; succeeded ones are never re-sent', () => {
+    fc.assert(
+      fc.property(worldArb, fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }), (w, failures) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const first = round({ snapshot, baseline }, cfg, (i) => Boolean(failures[i]));
+        const failed = first.plan.changes
+          .filter((_, i) => failures[i])
+          .map(writeKey)
+          .sort();
+        const second = plan(first.next.snapshot, first.next.baseline, cfg, NOW);
+        const written = new Set(first.written.map(writeKey));
+        for (const c of second.changes) expect(written.has(writeKey(c))).toBe(false);
+        expect(second.changes.map(writeKey).sort()).toEqual(failed);
+      }),
+      RUNS,
+    );
+  });
+
+  it('runs with random write failures, then one clean run, leave nothing to do', () => {
+    fc.assert(
+      fc.property(
+        worldArb,
+        fc.array(fc.array(fc.boolean(), { minLength: 16, maxLength: 16 }), { maxLength: 3 }),
+        (w, runs) => {
+          const { snapshot, cfg, baseline } = build(w);
+          let state: State = { snapshot, baseline };
+          for (const failures of runs) state = round(state, cfg, (i) => Boolean(failures[i])).next;
+          state = round(state, cfg).next;
+          expect(plan(state.snapshot, state.baseline, cfg, NOW).changes).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('determinism: shuffled people, accounts and baseline give a byte-identical plan', () => {
+    fc.assert(
+      fc.property(worldArb, fc.integer(), (w, seed) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const shuffled = {
+          people: shuffle(snapshot.people, seed),
+          accounts: shuffle(snapshot.accounts, seed + 1),
+        };
+        const base = new Map(shuffle([...baseline], seed + 2));
+        expect(JSON.stringify(plan(shuffled, base, cfg, NOW))).toBe(JSON.stringify(plan(snapshot, baseline, cfg, NOW)));
+      }),
+      RUNS,
+    );
+  });
+});
+
+/** Seeded Fisher–Yates (mulberry32), so a failing case replays. */
+function shuffle<T>(xs: readonly T[], seed: number): T[] {
+  let a = seed >>> 0;
+  const random = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j] as T, out[i] as T];
+  }
+  return out;
+}
