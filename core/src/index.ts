@@ -58,7 +58,7 @@ export type { RecordOutcome } from './domain/write-batch.ts';
 export { fieldsByRecord, writeResults } from './domain/write-batch.ts';
 export { advanceBaseline } from './engine/advance-baseline.ts';
 export { applyWrites } from './engine/apply-writes.ts';
-export type { Directory, DirectoryIssue, Resolved } from './engine/directory.ts';
+export type { Directory, DirectoryIssue, Resolved, Standing } from './engine/directory.ts';
 // Engine (pure: no I/O)
 export { buildDirectory } from './engine/directory.ts';
 export type { LinkedAccount, LinkResult } from './engine/link-accounts.ts';

@@ -138,9 +138,15 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
       conflict,
     };
   }
-  // Nothing changed, yet systems may disagree (an earlier write failed, or a target
-  // could not take the owner): settle it with the same tie-break that settled it
-  // before, so the decision never flips between runs. Fallback stand-ins never count.
+  // Nothing changed since the baseline, yet the systems may disagree: a target could not
+  // take the owner, or a write failed (its source is then left unadvanced by
+  // advanceBaseline, so it normally still shows as changed and is propagated above).
+  // Rule: the owner decided last time (remembered in each baseline entry) stands while
+  // some system still holds them, so a failed write is retried with the same value and
+  // the decision never flips between runs. Without that memory, the tie-break picks
+  // among the holders (manual: a conflict for a human). An unchanged value never beats
+  // a changed one, so a human change is never overwritten by a stale value. Fallback
+  // stand-ins never count as holders.
   const holders = holdings.filter(known) as (Holding & { email: string })[];
   if (holders.length === 0) return fallbackOr(role, directory, 'fallback:empty', 'no system holds a known person');
   const previous =
