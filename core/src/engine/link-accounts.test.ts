@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LinkRule } from '../config/types.ts';
 import type { AccountRecord, SystemId } from '../domain/types.ts';
@@ -181,5 +182,40 @@ describe('linkAccounts', () => {
     const b = linkAccounts([...records].reverse(), XREF_THEN_DOMAIN, ALL);
     expect(JSON.stringify(b)).toBe(JSON.stringify(a));
     expect(groups(a)).toContainEqual(['hubspot:H2', 'salesforce:S2', 'zendesk:Z2']);
+  });
+});
+
+describe('linkAccounts: properties', () => {
+  const recordArb = fc.record({
+    system: fc.constantFrom<SystemId>(...ALL),
+    n: fc.nat(5),
+    ref: fc.option(fc.constantFrom('S0', 'S1', 'S2', 'S0AAA'), { nil: null }),
+    domains: fc.subarray(['a.io', 'www.b.io', 'https://c.io/x', 'n/a']),
+  });
+  const KEY_ORDER: SystemId[] = ['salesforce', 'hubspot', 'zendesk'];
+  it('every record lands in exactly one account or one ambiguous issue; no account holds two records of a system', () => {
+    fc.assert(
+      fc.property(fc.array(recordArb, { maxLength: 10 }), fc.boolean(), (raw, xrefFirst) => {
+        const records = raw.map((r) =>
+          rec(r.system, r.system === 'salesforce' ? `S${r.n}` : `${r.system[0]}${r.n}`, {
+            domains: r.domains,
+            xrefs: { salesforceaccountid: r.ref, external_id: r.ref },
+          }),
+        );
+        const rules = xrefFirst ? XREF_THEN_DOMAIN : [...XREF_THEN_DOMAIN].reverse();
+        const result = linkAccounts(records, rules, ALL);
+        const placed = result.accounts.flatMap((a) => Object.values(a.records).map((r) => `${r.system}:${r.id}`));
+        const unique = new Set(records.map((r) => `${r.system}:${r.id}`));
+        expect(new Set(placed).size).toBe(placed.length);
+        for (const issue of ambiguous(result)) expect(placed).not.toContain(issue.account);
+        const reported = new Set(ambiguous(result).flatMap((i) => i.detail.match(/[a-z]+:[A-Za-z0-9]+/g) ?? []));
+        for (const id of unique) expect(placed.includes(id) || reported.has(id)).toBe(true);
+        for (const a of result.accounts) {
+          const keySystem = KEY_ORDER.find((sys) => a.records[sys]) as SystemId;
+          expect(a.key).toBe(`${keySystem}:${a.records[keySystem]?.id}`);
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

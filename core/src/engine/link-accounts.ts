@@ -22,11 +22,25 @@ export interface LinkResult {
 /** Order for the stable account key: the system of record first, so the key survives later links. */
 const KEY_ORDER: SystemId[] = ['salesforce', 'hubspot', 'zendesk'];
 
+/** Records are handled by their index in the sorted input; a group's members stay in that order. */
 interface Group {
-  records: AccountRecord[];
+  members: number[];
+  /** Bit per system held (see BIT). */
+  mask: number;
   /** Why this group cannot be linked safely; an ambiguous group is reported and skipped. */
   ambiguous: string | null;
 }
+
+const BIT: Record<SystemId, number> = { hubspot: 1, salesforce: 2, zendesk: 4 };
+
+/** Linked groups a free component may join (or that contest it); a few are enough to tell. */
+interface Offer {
+  fits: Set<Group>;
+  contested: Set<Group>;
+  keys: Set<string>;
+}
+
+const CLAIMANTS_KEPT = 3;
 
 /**
  * Links records across systems, rule by rule in the configured order.
@@ -51,18 +65,17 @@ export function linkAccounts(records: AccountRecord[], rules: LinkRule[], system
       seen.add(id);
       return true;
     });
-  const groupOf = new Map<AccountRecord, Group>();
-  for (const record of ordered) groupOf.set(record, { records: [record], ambiguous: null });
-
-  for (const rule of rules) applyRule(rule, ordered, groupOf);
+  const linker = new Linker(ordered);
+  for (const rule of rules) linker.apply(rule);
 
   const accounts: LinkedAccount[] = [];
   const issues: PlanIssue[] = [];
-  for (const group of new Set(groupOf.values())) {
+  for (const group of new Set(linker.groupOf)) {
+    const members = group.members.map((i) => ordered[i] as AccountRecord);
     const bySystem: Partial<Record<SystemId, AccountRecord>> = {};
-    for (const r of group.records) bySystem[r.system] ??= r;
-    const key = keyOf(group);
-    const keyRecord = group.records.find((r) => ref(r) === key) as AccountRecord;
+    for (const r of members) bySystem[r.system] ??= r;
+    const keyRecord = keyRecordOf(members);
+    const key = ref(keyRecord);
     if (group.ambiguous !== null) {
       issues.push({ kind: 'ambiguous', account: key, detail: group.ambiguous });
       continue;
@@ -83,132 +96,187 @@ export function linkAccounts(records: AccountRecord[], rules: LinkRule[], system
   return { accounts, issues };
 }
 
-function applyRule(rule: LinkRule, ordered: AccountRecord[], groupOf: Map<AccountRecord, Group>): void {
-  // Groups linked by earlier rules, and ambiguous ones (frozen: already reported).
-  const linked = new Set([...groupOf.values()].filter((g) => g.records.length > 1 && g.ambiguous === null));
-  const frozen = (g: Group) => g.ambiguous !== null;
+class Linker {
+  readonly records: AccountRecord[];
+  readonly groupOf: Group[];
 
-  const index = new Map<string, AccountRecord[]>();
-  for (const record of ordered) {
-    if (frozen(groupOf.get(record) as Group)) continue;
-    for (const key of keysFor(record, rule)) {
-      const list = index.get(key) ?? [];
-      list.push(record);
-      index.set(key, list);
-    }
+  constructor(records: AccountRecord[]) {
+    this.records = records;
+    this.groupOf = records.map((r, i) => ({ members: [i], mask: BIT[r.system], ambiguous: null }));
   }
 
-  // 1. Records not yet linked join up through shared keys (union-find over records).
-  const parent = new Map<AccountRecord, AccountRecord>();
-  const find = (r: AccountRecord): AccountRecord => {
-    let root = r;
-    while (parent.get(root) !== undefined && parent.get(root) !== root) root = parent.get(root) as AccountRecord;
-    parent.set(r, root);
-    return root;
-  };
-  const isFree = (r: AccountRecord) => !linked.has(groupOf.get(r) as Group);
-  const keysOfComponent = new Map<AccountRecord, Set<string>>();
-  for (const [key, matched] of index) {
-    const free = matched.filter(isFree);
-    const [first, ...rest] = free;
-    if (!first) continue;
-    for (const r of rest) {
-      const a = find(first);
-      const b = find(r);
-      if (a !== b) parent.set(b, a);
-    }
-    if (rest.length > 0) keysOfComponent.set(first, (keysOfComponent.get(first) ?? new Set()).add(key));
-  }
-  const components = new Map<AccountRecord, AccountRecord[]>();
-  for (const r of ordered) {
-    if (!isFree(r) || frozen(groupOf.get(r) as Group)) continue;
-    const root = find(r);
-    components.set(root, [...(components.get(root) ?? []), r]);
-  }
-  const componentKeys = new Map<AccountRecord, Set<string>>();
-  for (const [r, keys] of keysOfComponent) {
-    const root = find(r);
-    componentKeys.set(root, new Set([...(componentKeys.get(root) ?? []), ...keys]));
-  }
+  apply(rule: LinkRule): void {
+    const { records, groupOf } = this;
+    // Groups linked by earlier rules. Ambiguous groups are frozen: already reported, not relinked.
+    const isLinked = (g: Group) => g.members.length > 1 && g.ambiguous === null;
 
-  // 2. Which linked groups each component is offered to: those lacking all its systems.
-  // A group lacking only some of them contests the component: one of its records would
-  // fit the group, the others keep it away, so it belongs to neither for sure.
-  const offers = new Map<AccountRecord, { groups: Set<Group>; contested: Set<Group>; keys: Set<string> }>();
-  for (const [key, matched] of index) {
-    const groups = [...new Set(matched.filter((r) => !isFree(r)).map((r) => groupOf.get(r) as Group))];
-    if (groups.length === 0) continue;
-    for (const root of new Set(matched.filter(isFree).map(find))) {
-      const component = components.get(root) as AccountRecord[];
-      for (const group of groups) {
-        const lacks = (r: AccountRecord) => !group.records.some((g) => g.system === r.system);
-        const fits = component.every(lacks);
-        const contests = !fits && matched.some((r) => component.includes(r) && lacks(r));
-        if (!fits && !contests) continue;
-        const offer = offers.get(root) ?? { groups: new Set(), contested: new Set(), keys: new Set() };
-        (fits ? offer.groups : offer.contested).add(group);
-        offer.keys.add(key);
-        offers.set(root, offer);
+    const index = new Map<string, number[]>();
+    for (let i = 0; i < records.length; i++) {
+      if ((groupOf[i] as Group).ambiguous !== null) continue;
+      for (const key of keysFor(records[i] as AccountRecord, rule)) {
+        const list = index.get(key);
+        if (list) list.push(i);
+        else index.set(key, [i]);
       }
     }
+
+    // 1. Records not yet linked join up through shared keys (union-find over indices).
+    const parent = new Int32Array(records.length).map((_, i) => i);
+    const find = (i: number): number => {
+      let root = i;
+      while (parent[root] !== root) root = parent[root] as number;
+      for (let at = i; at !== root; ) {
+        const next = parent[at] as number;
+        parent[at] = root;
+        at = next;
+      }
+      return root;
+    };
+    const shared: [string, number[]][] = [];
+    const joinKeys: [number, string][] = [];
+    for (const [key, matched] of index) {
+      if (matched.length < 2) continue;
+      shared.push([key, matched]);
+      let first = -1;
+      for (const i of matched) {
+        if (isLinked(groupOf[i] as Group)) continue;
+        if (first === -1) {
+          first = i;
+          continue;
+        }
+        const a = find(first);
+        const b = find(i);
+        if (a !== b) parent[b] = a;
+        if (joinKeys.at(-1)?.[1] !== key) joinKeys.push([first, key]);
+      }
+    }
+    // Components of free records that share a key with anything (others have nothing to do).
+    const components = new Map<number, number[]>();
+    const componentMask = new Map<number, number>();
+    const touched = new Uint8Array(records.length);
+    for (const [, matched] of shared) for (const i of matched) if (!isLinked(groupOf[i] as Group)) touched[i] = 1;
+    for (let i = 0; i < records.length; i++) {
+      if (touched[i] === 0) continue;
+      const root = find(i);
+      const list = components.get(root);
+      if (list) list.push(i);
+      else components.set(root, [i]);
+      componentMask.set(root, (componentMask.get(root) ?? 0) | BIT[(records[i] as AccountRecord).system]);
+    }
+    const componentKeys = new Map<number, Set<string>>();
+    for (const [i, key] of joinKeys) {
+      const root = find(i);
+      componentKeys.set(root, (componentKeys.get(root) ?? new Set()).add(key));
+    }
+
+    // 2. Which linked groups each component is offered to: those lacking all its systems.
+    // A group lacking only some of them contests the component: one of its records would
+    // fit the group, the others keep it away, so it belongs to neither for sure. Only a
+    // few groups per component are kept: two already make it ambiguous.
+    const offers = new Map<number, Offer>();
+    for (const [key, matched] of shared) {
+      const kinds = new Map<number, Set<Group>>(); // linked groups by the systems they hold
+      const freeMask = new Map<number, number>(); // component → systems matched by this key
+      for (const i of matched) {
+        const group = groupOf[i] as Group;
+        if (!isLinked(group)) {
+          const root = find(i);
+          freeMask.set(root, (freeMask.get(root) ?? 0) | BIT[(records[i] as AccountRecord).system]);
+          continue;
+        }
+        const kind = kinds.get(group.mask) ?? new Set();
+        if (kind.size < CLAIMANTS_KEPT) kind.add(group);
+        kinds.set(group.mask, kind);
+      }
+      if (kinds.size === 0) continue;
+      for (const [root, matchedMask] of freeMask) {
+        const own = componentMask.get(root) as number;
+        for (const [mask, groups] of kinds) {
+          const fits = (own & mask) === 0;
+          if (!fits && (matchedMask & ~mask) === 0) continue;
+          const offer = offers.get(root) ?? { fits: new Set(), contested: new Set(), keys: new Set() };
+          const into = fits ? offer.fits : offer.contested;
+          for (const g of groups) if (into.size < CLAIMANTS_KEPT) into.add(g);
+          offer.keys.add(key);
+          offers.set(root, offer);
+        }
+      }
+    }
+
+    // 3. Components claimed by two linked groups stay out; the others join their group.
+    const joining = new Map<Group, { members: number[]; keys: Set<string> }>();
+    for (const [root, component] of components) {
+      const offer = offers.get(root);
+      if (offer && (offer.fits.size > 1 || offer.contested.size > 0)) {
+        const claimants = [...offer.fits, ...offer.contested].map((g) => ref(this.keyRecord(g))).sort(compareText);
+        const named = claimants.length >= CLAIMANTS_KEPT ? [...claimants.slice(0, 2), 'others'] : claimants;
+        const matches = `${describe(rule, offer.keys)} matches ${this.list(component)}`;
+        const group = this.merge(component, groupOf[root] as Group);
+        group.ambiguous =
+          offer.contested.size > 0
+            ? `${matches}, which could belong to account ${named.join(' or ')} or to each other`
+            : `${matches}, claimed by accounts ${named.join(' and ')}`;
+        continue;
+      }
+      const target = offer ? ([...offer.fits][0] as Group) : null;
+      if (!target) {
+        if (component.length < 2) continue;
+        const group = this.merge(component, groupOf[root] as Group);
+        if (this.clash(group))
+          group.ambiguous = `${describe(rule, componentKeys.get(root) ?? new Set())} matches ${this.list(group.members)}`;
+        continue;
+      }
+      const entry = joining.get(target) ?? { members: [], keys: new Set() };
+      entry.members.push(...component);
+      for (const k of offer?.keys ?? []) entry.keys.add(k);
+      for (const k of componentKeys.get(root) ?? []) entry.keys.add(k);
+      joining.set(target, entry);
+    }
+    for (const [group, { members, keys }] of joining) {
+      this.merge(members, group);
+      if (this.clash(group)) group.ambiguous = `${describe(rule, keys)} matches ${this.list(group.members)}`;
+    }
   }
 
-  // 3. Components claimed by two linked groups stay out; the others join their group.
-  const joining = new Map<Group, { records: AccountRecord[]; keys: Set<string> }>();
-  for (const [root, component] of components) {
-    const offer = offers.get(root);
-    if (offer && (offer.groups.size > 1 || offer.contested.size > 0)) {
-      const claimants = [...offer.groups, ...offer.contested].map((g) => keyOf(g)).sort(compareText);
-      const matches = `${describe(rule, offer.keys)} matches ${component.map(ref).join(', ')}`;
-      mergeInto(groupOf, component, groupOf.get(root) as Group);
-      (groupOf.get(root) as Group).ambiguous =
-        offer.contested.size > 0
-          ? `${matches}, which could belong to account ${claimants.join(' or ')} or to each other`
-          : `${matches}, claimed by accounts ${claimants.join(' and ')}`;
-      continue;
+  /** Moves the groups of `members` into `target` (members kept in input order); returns `target`. */
+  private merge(members: number[], target: Group): Group {
+    const done = new Set<Group>([target]);
+    for (const i of members) {
+      const from = this.groupOf[i] as Group;
+      if (done.has(from)) continue;
+      done.add(from);
+      for (const moved of from.members) {
+        target.members.push(moved);
+        this.groupOf[moved] = target;
+      }
+      target.mask |= from.mask;
     }
-    const target = offer ? ([...offer.groups][0] as Group) : null;
-    if (!target) {
-      if (component.length < 2) continue;
-      const group = groupOf.get(root) as Group;
-      mergeInto(groupOf, component, group);
-      if (hasClash(group.records))
-        group.ambiguous = `${describe(rule, componentKeys.get(root) ?? new Set())} matches ${group.records.map(ref).join(', ')}`;
-      continue;
-    }
-    const entry = joining.get(target) ?? { records: [], keys: new Set() };
-    entry.records.push(...component);
-    for (const k of offer?.keys ?? []) entry.keys.add(k);
-    for (const k of componentKeys.get(root) ?? []) entry.keys.add(k);
-    joining.set(target, entry);
+    target.members.sort((a, b) => a - b);
+    return target;
   }
-  for (const [group, { records, keys }] of joining) {
-    mergeInto(groupOf, records, group);
-    if (hasClash(group.records))
-      group.ambiguous = `${describe(rule, keys)} matches ${group.records.map(ref).join(', ')}`;
+
+  private clash(group: Group): boolean {
+    return new Set(group.members.map((i) => (this.records[i] as AccountRecord).system)).size !== group.members.length;
+  }
+
+  private keyRecord(group: Group): AccountRecord {
+    return keyRecordOf(group.members.map((i) => this.records[i] as AccountRecord));
+  }
+
+  /** Record refs for an issue detail, capped so a placeholder shared by thousands stays readable. */
+  private list(members: number[]): string {
+    const shown = members.slice(0, 10).map((i) => ref(this.records[i] as AccountRecord));
+    return members.length > 10 ? `${shown.join(', ')} and ${members.length - 10} more` : shown.join(', ');
   }
 }
 
-/** Moves `records` (and their groups' records) into `target`, keeping records sorted. */
-function mergeInto(groupOf: Map<AccountRecord, Group>, records: AccountRecord[], target: Group): void {
-  for (const r of records) {
-    const from = groupOf.get(r) as Group;
-    if (from === target) continue;
-    for (const moved of from.records) {
-      if (!target.records.includes(moved)) target.records.push(moved);
-      groupOf.set(moved, target);
-    }
+/** The record giving the account its key: the first present of salesforce, hubspot, zendesk. */
+function keyRecordOf(members: AccountRecord[]): AccountRecord {
+  for (const system of KEY_ORDER) {
+    const r = members.find((m) => m.system === system);
+    if (r) return r;
   }
-  target.records.sort((a, b) => compareText(a.system, b.system) || compareText(a.id, b.id));
-}
-
-function hasClash(records: AccountRecord[]): boolean {
-  return new Set(records.map((r) => r.system)).size !== records.length;
-}
-
-function keyOf(group: Group): string {
-  const system = KEY_ORDER.find((s) => group.records.some((r) => r.system === s)) as SystemId;
-  return ref(group.records.find((r) => r.system === system) as AccountRecord);
+  return members[0] as AccountRecord;
 }
 
 function keysFor(record: AccountRecord, rule: LinkRule): string[] {
@@ -222,7 +290,10 @@ function keysFor(record: AccountRecord, rule: LinkRule): string[] {
 }
 
 function describe(rule: LinkRule, keys: Set<string>): string {
-  return `${rule.kind === 'domain' ? 'domain' : 'cross-reference'} ${[...keys].sort(compareText).join(', ')}`;
+  const sorted = [...keys].sort(compareText);
+  const shown =
+    sorted.length > 5 ? `${sorted.slice(0, 5).join(', ')} and ${sorted.length - 5} more` : sorted.join(', ');
+  return `${rule.kind === 'domain' ? 'domain' : 'cross-reference'} ${shown}`;
 }
 
 function ref(record: AccountRecord): string {
