@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunReport } from '@spoc/core';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setFaults, startWorld, syncOnce, unplannedWrites, vendorOwners, type World } from './world.ts';
+import { setFaults, setVendorClock, startWorld, syncOnce, unplannedWrites, vendorOwners, type World } from './world.ts';
 
 // Full syncs of a generated world under each vendor fault, checked against the
 // vendors' final data: the same owners an uninterrupted run gives, no value written
@@ -106,5 +106,34 @@ describe(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an u
     const again = await syncOnce(world);
     expect(again.counts.changes).toBe(0);
     expect(await vendorOwners(world)).toEqual(reference);
+  });
+
+  it('a vendor clock that jumps back: an edit stamped before the cursor is caught by the daily full read', async () => {
+    world = await startWorld(ACCOUNTS);
+    const first = await syncOnce(world);
+    expect(first.status).toBe('ok');
+    // The seeded records are stamped 2026-01-01, which is where the cursor stands: the
+    // vendor clock jumps back to mid-2025, before it.
+    await setVendorClock(world, 'hubspot', Date.parse('2025-06-01T00:00:00Z') - Date.now());
+    // A person changes a CSM in HubSpot; HubSpot stamps it in the past.
+    const company = '1000000';
+    const res = await fetch(`${world.sandbox.urls.hubspot}/crm/v3/objects/companies/batch/update`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer faults', 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: [{ id: company, properties: { csm_owner: '70002' } }] }),
+    });
+    expect(res.ok).toBe(true);
+    const incremental = await syncOnce(world);
+    // The incremental read cannot see an edit older than its cursor...
+    expect(
+      incremental.changes.filter((c) => c.role === 'csm' && c.account === 'salesforce:001000000000001AAA'),
+    ).toEqual([]);
+    // ...the daily full read does, and the change reaches the other systems.
+    const nextDay = await syncOnce(world, { now: new Date(Date.now() + 25 * 3600_000) });
+    const propagated = nextDay.changes.filter((c) => c.role === 'csm' && c.account === 'salesforce:001000000000001AAA');
+    expect(propagated.map((c) => [c.system, c.to, c.result])).toEqual([
+      ['salesforce', 'chloe.schmidt@acme.test', 'written'],
+      ['zendesk', 'chloe.schmidt@acme.test', 'written'],
+    ]);
   });
 });

@@ -59,17 +59,27 @@ export async function startWorld(
 }
 
 /** One sync in-process, as `spoc sync --force` would run it. */
-export async function syncOnce(world: World, options: { full?: boolean } = {}): Promise<RunReport> {
+export async function syncOnce(world: World, options: { full?: boolean; now?: Date } = {}): Promise<RunReport> {
   const logger = pino({ level: 'silent' });
   const store = openStore(world.config.statePath);
   try {
     return await runSync(
       { config: world.config, store, logger, connectors: createConnectors(world.config, logger) },
-      { dryRun: false, full: options.full ?? false, force: true },
+      {
+        dryRun: false,
+        full: options.full ?? false,
+        force: true,
+        ...(options.now ? { now: () => options.now as Date } : {}),
+      },
     );
   } finally {
     store.close();
   }
+}
+
+/** Moves one vendor's clock (what it stamps on records) by `offsetMs`. */
+export async function setVendorClock(world: World, system: SystemId, offsetMs: number): Promise<void> {
+  await fetch(`${world.sandbox.urls[system]}/__sandbox/clock`, { method: 'POST', body: JSON.stringify({ offsetMs }) });
 }
 
 export async function setFaults(world: World, spec: string): Promise<void> {

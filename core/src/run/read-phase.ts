@@ -12,6 +12,8 @@ export interface SystemRead {
   /** Records this run read from the vendor (all of them on a full read). */
   fresh: AccountRecord[];
   full: boolean;
+  /** When the read ran (spoc's clock). */
+  at: Date;
   /** Cursor after the last page read, to store once the run has used the data. */
   cursor: Cursor | null;
   rejected: { id: string; reason: string }[];
@@ -25,7 +27,7 @@ export interface SystemRead {
 export async function readSystem(
   connector: Connector,
   store: StateStore,
-  options: { full: boolean; signal?: AbortSignal; logger: Logger; onProgress?: (e: ProgressEvent) => void },
+  options: { full: boolean; now: Date; signal?: AbortSignal; logger: Logger; onProgress?: (e: ProgressEvent) => void },
 ): Promise<SystemRead> {
   const { system } = connector;
   const people: PersonRecord[] = [];
@@ -34,7 +36,7 @@ export async function readSystem(
     options.onProgress?.({ phase: 'read', system, what: 'people', records: people.length });
   }
 
-  const since = options.full ? null : store.getCursor(system, 'accounts');
+  const since = options.full || fullReadDue(store, system, options.now) ? null : store.getCursor(system, 'accounts');
   const full = since === null;
   const fresh: AccountRecord[] = [];
   const rejected: { id: string; reason: string }[] = [];
@@ -60,12 +62,26 @@ export async function readSystem(
     { system, people: people.length, read: fresh.length, accounts: accounts.length, full },
     'read complete',
   );
-  return { system, people, accounts, fresh, full, cursor, rejected };
+  return { system, people, accounts, fresh, full, cursor, rejected, at: options.now };
+}
+
+/**
+ * Incremental reads trust the vendor's modified times. A vendor clock that jumps back,
+ * a record deleted, or an edit stamped before the cursor would stay invisible to them,
+ * so each system gets a full read at least once a day to reconcile.
+ */
+export const FULL_READ_EVERY_MS = 24 * 3600_000;
+
+function fullReadDue(store: StateStore, system: SystemId, now: Date): boolean {
+  const last = store.getCursor(system, 'full-read');
+  return last === null || now.getTime() - Date.parse(last) > FULL_READ_EVERY_MS;
 }
 
 /** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
 export function persistRead(store: StateStore, read: SystemRead): void {
-  if (read.full) store.replaceAccounts(read.system, read.fresh);
-  else store.upsertAccounts(read.fresh);
+  if (read.full) {
+    store.replaceAccounts(read.system, read.fresh);
+    store.setCursor(read.system, 'full-read', read.at.toISOString());
+  } else store.upsertAccounts(read.fresh);
   if (read.cursor !== null) store.setCursor(read.system, 'accounts', read.cursor);
 }

@@ -126,6 +126,7 @@ export async function readAndPlan(
     deps.connectors.map((c) =>
       readSystem(c, deps.store, {
         full: options.full,
+        now: checkedAt,
         logger: deps.logger.child({ system: c.system }),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
