@@ -11,6 +11,10 @@ export interface HubspotSeed {
   companies: VendorRecord[];
   /** { id, properties: { email, associatedcompanyid, hubspot_owner_id, lastmodifieddate, … } } */
   contacts: VendorRecord[];
+  /** Requests allowed per day (X-HubSpot-RateLimit-Daily); default 1,000,000. Small values let tests reach the DAILY 429. */
+  dailyLimit?: number;
+  /** Custom properties whose values must be owner ids (besides hubspot_owner_id and names ending in _owner_id or _owner). */
+  ownerProperties?: string[];
 }
 
 export interface SalesforceSeed {
