@@ -67,7 +67,10 @@ export class HubspotStore {
     this.ownersById = new Map(this.owners.map((o) => [o.id, o]));
     for (const type of ['companies', 'contacts'] as const) {
       const list = (this.seed?.[type] ?? []).map((r) => objectFrom(r, type));
-      list.sort((a, b) => compareIds(a.id, b.id));
+      // Seeds are usually in id order already; sort only when they are not.
+      if (list.some((o, i) => i > 0 && compareIds((list[i - 1] as CrmObject).id, o.id) > 0)) {
+        list.sort((a, b) => compareIds(a.id, b.id));
+      }
       const properties = new Set(propertyNamesOf(type));
       let maxId = 0;
       for (const o of list) {
@@ -176,17 +179,21 @@ function objectFrom(raw: VendorRecord, type: ObjectType): CrmObject {
   const id = String(raw.id ?? properties.hs_object_id);
   const modifiedProperty = MODIFIED_PROPERTY[type];
   const createdAt = toIso(raw.createdAt) ?? properties.createdate ?? SEED_EPOCH;
-  const modified = properties[modifiedProperty] ?? toIso(raw.updatedAt) ?? createdAt;
+  const updatedAt = toIso(raw.updatedAt);
+  const modified = properties[modifiedProperty] ?? updatedAt ?? createdAt;
   properties.hs_object_id = id;
   properties.createdate ??= createdAt;
   properties[modifiedProperty] = modified;
-  return { id, properties, createdAt, updatedAt: toIso(raw.updatedAt) ?? modified, archived: raw.archived === true };
+  return { id, properties, createdAt, updatedAt: updatedAt ?? modified, archived: raw.archived === true };
 }
+
+const CANONICAL_ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** ISO-8601 in HubSpot's form (milliseconds, Z) from an ISO string or epoch milliseconds; undefined if neither. */
 function toIso(value: unknown): string | undefined {
   if (typeof value === 'number') return new Date(value).toISOString();
   if (typeof value !== 'string' || value === '') return undefined;
+  if (CANONICAL_ISO.test(value)) return value;
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
