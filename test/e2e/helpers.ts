@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Sandbox } from '@spoc/sandbox';
+import { demoSeed, type Sandbox } from '@spoc/sandbox';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'packages/cli/src/main.ts');
@@ -58,4 +58,49 @@ export async function vendorGet(base: string, path: string, auth: string): Promi
   const response = await fetch(`${base}${path}`, { headers: { authorization: auth } });
   if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
   return response.json();
+}
+
+type Rec = Record<string, unknown>;
+
+/** Reads the owner emails each vendor shows now, straight from the (emulated) vendor APIs. */
+export async function ownersEverywhere(sandbox: Sandbox) {
+  const seed = demoSeed();
+  const email = (list: Rec[] | undefined, idKey: string) =>
+    new Map((list ?? []).map((p) => [String(p[idKey]), String(p.email ?? p.Email).toLowerCase()]));
+  const hsPeople = email(seed.hubspot?.owners, 'id');
+  const sfPeople = email(seed.salesforce?.User, 'Id');
+  const zdPeople = email(seed.zendesk?.users, 'id');
+
+  const sf = (await vendorGet(
+    sandbox.urls.salesforce,
+    `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, OwnerId, Website FROM Account')}`,
+    'Bearer e2e',
+  )) as { records: Rec[] };
+  const hs = (await vendorGet(
+    sandbox.urls.hubspot,
+    '/crm/v3/objects/companies?limit=100&properties=hubspot_owner_id,domain',
+    'Bearer e2e',
+  )) as { results: { properties: Rec }[] };
+  const zd = (await vendorGet(sandbox.urls.zendesk, '/api/v2/organizations.json?page[size]=100', 'Bearer e2e')) as {
+    organizations: Rec[];
+  };
+
+  const byDomain = new Map<string, { sf?: string | undefined; hs?: string | undefined; zd?: string | undefined }>();
+  const entry = (domain: string) => {
+    const key = domain
+      .replace(/^https?:\/\//, '')
+      .replace(/^www\./, '')
+      .replace(/\/.*$/, '');
+    const e = byDomain.get(key) ?? {};
+    byDomain.set(key, e);
+    return e;
+  };
+  for (const a of sf.records) entry(String(a.Website)).sf = sfPeople.get(String(a.OwnerId));
+  for (const c of hs.results)
+    entry(String(c.properties.domain)).hs = hsPeople.get(String(c.properties.hubspot_owner_id));
+  for (const o of zd.organizations) {
+    const fields = o.organization_fields as Rec;
+    entry(String((o.domain_names as string[])[0])).zd = zdPeople.get(String(fields.account_manager));
+  }
+  return byDomain;
 }

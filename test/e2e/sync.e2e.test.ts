@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoWorkspace, spoc, vendorGet } from './helpers.ts';
+import { demoWorkspace, ownersEverywhere, spoc } from './helpers.ts';
 
 type Rec = Record<string, unknown>;
 
@@ -16,49 +16,6 @@ afterEach(async () => {
   await sandbox.close();
   rmSync(workspace.dir, { recursive: true, force: true });
 });
-
-/** Reads the owner emails each vendor shows now, straight from the (emulated) vendor APIs. */
-async function ownersEverywhere() {
-  const seed = demoSeed();
-  const email = (list: Rec[] | undefined, idKey: string) =>
-    new Map((list ?? []).map((p) => [String(p[idKey]), String(p.email ?? p.Email).toLowerCase()]));
-  const hsPeople = email(seed.hubspot?.owners, 'id');
-  const sfPeople = email(seed.salesforce?.User, 'Id');
-  const zdPeople = email(seed.zendesk?.users, 'id');
-
-  const sf = (await vendorGet(
-    sandbox.urls.salesforce,
-    `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, OwnerId, Website FROM Account')}`,
-    'Bearer e2e',
-  )) as { records: Rec[] };
-  const hs = (await vendorGet(
-    sandbox.urls.hubspot,
-    '/crm/v3/objects/companies?limit=100&properties=hubspot_owner_id,domain',
-    'Bearer e2e',
-  )) as { results: { properties: Rec }[] };
-  const zd = (await vendorGet(sandbox.urls.zendesk, '/api/v2/organizations.json?page[size]=100', 'Bearer e2e')) as {
-    organizations: Rec[];
-  };
-
-  const byDomain = new Map<string, { sf?: string | undefined; hs?: string | undefined; zd?: string | undefined }>();
-  const entry = (domain: string) => {
-    const key = domain
-      .replace(/^https?:\/\//, '')
-      .replace(/^www\./, '')
-      .replace(/\/.*$/, '');
-    const e = byDomain.get(key) ?? {};
-    byDomain.set(key, e);
-    return e;
-  };
-  for (const a of sf.records) entry(String(a.Website)).sf = sfPeople.get(String(a.OwnerId));
-  for (const c of hs.results)
-    entry(String(c.properties.domain)).hs = hsPeople.get(String(c.properties.hubspot_owner_id));
-  for (const o of zd.organizations) {
-    const fields = o.organization_fields as Rec;
-    entry(String((o.domain_names as string[])[0])).zd = zdPeople.get(String(fields.account_manager));
-  }
-  return byDomain;
-}
 
 describe('spoc sync against the sandbox (real SDKs over HTTP)', () => {
   it('converges every account to one owner, then a second run writes nothing', async () => {
@@ -76,7 +33,7 @@ describe('spoc sync against the sandbox (real SDKs over HTTP)', () => {
     const departed = 'hugo.schmidt@acme.test';
     const suspendedInZendesk = 'grace.schmidt@acme.test';
     const fallback = 'anna.schmidt@acme.test';
-    for (const [domain, owners] of await ownersEverywhere()) {
+    for (const [domain, owners] of await ownersEverywhere(sandbox)) {
       const decided = owners.sf === departed ? fallback : owners.sf;
       const inZendesk = decided === suspendedInZendesk ? fallback : decided;
       expect({ domain, hs: owners.hs, zd: owners.zd }).toEqual({ domain, hs: decided, zd: inZendesk });

@@ -47,6 +47,11 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
     out(`Config:  ${DEMO_CONFIG} (state in ${config.statePath})`);
     out();
 
+    out('== 0. Before: does every customer have one point of contact? (spoc report) ==');
+    const before = await readAndPlan(deps, { full: false, force: true });
+    out(renderOwnership(ownershipReport(before.plan), false).split('\n\n')[0] ?? '');
+    out();
+
     out('== 1. Preview: what would change (spoc plan) ==');
     await sync('plan', true);
 

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import { afterEach, describe, expect, it } from 'vitest';
+import { demoWorkspace, ownersEverywhere, ROOT, spoc } from './helpers.ts';
+
+type Change = { account: string; role: string; system: string; to: string; reason: string; result: string };
+
+let sandbox: Sandbox | undefined;
+let workspace: ReturnType<typeof demoWorkspace> | undefined;
+afterEach(async () => {
+  await sandbox?.close();
+  if (workspace) rmSync(workspace.dir, { recursive: true, force: true });
+  sandbox = undefined;
+  workspace = undefined;
+});
+
+async function start(options: { faults?: string; edit?: (yaml: string) => string } = {}) {
+  sandbox = await startSandbox({
+    seed: demoSeed(),
+    port: 0,
+    rateLimits: false,
+    ...(options.faults ? { faults: options.faults } : {}),
+  });
+  workspace = demoWorkspace(sandbox, options.edit);
+  return { sandbox, workspace };
+}
+
+const sync = async (w: NonNullable<typeof workspace>) => {
+  const result = await spoc(['sync', '--json', '-c', w.config], w.env);
+  return {
+    code: result.code,
+    report: JSON.parse(result.stdout) as {
+      status: string;
+      changes: Change[];
+      issues: { kind: string; account: string; role?: string }[];
+    },
+  };
+};
+
+/** An edit a person makes in a vendor's UI, through that vendor's API. */
+async function edit(url: string, method: string, body: object, auth: string) {
+  const res = await fetch(url, {
+    method,
+    headers: { authorization: auth, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.ok).toBe(true);
+}
+
+const ACCOUNT = '001000000000002AAA';
+const KEY = `salesforce:${ACCOUNT}`;
+
+describe('sync scenarios (CLI against the sandbox)', () => {
+  it('a human edit in the deciding system reaches the others on the next run', async () => {
+    const { sandbox: s, workspace: w } = await start();
+    expect((await sync(w)).report.status).toBe('ok');
+    // An admin reassigns the account in Salesforce (the authority) from bruno to farid.
+    await edit(
+      `${s.urls.salesforce}/services/data/v62.0/sobjects/Account/${ACCOUNT}`,
+      'PATCH',
+      { OwnerId: '005000000000006AAA' },
+      'Bearer e2e',
+    );
+    const next = await sync(w);
+    const moved = next.report.changes.filter((c) => c.account === KEY && c.role === 'account_owner');
+    expect(moved.map((c) => [c.system, c.to, c.reason, c.result])).toEqual([
+      ['hubspot', 'farid.schmidt@acme.test', 'authority', 'written'],
+      ['zendesk', 'farid.schmidt@acme.test', 'authority', 'written'],
+    ]);
+    expect((await sync(w)).report.changes).toEqual([]);
+  });
+
+  it('two-way manual: edits to different people in two systems are reported as a conflict, not overwritten', async () => {
+    const { sandbox: s, workspace: w } = await start({
+      edit: (y) =>
+        y.replace(
+          'policy: { twoWay: { tieBreak: priority, priority: [salesforce, hubspot, zendesk] } }',
+          'policy: { twoWay: { tieBreak: manual } }',
+        ),
+    });
+    expect((await sync(w)).report.status).toBe('ok');
+    await edit(
+      `${s.urls.salesforce}/services/data/v62.0/sobjects/Account/${ACCOUNT}`,
+      'PATCH',
+      { CSM__c: '005000000000003AAA' },
+      'Bearer e2e',
+    );
+    await edit(
+      `${s.urls.hubspot}/crm/v3/objects/companies/batch/update`,
+      'POST',
+      { inputs: [{ id: '1000001', properties: { csm_owner: '70004' } }] },
+      'Bearer e2e',
+    );
+    const next = await sync(w);
+    expect(next.report.changes.filter((c) => c.account === KEY && c.role === 'csm')).toEqual([]);
+    expect(next.report.issues).toContainEqual(expect.objectContaining({ kind: 'conflict', account: KEY, role: 'csm' }));
+    const csmWrites = [...s.writes.salesforce.all(), ...s.writes.hubspot.all()].filter(
+      (x) => x.field === 'CSM__c' || x.field === 'csm_owner',
+    );
+    // Only the two human edits touched the CSM fields: spoc wrote neither side.
+    expect(csmWrites.map((x) => x.value)).toEqual(['005000000000003AAA', '70004']);
+  });
+
+  it('of two syncs started together, one runs and the other is refused with exit 3', async () => {
+    const { workspace: w } = await start({ faults: 'latency=150:1' });
+    const [a, b] = await Promise.all([sync(w), sync(w)]);
+    expect([a.code, b.code].sort()).toEqual([0, 3]);
+    const refused = a.code === 3 ? a : b;
+    expect(refused.report.status).toBe('refused');
+  });
+
+  it('a sync killed with SIGKILL while writing, then re-run, ends where an uninterrupted run ends', async () => {
+    const { sandbox: s, workspace: w } = await start({ faults: 'latency=100:1' });
+    const child = spawn(process.execPath, [join(ROOT, 'packages/cli/src/main.ts'), 'sync', '-c', w.config], {
+      env: { ...process.env, ...w.env, SPOC_LOG_LEVEL: 'silent' },
+      stdio: 'ignore',
+    });
+    const deadline = Date.now() + 30_000;
+    while (s.writes.hubspot.all().length + s.writes.zendesk.all().length === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    await fetch(`${s.urls.hubspot}/__sandbox/faults`, { method: 'POST', body: '{"spec":""}' });
+    await fetch(`${s.urls.zendesk}/__sandbox/faults`, { method: 'POST', body: '{"spec":""}' });
+    await fetch(`${s.urls.salesforce}/__sandbox/faults`, { method: 'POST', body: '{"spec":""}' });
+
+    expect((await sync(w)).report.status).toBe('ok');
+    expect((await sync(w)).report.changes).toEqual([]);
+    const departed = 'hugo.schmidt@acme.test';
+    const fallback = 'anna.schmidt@acme.test';
+    for (const [domain, owners] of await ownersEverywhere(s)) {
+      const decided = owners.sf === departed ? fallback : owners.sf;
+      const inZendesk = decided === 'grace.schmidt@acme.test' ? fallback : decided;
+      expect({ domain, hs: owners.hs, zd: owners.zd }).toEqual({ domain, hs: decided, zd: inZendesk });
+    }
+  });
+});
