@@ -1,326 +1,157 @@
-import { Client } from '@hubspot/api-client';
-import {
-  type AccountPage,
-  type AssignmentWrite,
-  type CascadeResult,
-  type Connector,
-  type ConnectorContext,
-  type ContactOwnerUpdate,
-  fieldsByRecord,
-  type HubspotSystemConfig,
-  type RecordOutcome,
-  type RetryOptions,
-  VendorGate,
-  writeResults,
+import type {
+  AccountPage,
+  AssignmentWrite,
+  Connector,
+  ConnectorContext,
+  ContactOwnerUpdate,
+  HubspotSystemConfig,
+  PersonRecord,
+  RetryOptions,
 } from '@spoc/core';
-import { toSpocError } from './errors.ts';
-import {
-  CONTACT_COMPANY,
-  CONTACT_OWNER,
-  companyProperties,
-  type HubspotCursor,
-  laterCursor,
-  MODIFIED_SORTS,
-  modifiedSince,
-  toCompany,
-  toPerson,
-} from './mapping.ts';
+import { checkHubspot } from './check.ts';
+import { cascadeContacts } from './contact-cascade.ts';
+import { formatCursor, type HubspotCursor, laterCursor, ORIGIN, parseCursor } from './cursor.ts';
+import { createHubspotApi } from './hubspot-api.ts';
+import { readModifiedSince } from './incremental-read.ts';
+import { companyProperties, toCompany, toPerson } from './mapping.ts';
+import { writeAssignments } from './write-assignments.ts';
+
+/** HubSpot's page and batch caps. */
+export const HUBSPOT_LIMITS = {
+  /** Companies per list call. */
+  listPageSize: 100,
+  /** Owners per call (HubSpot allows up to 500). */
+  ownersPageSize: 500,
+  /** Results per search call. */
+  searchPageSize: 200,
+  /** Inputs per batch update. */
+  batchSize: 100,
+  /** Company ids in one contact search's IN filter. */
+  companiesPerContactSearch: 100,
+} as const;
 
 export interface HubspotConnectorOptions {
   retry?: Partial<RetryOptions>;
-}
-
-/** Search pages are 200 records; HubSpot refuses paging past 10,000 results of one search. */
-const SEARCH_PAGE = 200;
-const SEARCH_WINDOW = 10_000;
-const LIST_PAGE = 100;
-const BATCH = 100;
-
-interface HttpInfo<T> {
-  httpStatusCode: number;
-  headers: Record<string, string>;
-  data: T;
+  /** Page and batch sizes (tests use small ones); never above HubSpot's caps. */
+  limits?: Partial<Record<keyof typeof HUBSPOT_LIMITS, number>>;
+  /** A call that has not answered by then is abandoned and retried. Default 60 s. */
+  requestTimeoutMs?: number;
+  /** check() also proves the contact scopes (set when a role cascades to contacts). */
+  contactCascade?: boolean;
 }
 
 /**
- * The HubSpot connector over @hubspot/api-client. The SDK's own retry and limiter are
- * off (its retry ignores Retry-After and its limiter is process-wide); two VendorGates
- * pace calls instead: the account's 10-second limit and the search limit.
+ * A full read cannot see edits made to pages it already listed, so its cursor never
+ * goes past the moment it started, less this margin for clock skew between spoc and
+ * HubSpot and HubSpot's search index lag: such edits are read again next time.
+ */
+export const FULL_READ_OVERLAP_MS = 5 * 60_000;
+
+/**
+ * The HubSpot connector over @hubspot/api-client 14 with a private-app token: owners as
+ * people, companies as accounts, batch updates for role values, contact cascade.
  */
 export function createHubspotConnector(
   config: HubspotSystemConfig,
   ctx: ConnectorContext,
   options: HubspotConnectorOptions = {},
 ): Connector {
-  const client = new Client({
-    accessToken: config.accessToken,
-    ...(config.baseUrl ? { basePath: config.baseUrl } : {}),
+  const api = createHubspotApi(config, {
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
-  const retry = options.retry ? { retry: options.retry } : {};
-  const gate = new VendorGate({ cap: config.rateLimit.perTenSeconds, intervalMs: 10_000, concurrency: 4, ...retry });
-  const searchGate = new VendorGate({
-    cap: config.rateLimit.searchPerSecond,
-    intervalMs: 1_000,
-    concurrency: 1,
-    ...retry,
-  });
+  const limits = { ...HUBSPOT_LIMITS, ...options.limits };
   const properties = companyProperties(ctx);
-
-  const call = <T>(which: VendorGate, fn: () => Promise<HttpInfo<T>>, signal?: AbortSignal): Promise<HttpInfo<T>> =>
-    which.run(async () => {
-      try {
-        const info = await fn();
-        const remaining = Number(info.headers['x-hubspot-ratelimit-remaining']);
-        const interval = Number(info.headers['x-hubspot-ratelimit-interval-milliseconds']);
-        if (Number.isFinite(remaining))
-          which.observe({ remaining, ...(Number.isFinite(interval) ? { resetMs: interval } : {}) });
-        return info;
-      } catch (error) {
-        throw toSpocError(error);
-      }
-    }, signal);
-
-  type SearchResult = {
-    results: { id: string; properties: Record<string, string | null> }[];
-    paging?: { next?: { after?: string } };
-  };
-  const search = (objectType: 'companies' | 'contacts', body: object, signal?: AbortSignal) =>
-    call<SearchResult>(
-      searchGate,
-      () =>
-        (objectType === 'companies'
-          ? client.crm.companies.searchApi.doSearchWithHttpInfo(body as never)
-          : client.crm.contacts.searchApi.doSearchWithHttpInfo(body as never)) as unknown as Promise<
-          HttpInfo<SearchResult>
-        >,
-      signal,
-    );
-
-  type BatchResult = { errors?: { message: string; category: string; context?: Record<string, string[]> }[] };
-  const batchUpdate = (
-    objectType: 'companies' | 'contacts',
-    inputs: { id: string; properties: Record<string, string> }[],
-    signal?: AbortSignal,
-  ) =>
-    call<BatchResult>(
-      gate,
-      () =>
-        (objectType === 'companies'
-          ? client.crm.companies.batchApi.updateWithHttpInfo({ inputs })
-          : client.crm.contacts.batchApi.updateWithHttpInfo({ inputs })) as unknown as Promise<HttpInfo<BatchResult>>,
-      signal,
-    );
-
-  /** Per-input failures of a 207 (HubSpot names the failing ids in each error's context). */
-  const failuresOf = (result: BatchResult): Map<string, { code: string; message: string }> => {
-    const failed = new Map<string, { code: string; message: string }>();
-    for (const error of result.errors ?? []) {
-      for (const id of error.context?.ids ?? []) failed.set(id, { code: error.category, message: error.message });
-    }
-    return failed;
-  };
+  const logger = ctx.logger;
+  const map = (raw: unknown) => toCompany(raw, ctx);
 
   return {
     system: 'hubspot',
 
-    async check(signal) {
-      const problems: string[] = [];
-      try {
-        await call(
-          gate,
-          () => client.crm.owners.ownersApi.getPageWithHttpInfo(undefined, undefined, 1) as never,
-          signal,
-        );
-      } catch (error) {
-        return { ok: false, problems: [toSpocError(error).message] };
-      }
-      for (const name of properties.filter((p) => p !== 'name' && p !== 'domain')) {
-        try {
-          await call(
-            gate,
-            () => client.crm.properties.coreApi.getByNameWithHttpInfo('companies', name) as never,
-            signal,
-          );
-        } catch (error) {
-          const e = toSpocError(error);
-          problems.push(e.status === 404 ? `HubSpot companies have no property ${name}` : e.message);
-        }
-      }
-      try {
-        // An empty batch proves the write scope without changing anything.
-        await batchUpdate('companies', [], signal);
-      } catch (error) {
-        const e = toSpocError(error);
-        if (e.kind === 'auth') problems.push(e.message);
-      }
-      return { ok: problems.length === 0, problems };
-    },
+    check: (signal) => checkHubspot(api, ctx, { contacts: options.contactCascade ?? false }, signal),
 
     async *listPeople(signal) {
+      // Active and archived owners come from separate listings; archived ones are inactive people.
       for (const archived of [false, true]) {
         let after: string | undefined;
         do {
-          type Owners = { results: unknown[]; paging?: { next?: { after?: string } } };
-          const page = await call<Owners>(
-            gate,
-            () =>
-              client.crm.owners.ownersApi.getPageWithHttpInfo(undefined, after, 500, archived) as unknown as Promise<
-                HttpInfo<Owners>
-              >,
-            signal,
-          );
-          yield page.data.results.flatMap((raw) => toPerson(raw, archived) ?? []);
-          after = page.data.paging?.next?.after;
+          const page = await api.owners(archived, after, limits.ownersPageSize, signal);
+          const people: PersonRecord[] = [];
+          for (const raw of page.results) {
+            const mapped = toPerson(raw, archived);
+            if ('person' in mapped) people.push(mapped.person);
+            else if ('rejected' in mapped)
+              logger.warn({ ownerId: mapped.id, reason: mapped.rejected }, 'HubSpot owner skipped');
+          }
+          yield people;
+          after = page.paging?.next?.after;
         } while (after);
       }
     },
 
     async *readAccounts(query) {
-      let cursor: HubspotCursor | null = query.since ? parseCursor(query.since) : null;
-      const toPage = (raws: unknown[]): AccountPage => {
-        const page: AccountPage = { records: [], cursor: '', rejected: [] };
-        for (const raw of raws) {
-          const mapped = toCompany(raw, ctx);
-          if ('rejected' in mapped) page.rejected?.push({ id: mapped.id, reason: mapped.rejected });
-          else {
-            page.records.push(mapped.record);
-            cursor = laterCursor(cursor, mapped.mark);
-          }
-        }
-        page.cursor = JSON.stringify(cursor ?? { ts: 0, id: '0' });
-        return page;
-      };
-
       if (query.since === null) {
-        let after: string | undefined;
-        do {
-          type List = { results: unknown[]; paging?: { next?: { after?: string } } };
-          const page = await call<List>(
-            gate,
-            () =>
-              client.crm.companies.basicApi.getPageWithHttpInfo(LIST_PAGE, after, properties) as unknown as Promise<
-                HttpInfo<List>
-              >,
-            query.signal,
-          );
-          yield toPage(page.data.results);
-          after = page.data.paging?.next?.after;
-        } while (after);
+        yield* fullRead(query.signal);
         return;
       }
-
-      // Incremental: search by (modified, id) after the cursor. Before the 10,000-result
-      // window closes, restart from the last record read, so ties and large backlogs
-      // are read exactly once.
-      let from: HubspotCursor = cursor ?? { ts: 0, id: '0' };
-      for (;;) {
-        let offset = 0;
-        let more = false;
-        do {
-          const result = await search(
-            'companies',
-            {
-              filterGroups: modifiedSince(from),
-              sorts: MODIFIED_SORTS,
-              properties,
-              limit: SEARCH_PAGE,
-              after: String(offset),
-            },
-            query.signal,
-          );
-          yield toPage(result.data.results);
-          offset += SEARCH_PAGE;
-          more = Boolean(result.data.paging?.next?.after);
-        } while (more && offset + SEARCH_PAGE <= SEARCH_WINDOW);
-        if (!more || cursor === null) return;
-        from = cursor;
+      let from = parseCursor(query.since);
+      if (!from) {
+        logger.warn({ cursor: query.since }, 'HubSpot cursor unreadable: reading every company by search');
+        from = ORIGIN;
       }
+      yield* readModifiedSince({
+        from,
+        map,
+        properties,
+        pageSize: limits.searchPageSize,
+        search: (body) => api.search('companies', body, query.signal),
+      });
     },
 
-    async writeAssignments(writes: AssignmentWrite[], signal) {
-      const byRecord = fieldsByRecord(writes, ctx.roles);
-      const ids = [...byRecord.keys()];
-      const outcomes = new Map<string, RecordOutcome>(ids.map((id) => [id, { ok: true }]));
-      for (let i = 0; i < ids.length; i += BATCH) {
-        const inputs = ids.slice(i, i + BATCH).map((id) => ({ id, properties: byRecord.get(id) ?? {} }));
-        try {
-          const result = await batchUpdate('companies', inputs, signal);
-          for (const [id, f] of failuresOf(result.data)) outcomes.set(id, { ok: false, ...f });
-        } catch (error) {
-          const e = toSpocError(error);
-          // A rejected batch (400) fails its records; transient and fatal errors stop the run.
-          if (e.kind !== 'vendor' || e.status !== 400) throw e;
-          for (const input of inputs) outcomes.set(input.id, { ok: false, code: e.code, message: e.message });
-        }
-      }
-      return writeResults(writes, ctx.roles, outcomes, 'HubSpot');
-    },
+    writeAssignments: (writes: AssignmentWrite[], signal) =>
+      writeAssignments(api, writes, ctx.roles, limits.batchSize, signal),
 
-    async cascadeContacts(updates: ContactOwnerUpdate[], signal) {
-      const owner = new Map(updates.map((u) => [u.accountRecordId, u.ownerId]));
-      const results = new Map<string, CascadeResult>(
-        updates.map((u) => [u.accountRecordId, { accountRecordId: u.accountRecordId, updated: 0, failed: [] }]),
-      );
-      const pending: { id: string; company: string; ownerId: string }[] = [];
-      const companies = [...owner.keys()];
-      for (let i = 0; i < companies.length; i += BATCH) {
-        let after = 0;
-        let more = true;
-        while (more) {
-          const result = await search(
-            'contacts',
-            {
-              filterGroups: [
-                { filters: [{ propertyName: CONTACT_COMPANY, operator: 'IN', values: companies.slice(i, i + BATCH) }] },
-              ],
-              properties: [CONTACT_COMPANY, CONTACT_OWNER],
-              limit: SEARCH_PAGE,
-              after: String(after),
-            },
-            signal,
-          );
-          for (const contact of result.data.results) {
-            const company = contact.properties[CONTACT_COMPANY] ?? '';
-            const target = owner.get(company);
-            if (target && contact.properties[CONTACT_OWNER] !== target)
-              pending.push({ id: contact.id, company, ownerId: target });
-          }
-          after += SEARCH_PAGE;
-          more = Boolean(result.data.paging?.next?.after) && after + SEARCH_PAGE <= SEARCH_WINDOW;
-        }
-      }
-      for (let i = 0; i < pending.length; i += BATCH) {
-        const chunk = pending.slice(i, i + BATCH);
-        const result = await batchUpdate(
-          'contacts',
-          chunk.map((c) => ({ id: c.id, properties: { [CONTACT_OWNER]: c.ownerId } })),
-          signal,
-        );
-        const failed = failuresOf(result.data);
-        for (const c of chunk) {
-          const r = results.get(c.company);
-          if (!r) continue;
-          const f = failed.get(c.id);
-          if (f) r.failed.push({ id: c.id, error: { code: f.code, kind: 'record', message: f.message } });
-          else r.updated++;
-        }
-      }
-      return [...results.values()];
-    },
+    cascadeContacts: (updates: ContactOwnerUpdate[], signal) =>
+      cascadeContacts(
+        api,
+        updates,
+        {
+          companiesPerSearch: limits.companiesPerContactSearch,
+          searchPageSize: limits.searchPageSize,
+          batchSize: limits.batchSize,
+        },
+        signal,
+      ),
 
-    stats: () => {
-      const a = gate.stats();
-      const b = searchGate.stats();
-      return { calls: a.calls + b.calls, retries: a.retries + b.retries, throttled: a.throttled + b.throttled };
-    },
+    stats: () => api.stats(),
   };
-}
 
-function parseCursor(cursor: string): HubspotCursor | null {
-  try {
-    const parsed = JSON.parse(cursor) as Partial<HubspotCursor>;
-    return typeof parsed.ts === 'number' && typeof parsed.id === 'string' ? { ts: parsed.ts, id: parsed.id } : null;
-  } catch {
-    return null;
+  /**
+   * Every company, 100 a call, in id order. Only the last page's cursor means anything:
+   * the newest (modified, id) seen, capped at the read's start (see FULL_READ_OVERLAP_MS).
+   * Earlier pages carry the origin, since companies on later pages may be older.
+   */
+  async function* fullRead(signal: AbortSignal | undefined): AsyncGenerator<AccountPage> {
+    const startedAt = Date.now();
+    let newest: HubspotCursor = ORIGIN;
+    let after: string | undefined;
+    do {
+      const result = await api.list('companies', limits.listPageSize, after, properties, signal);
+      const page: AccountPage = { records: [], cursor: formatCursor(ORIGIN), rejected: [] };
+      for (const raw of result.results) {
+        const mapped = map(raw);
+        if ('rejected' in mapped) page.rejected?.push({ id: mapped.id, reason: mapped.rejected });
+        else {
+          page.records.push(mapped.record);
+          newest = laterCursor(newest, mapped.mark);
+        }
+      }
+      after = result.paging?.next?.after;
+      if (!after) {
+        const cap = startedAt - FULL_READ_OVERLAP_MS;
+        page.cursor = formatCursor(newest.ts <= cap ? newest : { ts: cap, id: '0' });
+      }
+      yield page;
+    } while (after);
   }
 }

@@ -120,6 +120,8 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
     const bad = await createHubspotConnector({ ...config, accessToken: 'invalid' }, ctx).check();
     expect(bad.problems[0]).toMatch(/rejected the access token/);
     const scopeless = await createHubspotConnector({ ...config, accessToken: 'noscope-1' }, ctx).check();
-    expect(scopeless.problems).toEqual(['the HubSpot private app lacks the scope crm.objects.companies.write']);
+    expect(scopeless.problems).toEqual([
+      'the HubSpot private app lacks the scope crm.objects.companies.write (needed for writing company owners)',
+    ]);
   });
 });

@@ -1,14 +1,28 @@
 import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core';
 import { z } from 'zod';
+import type { HubspotCursor } from './cursor.ts';
 
-/** HubSpot property names live here and nowhere else. */
+/** HubSpot property names, scopes and wire shapes live here and nowhere else. */
 export const MODIFIED = 'hs_lastmodifieddate';
 export const OBJECT_ID = 'hs_object_id';
 export const CONTACT_COMPANY = 'associatedcompanyid';
 export const CONTACT_OWNER = 'hubspot_owner_id';
+const NAME = 'name';
+const DOMAIN = 'domain';
+/** Standard company properties every portal has: check() need not look them up. */
+export const STANDARD_COMPANY_PROPERTIES: readonly string[] = [NAME, DOMAIN, MODIFIED];
+
+/** Granular scopes a run needs, by what it does. */
+export const SCOPES = {
+  owners: 'crm.objects.owners.read',
+  companiesRead: 'crm.objects.companies.read',
+  companiesWrite: 'crm.objects.companies.write',
+  contactsRead: 'crm.objects.contacts.read',
+  contactsWrite: 'crm.objects.contacts.write',
+} as const;
 
 const OwnerApiSchema = z.looseObject({
-  id: z.string(),
+  id: z.coerce.string().min(1),
   email: z.string().nullable().optional(),
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
@@ -17,39 +31,65 @@ const OwnerApiSchema = z.looseObject({
 });
 
 const CompanyApiSchema = z.looseObject({
-  id: z.string().min(1),
+  id: z.coerce.string().min(1),
   properties: z.record(z.string(), z.string().nullable().optional()),
 });
 
-/** The company properties a run needs: the roles' properties, link fields, name and modified time. */
+const ContactApiSchema = CompanyApiSchema;
+
+/** One page of a list or search response. */
+export const PageApiSchema = z.looseObject({
+  results: z.array(z.unknown()),
+  paging: z.looseObject({ next: z.looseObject({ after: z.coerce.string() }).optional() }).optional(),
+});
+export type ApiPage = z.infer<typeof PageApiSchema>;
+
+const PropertyApiSchema = z.looseObject({
+  name: z.string(),
+  modificationMetadata: z.looseObject({ readOnlyValue: z.boolean().optional() }).optional(),
+});
+export const PropertyListApiSchema = z.looseObject({ results: z.array(z.unknown()) });
+
+/** A batch response (200 or 207): ids that succeeded, and per-input errors naming their ids. */
+export const BatchResponseApiSchema = z.looseObject({
+  results: z.array(z.looseObject({ id: z.coerce.string() })).optional(),
+  errors: z
+    .array(
+      z.looseObject({
+        category: z.string().optional(),
+        message: z.string().optional(),
+        context: z.record(z.string(), z.array(z.coerce.string()).optional()).optional(),
+      }),
+    )
+    .optional(),
+});
+export type BatchResponse = z.infer<typeof BatchResponseApiSchema>;
+
+/** The company properties a run needs: the roles' properties, link fields, name, domain and modified time. */
 export function companyProperties(ctx: ConnectorContext): string[] {
-  const props = new Set(['name', 'domain', MODIFIED]);
+  const props = new Set(STANDARD_COMPANY_PROPERTIES);
   for (const mapping of Object.values(ctx.roles)) props.add(mapping.field);
   for (const field of ctx.xrefFields) props.add(field);
   return [...props];
 }
 
-/** Owners of type QUEUE route work but are not people. */
-export function toPerson(raw: unknown, archived: boolean): PersonRecord | null {
+export type PersonResult = { person: PersonRecord } | { skipped: 'queue' } | { id: string; rejected: string };
+
+/** Owners of type QUEUE route work but are not people; archived owners are inactive people. */
+export function toPerson(raw: unknown, archived: boolean): PersonResult {
   const parsed = OwnerApiSchema.safeParse(raw);
-  if (!parsed.success || parsed.data.type === 'QUEUE') return null;
+  if (!parsed.success) return { id: idOf(raw), rejected: parsed.error.issues[0]?.message ?? 'invalid owner' };
   const o = parsed.data;
+  if (o.type === 'QUEUE') return { skipped: 'queue' };
   const person: PersonRecord = {
     system: 'hubspot',
     id: o.id,
-    email: o.email ?? null,
+    email: o.email || null,
     active: !(o.archived ?? archived),
   };
   const name = [o.firstName, o.lastName].filter(Boolean).join(' ');
   if (name) person.name = name;
-  return person;
-}
-
-export interface HubspotCursor {
-  /** hs_lastmodifieddate in epoch milliseconds. */
-  ts: number;
-  /** hs_object_id of the last record read at `ts`. */
-  id: string;
+  return { person };
 }
 
 export function toCompany(
@@ -57,18 +97,20 @@ export function toCompany(
   ctx: ConnectorContext,
 ): { record: AccountRecord; mark: HubspotCursor } | { id: string; rejected: string } {
   const parsed = CompanyApiSchema.safeParse(raw);
-  if (!parsed.success)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     return {
-      id: String((raw as { id?: unknown })?.id ?? '?'),
-      rejected: parsed.error.issues[0]?.message ?? 'invalid company',
+      id: idOf(raw),
+      rejected: issue ? `${issue.path.join('.') || 'record'}: ${issue.message}` : 'invalid company',
     };
+  }
   const { id, properties } = parsed.data;
   const modified = properties[MODIFIED] ?? null;
   const ts = modified === null ? Number.NaN : toMillis(modified);
   if (Number.isNaN(ts)) return { id, rejected: `${MODIFIED} is missing or not a date` };
   const roles: Record<string, OwnerValue> = {};
   for (const [role, mapping] of Object.entries(ctx.roles)) {
-    const value = properties[mapping.field];
+    const value = properties[mapping.field]?.trim();
     roles[role] = value ? (mapping.value === 'email' ? { email: value } : { id: value }) : null;
   }
   const xrefs: Record<string, string | null> = {};
@@ -77,8 +119,8 @@ export function toCompany(
     record: {
       system: 'hubspot',
       id,
-      name: properties.name ?? id,
-      domains: properties.domain ? [properties.domain] : [],
+      name: properties[NAME] || id,
+      domains: properties[DOMAIN] ? [properties[DOMAIN]] : [],
       xrefs,
       roles,
       modifiedAt: new Date(ts).toISOString(),
@@ -87,30 +129,110 @@ export function toCompany(
   };
 }
 
-/** Search filters for "modified after the cursor": later timestamp, or same timestamp and a higher id. */
-export function modifiedSince(cursor: HubspotCursor) {
-  return [
-    { filters: [{ propertyName: MODIFIED, operator: 'GT', value: String(cursor.ts) }] },
-    {
-      filters: [
-        { propertyName: MODIFIED, operator: 'EQ', value: String(cursor.ts) },
-        { propertyName: OBJECT_ID, operator: 'GT', value: cursor.id },
-      ],
-    },
-  ];
+/** A contact's primary company and owner, or null when HubSpot sent something unusable. */
+export function toContact(raw: unknown): { id: string; companyId: string | null; ownerId: string | null } | null {
+  const parsed = ContactApiSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const { id, properties } = parsed.data;
+  return { id, companyId: properties[CONTACT_COMPANY] || null, ownerId: properties[CONTACT_OWNER] || null };
 }
 
-export const MODIFIED_SORTS = [
-  { propertyName: MODIFIED, direction: 'ASCENDING' },
-  { propertyName: OBJECT_ID, direction: 'ASCENDING' },
-];
+/** Property name → whether its value is read-only (a formula, a HubSpot-calculated field). */
+export function toPropertyIndex(raw: unknown): Map<string, { readOnly: boolean }> {
+  const list = PropertyListApiSchema.safeParse(raw);
+  const index = new Map<string, { readOnly: boolean }>();
+  for (const item of list.success ? list.data.results : []) {
+    const p = PropertyApiSchema.safeParse(item);
+    if (p.success) index.set(p.data.name, { readOnly: p.data.modificationMetadata?.readOnlyValue === true });
+  }
+  return index;
+}
 
-/** Later of two cursors (ids compare numerically: HubSpot ids are numbers). */
-export function laterCursor(a: HubspotCursor | null, b: HubspotCursor): HubspotCursor {
-  if (!a || b.ts > a.ts || (b.ts === a.ts && Number(b.id) > Number(a.id))) return b;
-  return a;
+/** The properties a write sends for one contact owner change. */
+export function contactOwnerProperties(ownerId: string): Record<string, string> {
+  return { [CONTACT_OWNER]: ownerId };
+}
+
+type Filter = { propertyName: string; operator: string; value?: string; values?: string[] };
+export interface SearchBody {
+  filterGroups: { filters: Filter[] }[];
+  sorts: { propertyName: string; direction: 'ASCENDING' | 'DESCENDING' }[];
+  properties: string[];
+  limit: number;
+  after?: string;
+}
+
+/**
+ * Companies modified after the cursor — a later timestamp, or the cursor's timestamp
+ * and a higher id — oldest first, ties by id.
+ */
+export function modifiedAfterSearch(from: HubspotCursor, properties: string[], limit: number): SearchBody {
+  return {
+    filterGroups: [
+      { filters: [{ propertyName: MODIFIED, operator: 'GT', value: String(from.ts) }] },
+      {
+        filters: [
+          { propertyName: MODIFIED, operator: 'EQ', value: String(from.ts) },
+          { propertyName: OBJECT_ID, operator: 'GT', value: from.id },
+        ],
+      },
+    ],
+    sorts: [
+      { propertyName: MODIFIED, direction: 'ASCENDING' },
+      { propertyName: OBJECT_ID, direction: 'ASCENDING' },
+    ],
+    properties,
+    limit,
+  };
+}
+
+/**
+ * Companies of one modified timestamp after an id, by id alone: a single sort, so the
+ * order holds even if HubSpot applies only the first sort rule of a search.
+ */
+export function sameTimestampSearch(ts: number, afterId: string, properties: string[], limit: number): SearchBody {
+  return {
+    filterGroups: [
+      {
+        filters: [
+          { propertyName: MODIFIED, operator: 'EQ', value: String(ts) },
+          { propertyName: OBJECT_ID, operator: 'GT', value: afterId },
+        ],
+      },
+    ],
+    sorts: [{ propertyName: OBJECT_ID, direction: 'ASCENDING' }],
+    properties,
+    limit,
+  };
+}
+
+/** Contacts whose primary company is one of `companyIds` and whose id is above `afterId`, by id. */
+export function contactsOfCompaniesSearch(companyIds: string[], afterId: string, limit: number): SearchBody {
+  return {
+    filterGroups: [
+      {
+        filters: [
+          { propertyName: CONTACT_COMPANY, operator: 'IN', values: companyIds },
+          { propertyName: OBJECT_ID, operator: 'GT', value: afterId },
+        ],
+      },
+    ],
+    sorts: [{ propertyName: OBJECT_ID, direction: 'ASCENDING' }],
+    properties: [CONTACT_COMPANY, CONTACT_OWNER],
+    limit,
+  };
+}
+
+/** Ids a batch error names (HubSpot puts them in context.ids). */
+export function idsOfBatchError(error: NonNullable<BatchResponse['errors']>[number]): string[] {
+  return error.context?.ids ?? [];
 }
 
 function toMillis(value: string): number {
   return /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+}
+
+function idOf(raw: unknown): string {
+  const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
+  return typeof id === 'string' || typeof id === 'number' ? String(id) : '?';
 }

@@ -1,0 +1,50 @@
+import type { RecordOutcome, SpocError } from '@spoc/core';
+import { type BatchResponse, idsOfBatchError } from './mapping.ts';
+
+/**
+ * Per-input outcome of one batch update. A 200 means every input was written; a 207
+ * lists the written records in `results` and the failed ones in each error's
+ * `context.ids`. An input named by neither is not assumed written.
+ */
+export function batchOutcomes(ids: string[], status: number, body: BatchResponse): Map<string, RecordOutcome> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const errors = body.errors ?? [];
+  if (status !== 207 && errors.length === 0) {
+    for (const id of ids) outcomes.set(id, { ok: true });
+    return outcomes;
+  }
+  const written = new Set((body.results ?? []).map((r) => r.id));
+  let unattributed: { code: string; message: string } | null = null;
+  const failed = new Map<string, { code: string; message: string }>();
+  for (const error of errors) {
+    const info = { code: error.category ?? 'HUBSPOT_ERROR', message: error.message ?? 'HubSpot refused this record' };
+    const named = idsOfBatchError(error);
+    if (named.length === 0) unattributed ??= info;
+    for (const id of named) if (!failed.has(id)) failed.set(id, info);
+  }
+  for (const id of ids) {
+    const failure = failed.get(id);
+    if (failure) outcomes.set(id, { ok: false, ...failure });
+    else if (written.has(id)) outcomes.set(id, { ok: true });
+    else
+      outcomes.set(id, {
+        ok: false,
+        ...(unattributed ?? { code: 'NO_RESULT', message: 'HubSpot returned no result for this record' }),
+      });
+  }
+  return outcomes;
+}
+
+/**
+ * A refusal of the whole batch that concerns its records (400 validation, 404, 409),
+ * as opposed to one that stops the system (auth, daily limit, retries exhausted).
+ */
+export function refusesRecords(error: SpocError): boolean {
+  return (
+    error.kind === 'vendor' &&
+    error.status !== undefined &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    ![401, 403, 429].includes(error.status)
+  );
+}

@@ -1,0 +1,51 @@
+import {
+  type AssignmentWrite,
+  fieldsByRecord,
+  type RecordOutcome,
+  type RoleFieldMapping,
+  toErrorInfo,
+  type WriteResult,
+  writeResults,
+} from '@spoc/core';
+import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
+import { toSpocError } from './errors.ts';
+import type { HubspotApi } from './hubspot-api.ts';
+
+/**
+ * Role values onto companies, `batchSize` companies a call, several roles of one company
+ * merged into one input. A batch refused for its records fails those records and the
+ * next batch goes on. An error that stops the system (auth, daily limit, retries spent)
+ * is thrown when nothing was written yet; otherwise the written records are reported
+ * written and the rest failed with that error, so no success is ever reported lost.
+ */
+export async function writeAssignments(
+  api: HubspotApi,
+  writes: AssignmentWrite[],
+  roles: Record<string, RoleFieldMapping>,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<WriteResult[]> {
+  const byRecord = fieldsByRecord(writes, roles);
+  const ids = [...byRecord.keys()];
+  const outcomes = new Map<string, RecordOutcome>();
+  for (let i = 0; i < ids.length; i += batchSize) {
+    const chunk = ids.slice(i, i + batchSize);
+    const inputs = chunk.map((id) => ({ id, properties: byRecord.get(id) ?? {} }));
+    try {
+      const { status, body } = await api.batchUpdate('companies', inputs, signal);
+      for (const [id, outcome] of batchOutcomes(chunk, status, body)) outcomes.set(id, outcome);
+    } catch (error) {
+      const e = toSpocError(error);
+      if (refusesRecords(e)) {
+        for (const id of chunk) outcomes.set(id, { ok: false, code: e.code, message: e.message });
+        continue;
+      }
+      if (![...outcomes.values()].some((o) => o.ok)) throw e;
+      const stop = toErrorInfo(e);
+      return writeResults(writes, roles, outcomes, 'HubSpot').map((r) =>
+        !r.ok && !outcomes.has(r.recordId) && roles[r.role] ? { ...r, error: stop } : r,
+      );
+    }
+  }
+  return writeResults(writes, roles, outcomes, 'HubSpot');
+}
