@@ -1,7 +1,7 @@
 import type { CheckResult, ConnectorContext } from '@spoc/core';
 import { toSpocError } from './errors.ts';
 import type { HubspotApi } from './hubspot-api.ts';
-import { companyProperties, SCOPES, STANDARD_COMPANY_PROPERTIES, toPropertyIndex } from './mapping.ts';
+import { companyProperties, STANDARD_COMPANY_PROPERTIES, toPropertyIndex } from './mapping.ts';
 
 /**
  * Proves, in a handful of calls, what a run needs: the token (owners, 1 record), company
@@ -18,9 +18,9 @@ export async function checkHubspot(
 ): Promise<CheckResult> {
   const problems: string[] = [];
   const details: Record<string, string | number> = {};
-  const problem = (error: unknown, scope: string) => {
+  const problem = (error: unknown, purpose: string) => {
     const e = toSpocError(error);
-    if (e.code === 'HUBSPOT_MISSING_SCOPES') return `${e.message} (needed for ${scope})`;
+    if (e.code === 'HUBSPOT_MISSING_SCOPES') return `${e.message} (needed for ${purpose})`;
     return e.message;
   };
 
@@ -30,7 +30,7 @@ export async function checkHubspot(
     const e = toSpocError(error);
     // A rejected token fails every other call the same way: say it once.
     if (e.kind === 'auth' && e.code !== 'HUBSPOT_MISSING_SCOPES') return { ok: false, problems: [e.message] };
-    problems.push(problem(e, `reading owners (${SCOPES.owners})`));
+    problems.push(problem(e, 'reading owners'));
   }
 
   const properties = companyProperties(ctx);
@@ -39,7 +39,7 @@ export async function checkHubspot(
       await api.list('companies', 1, undefined, properties, signal);
       return [];
     } catch (error) {
-      return [problem(error, `reading companies (${SCOPES.companiesRead})`)];
+      return [problem(error, 'reading companies')];
     }
   };
   const checkProperties = async (): Promise<string[]> => {
@@ -72,7 +72,7 @@ export async function checkHubspot(
       await api.list('contacts', 1, undefined, [], signal);
       return [];
     } catch (error) {
-      return [problem(error, `the contact cascade (${SCOPES.contactsRead})`)];
+      return [problem(error, 'the contact cascade')];
     }
   };
   const probes = [

@@ -12,15 +12,6 @@ const DOMAIN = 'domain';
 /** Standard company properties every portal has: check() need not look them up. */
 export const STANDARD_COMPANY_PROPERTIES: readonly string[] = [NAME, DOMAIN, MODIFIED];
 
-/** Granular scopes a run needs, by what it does. */
-export const SCOPES = {
-  owners: 'crm.objects.owners.read',
-  companiesRead: 'crm.objects.companies.read',
-  companiesWrite: 'crm.objects.companies.write',
-  contactsRead: 'crm.objects.contacts.read',
-  contactsWrite: 'crm.objects.contacts.write',
-} as const;
-
 const OwnerApiSchema = z.looseObject({
   id: z.coerce.string().min(1),
   email: z.string().nullable().optional(),
