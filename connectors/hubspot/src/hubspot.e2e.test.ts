@@ -2,7 +2,7 @@ import type { AccountRecord, ConnectorContext, HubspotSystemConfig, PersonRecord
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHubspotConnector } from './hubspot-connector.ts';
+import { createHubspotConnector, type HubspotConnectorOptions } from './hubspot-connector.ts';
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
@@ -16,11 +16,12 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function start(accounts: number, options: { contacts?: boolean; rateLimits?: boolean } = {}) {
+async function start(accounts: number, options: { contacts?: boolean; rateLimits?: boolean; faults?: string } = {}) {
   sandbox = await startSandbox({
     seed: generateSeed({ accounts, ...(options.contacts ? { contactsPerAccount: 3, contactAccounts: 2 } : {}) }),
     port: 0,
     rateLimits: options.rateLimits ?? false,
+    ...(options.faults ? { faults: options.faults } : {}),
   });
   const config: HubspotSystemConfig = {
     accessToken: 'pat-test',
@@ -30,15 +31,15 @@ async function start(accounts: number, options: { contacts?: boolean; rateLimits
   return config;
 }
 
-async function readAll(config: HubspotSystemConfig, since: string | null) {
-  const connector = createHubspotConnector(config, ctx);
+async function readAll(config: HubspotSystemConfig, since: string | null, options: HubspotConnectorOptions = {}) {
+  const connector = createHubspotConnector(config, ctx, options);
   const records: AccountRecord[] = [];
   let cursor = since;
   for await (const page of connector.readAccounts({ since })) {
     records.push(...page.records);
     cursor = page.cursor;
   }
-  return { records, cursor, calls: connector.stats().calls };
+  return { records, cursor, calls: connector.stats().calls, retries: connector.stats().retries };
 }
 
 describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () => {
@@ -53,7 +54,15 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
       domains: ['customer-000001.example'],
     });
     const idle = await readAll(config, full.cursor);
-    expect(idle).toMatchObject({ records: [], calls: 1 });
+    expect(idle).toMatchObject({ records: [], calls: 1, retries: 0 });
+  });
+
+  it('reads every company exactly once through injected 5xx and connection resets', async () => {
+    const config = await start(450, { faults: '5xx=0.2,reset=0.1,seed=7' });
+    const full = await readAll(config, null, { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10 } });
+    expect(full.records).toHaveLength(450);
+    expect(new Set(full.records.map((r) => r.id)).size).toBe(450);
+    expect(full.retries).toBeGreaterThan(0);
   });
 
   it('reads more than 10,000 companies sharing one timestamp exactly once, past the search window', async () => {
@@ -112,6 +121,10 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
   it('check() names a missing property, a bad token and a missing write scope', async () => {
     const config = await start(5);
     expect(await createHubspotConnector(config, ctx).check()).toEqual({ ok: true, problems: [] });
+    expect(await createHubspotConnector(config, ctx, { contactCascade: true }).check()).toEqual({
+      ok: true,
+      problems: [],
+    });
     const missing = await createHubspotConnector(config, {
       ...ctx,
       roles: { csm: { field: 'success_owner_id', value: 'id' } },
