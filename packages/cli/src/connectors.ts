@@ -9,7 +9,11 @@ export function createConnectors(config: SpocConfig, logger: Logger): Connector[
   return config.enabledSystems.map((system) => {
     const ctx = contextFor(config, system, logger);
     const { hubspot, salesforce, zendesk } = config.systems;
-    if (system === 'hubspot' && hubspot) return createHubspotConnector(hubspot, ctx);
+    if (system === 'hubspot' && hubspot) {
+      // check() then also proves the contact scopes the cascade needs.
+      const contactCascade = config.roles.some((r) => r.cascade.contacts && r.fields.hubspot);
+      return createHubspotConnector(hubspot, ctx, { contactCascade });
+    }
     if (system === 'salesforce' && salesforce) return createSalesforceConnector(salesforce, ctx);
     if (system === 'zendesk' && zendesk) return createZendeskConnector(zendesk, ctx);
     throw new Error(`no connector for ${system}`);
