@@ -1,45 +1,127 @@
 import { SpocError } from '@spoc/core';
 
-/** jsforce's HttpApiError carries the Salesforce errorCode; network failures carry a cause code. */
-interface JsforceError {
-  errorCode?: string;
-  name?: string;
-  message?: string;
-  cause?: { code?: string };
-  code?: string;
+/** What jsforce throws: HttpApiError {errorCode, message, data}, OAuth2 errors (name = OAuth error), or fetch/undici errors. */
+interface JsforceErrorLike {
+  errorCode?: unknown;
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  cause?: { code?: unknown; message?: unknown; cause?: { code?: unknown } };
 }
 
-const NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'UND_ERR_SOCKET', 'EAI_AGAIN']);
+/** The final HTTP response of a failed call, when there was one (jsforce's errors do not carry it). */
+export interface ResponseInfo {
+  status: number;
+  headers: Record<string, string>;
+}
 
-/** Maps a jsforce failure to spoc's error kinds: only `transient` is retried. */
-export function toSpocError(error: unknown): SpocError {
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'ENETDOWN',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+const NETWORK_TEXT = /fetch failed|socket hang up|other side closed|terminated|ECONNRESET|network/i;
+/** Token-endpoint answers that mean the credentials themselves are wrong or revoked. */
+const OAUTH_REJECTED =
+  /^(invalid_grant|invalid_client|invalid_client_id|invalid_client_credentials|unauthorized_client|inactive_user|inactive_org|unsupported_grant_type)$/;
+/** Call-level errors that name a field or object the org does not have: the config is wrong. */
+const CONFIG_CODES = new Set(['INVALID_FIELD', 'INVALID_TYPE', 'NO_SUCH_COLUMN', 'INVALID_FIELD_FOR_INSERT_UPDATE']);
+
+/**
+ * Maps every jsforce failure to spoc's error kinds, in one place. Only `transient` is
+ * retried (by the VendorGate): 429, 5xx, row locks, network resets and timeouts. The
+ * daily allocation (403 REQUEST_LIMIT_EXCEEDED "TotalRequests") stops the system; 401
+ * and refused OAuth grants are `auth`; a field the org lacks is `config`.
+ */
+export function toSpocError(error: unknown, response?: ResponseInfo): SpocError {
   if (error instanceof SpocError) return error;
-  const e = (error ?? {}) as JsforceError;
-  const code = e.errorCode ?? e.name ?? 'UNKNOWN';
-  const message = e.message ?? String(error);
-  const options = { cause: error, system: 'salesforce' };
-  if (code === 'REQUEST_LIMIT_EXCEEDED' && /TotalRequests/i.test(message)) {
-    return new SpocError('vendor', 'SALESFORCE_DAILY_LIMIT', `Salesforce daily API limit reached: ${message}`, options);
+  const e = (error ?? {}) as JsforceErrorLike;
+  const status = response?.status ?? statusFromCode(e.errorCode);
+  const code = str(e.errorCode) ?? str(e.name) ?? 'UNKNOWN';
+  const message = str(e.message) ?? String(error);
+  const base = { cause: error, system: 'salesforce', ...(status !== undefined ? { status } : {}) };
+  const retryAfterMs = retryAfter(response?.headers);
+  const transient = (c: string, m: string) =>
+    new SpocError('transient', c, m, { ...base, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+
+  if (code === 'REQUEST_LIMIT_EXCEEDED' && status !== 429 && !/Concurrent/i.test(message)) {
+    return new SpocError(
+      'vendor',
+      'SALESFORCE_DAILY_LIMIT',
+      `Salesforce refused the call: the org's daily API request allocation is used up (REQUEST_LIMIT_EXCEEDED: ${message}). spoc stops calling Salesforce for this run; it resumes from the last page read once usage drops (a rolling 24 hours)`,
+      base,
+    );
   }
-  if (
-    code === 'REQUEST_LIMIT_EXCEEDED' ||
-    code === 'SERVER_UNAVAILABLE' ||
-    code === 'UNABLE_TO_LOCK_ROW' ||
-    /^ERROR_HTTP_(5\d\d|429|420)$/.test(code)
-  ) {
-    return new SpocError('transient', code, message, options);
+  // Concurrent long-running request limit, and any other 429/420: wait and retry.
+  if (status === 429 || status === 420 || code === 'REQUEST_LIMIT_EXCEEDED') {
+    return transient(code, `Salesforce is throttling requests (${code}): ${message}`);
   }
-  if (
-    code === 'INVALID_SESSION_ID' ||
-    code === 'INVALID_AUTH_HEADER' ||
-    /refresh/i.test(message) ||
-    code === 'invalid_grant'
-  ) {
-    return new SpocError('auth', code, `Salesforce rejected the credentials: ${message}`, options);
+  if ((status !== undefined && status >= 500) || code === 'SERVER_UNAVAILABLE' || code === 'UNABLE_TO_LOCK_ROW') {
+    return transient(code, `Salesforce is unavailable (${status ?? code}): ${message}`);
   }
-  const network = e.cause?.code ?? e.code;
-  if ((network && NETWORK.has(network)) || /fetch failed|socket hang up|ECONNRESET|terminated/i.test(message)) {
-    return new SpocError('transient', network ?? 'NETWORK', message, options);
+  if (status === 401 || code === 'INVALID_SESSION_ID' || code === 'INVALID_AUTH_HEADER') {
+    return new SpocError(
+      'auth',
+      'INVALID_SESSION_ID',
+      `Salesforce rejected the session (systems.salesforce: accessToken, or refreshToken/clientId/clientSecret): ${message}`,
+      base,
+    );
   }
-  return new SpocError('vendor', code, message, options);
+  if (OAUTH_REJECTED.test(code)) {
+    return new SpocError(
+      'auth',
+      'SALESFORCE_OAUTH',
+      `Salesforce's token endpoint refused spoc's credentials (${code}): ${message}`,
+      base,
+    );
+  }
+  if (status === 403) {
+    return new SpocError(
+      'auth',
+      code,
+      `Salesforce denied access (${code}): ${message}. Check the integration user's permissions`,
+      base,
+    );
+  }
+  if (CONFIG_CODES.has(code)) {
+    return new SpocError('config', code, `Salesforce does not know a configured name (${code}): ${message}`, base);
+  }
+  const network = str(e.cause?.code) ?? str(e.cause?.cause?.code) ?? str(e.code);
+  if ((network && NETWORK_CODES.has(network)) || (status === undefined && NETWORK_TEXT.test(message))) {
+    return transient(network ?? 'NETWORK', `Network failure talking to Salesforce: ${message}`);
+  }
+  // jsforce aborts a fetch at its `timeout` and rethrows the AbortError.
+  if (code === 'AbortError' || code === 'TimeoutError' || message === 'Request Timeout') {
+    return transient('TIMEOUT', 'Salesforce did not answer in time (the request was abandoned and is retried)');
+  }
+  return new SpocError('vendor', code, `Salesforce error (${code}): ${message}`, base);
+}
+
+/** jsforce's fallback errorCode for bodies it cannot read is ERROR_HTTP_<status>. */
+function statusFromCode(code: unknown): number | undefined {
+  const m = typeof code === 'string' ? /^ERROR_HTTP_(\d{3})$/.exec(code) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+function retryAfter(headers: Record<string, string> | undefined): number | undefined {
+  const value = headers?.['retry-after'];
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
 }

@@ -1,17 +1,84 @@
 import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core';
 import { z } from 'zod';
+import type { SalesforceCursor } from './cursor.ts';
 
-/** Salesforce field names live here and nowhere else. */
+/** Salesforce object and field names live here and nowhere else. */
+
 export const USER_QUERY = "SELECT Id, Email, IsActive, Name FROM User WHERE UserType = 'Standard'";
-export const ACCOUNT_OBJECT = 'Account';
-export const MODSTAMP = 'SystemModstamp';
+const ACCOUNT = 'Account';
+const CONTACT = 'Contact';
+const MODSTAMP = 'SystemModstamp';
+const STANDARD_ACCOUNT_FIELDS = ['Id', 'Name', 'Website', MODSTAMP];
 
-/** Loose shape of a queried record: only what spoc relies on is checked. */
+/** Objects check() describes, and the fields spoc itself reads or writes on them. */
+export const DESCRIBED = {
+  account: ACCOUNT,
+  user: 'User',
+  contact: CONTACT,
+  /** User fields listPeople reads. */
+  userFields: ['Id', 'Email', 'IsActive', 'Name', 'UserType'],
+  /** Contact fields the cascade reads (first two) and writes (OwnerId). */
+  contactFields: ['Id', 'AccountId', 'OwnerId'],
+  contactOwner: 'OwnerId',
+  /** The person object a lookup role field must point at. */
+  personObject: 'User',
+} as const;
+
+/** GET /query and /query/{locator}: one page of records. */
+export const QueryPageApiSchema = z.looseObject({
+  totalSize: z.number().optional(),
+  done: z.boolean(),
+  nextRecordsUrl: z.string().optional(),
+  records: z.array(z.unknown()),
+});
+export type QueryPage = z.infer<typeof QueryPageApiSchema>;
+
+/** One element of a composite/sobjects answer (in input order). */
+export const SaveResultsApiSchema = z.array(
+  z.looseObject({
+    id: z.string().nullable().optional(),
+    success: z.boolean(),
+    errors: z
+      .array(
+        z.looseObject({
+          statusCode: z.string().optional(),
+          message: z.string().optional(),
+          fields: z.array(z.string()).optional(),
+        }),
+      )
+      .optional(),
+  }),
+);
+export type SaveResult = z.infer<typeof SaveResultsApiSchema>[number];
+
+/** The part of GET /sobjects/{Type}/describe check() relies on. */
+export const DescribeApiSchema = z.looseObject({
+  name: z.string(),
+  fields: z.array(
+    z.looseObject({
+      name: z.string(),
+      type: z.string(),
+      updateable: z.boolean(),
+      referenceTo: z.array(z.string()).nullable().optional(),
+    }),
+  ),
+});
+export type DescribeField = z.infer<typeof DescribeApiSchema>['fields'][number];
+
+/** GET /limits: today's allocation, when the org tells it. */
+export const LimitsApiSchema = z.looseObject({
+  DailyApiRequests: z.looseObject({ Max: z.number(), Remaining: z.number() }).optional(),
+});
+export function dailyRequests(limits: z.infer<typeof LimitsApiSchema>): { max: number; remaining: number } | null {
+  const d = limits.DailyApiRequests;
+  return d ? { max: d.Max, remaining: d.Remaining } : null;
+}
+
 const AccountApiSchema = z.looseObject({
   Id: z.string().min(15),
   Name: z.string().nullable().optional(),
   Website: z.string().nullable().optional(),
-  SystemModstamp: z.string(),
+  SystemModstamp: z.string().refine((v) => parseSalesforceDate(v) !== null, 'not a Salesforce dateTime'),
 });
 const UserApiSchema = z.looseObject({
   Id: z.string().min(15),
@@ -19,63 +86,70 @@ const UserApiSchema = z.looseObject({
   IsActive: z.boolean(),
   Name: z.string().nullable().optional(),
 });
+const ContactApiSchema = z.looseObject({
+  Id: z.string().min(15),
+  AccountId: z.string().nullable().optional(),
+  OwnerId: z.string().nullable().optional(),
+});
 
-/** The Account fields a run needs: the roles' fields, cross-references, name, website and modstamp. */
+/** The Account fields a run reads: name, website, modstamp, the roles' fields and the cross-references. */
 export function accountFields(ctx: ConnectorContext): string[] {
-  const fields = new Set(['Id', 'Name', 'Website', MODSTAMP]);
-  for (const mapping of Object.values(ctx.roles)) fields.add(mapping.field);
-  for (const field of ctx.xrefFields) fields.add(field);
-  return [...fields];
+  const fields = new Map<string, string>();
+  const add = (name: string) => {
+    if (!fields.has(name.toLowerCase())) fields.set(name.toLowerCase(), name);
+  };
+  for (const name of STANDARD_ACCOUNT_FIELDS) add(name);
+  for (const mapping of Object.values(ctx.roles)) add(mapping.field);
+  for (const field of ctx.xrefFields) add(field);
+  return [...fields.values()];
 }
 
-export interface SalesforceCursor {
-  ts: string;
-  id: string;
-}
-
-/** SOQL for accounts, ordered so a (SystemModstamp, Id) cursor resumes without gaps or repeats. */
+/**
+ * SOQL for accounts, full or incremental, always ordered by (SystemModstamp, Id): the last
+ * record of any page is then a resume point with nothing skipped or repeated, and the
+ * last record of a full read carries the newest SystemModstamp, where the next
+ * incremental read starts. Ties on SystemModstamp are broken by Id.
+ */
 export function accountQuery(ctx: ConnectorContext, since: SalesforceCursor | null): string {
-  const where = since
-    ? ` WHERE ${MODSTAMP} > ${soqlDatetime(since.ts)} OR (${MODSTAMP} = ${soqlDatetime(since.ts)} AND Id > '${escapeSoql(since.id)}')`
-    : '';
-  return `SELECT ${accountFields(ctx).join(', ')} FROM ${ACCOUNT_OBJECT}${where} ORDER BY ${MODSTAMP}, Id`;
+  let where = '';
+  if (since) {
+    const ts = soqlDateTime(since.ts);
+    where = ` WHERE ${MODSTAMP} > ${ts} OR (${MODSTAMP} = ${ts} AND Id > ${soqlString(since.id)})`;
+  }
+  return `SELECT ${accountFields(ctx).join(', ')} FROM ${ACCOUNT}${where} ORDER BY ${MODSTAMP}, Id`;
 }
 
 export function contactQuery(accountIds: string[]): string {
-  return `SELECT Id, AccountId, OwnerId FROM Contact WHERE AccountId IN (${accountIds.map((id) => `'${escapeSoql(id)}'`).join(', ')})`;
+  return `SELECT ${DESCRIBED.contactFields.join(', ')} FROM ${CONTACT} WHERE AccountId IN (${accountIds.map(soqlString).join(', ')})`;
 }
 
 export function toPerson(raw: unknown): PersonRecord | { rejected: string } {
   const parsed = UserApiSchema.safeParse(raw);
-  if (!parsed.success) return { rejected: parsed.error.issues[0]?.message ?? 'invalid User' };
+  if (!parsed.success) return { rejected: describeIssues(parsed.error) };
   const u = parsed.data;
   const person: PersonRecord = { system: 'salesforce', id: u.Id, email: u.Email ?? null, active: u.IsActive };
   if (u.Name) person.name = u.Name;
   return person;
 }
 
-export function toAccount(
-  raw: unknown,
-  ctx: ConnectorContext,
-): { record: AccountRecord; cursor: SalesforceCursor } | { id: string; rejected: string } {
+export type MappedAccount = { record: AccountRecord } | { id: string; rejected: string };
+
+export function toAccount(raw: unknown, ctx: ConnectorContext): MappedAccount {
   const parsed = AccountApiSchema.safeParse(raw);
-  const rec = raw as Record<string, unknown>;
-  if (!parsed.success)
-    return {
-      id: String(rec?.Id ?? '?'),
-      rejected: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
-    };
+  if (!parsed.success) return { id: idOf(raw), rejected: describeIssues(parsed.error) };
   const a = parsed.data;
   const roles: Record<string, OwnerValue> = {};
   for (const [role, mapping] of Object.entries(ctx.roles)) {
-    const value = rec[mapping.field];
-    roles[role] =
-      typeof value === 'string' && value !== '' ? (mapping.value === 'email' ? { email: value } : { id: value }) : null;
+    const value = fieldValue(a, mapping.field);
+    if (value !== null && typeof value !== 'string') {
+      return { id: a.Id, rejected: `${mapping.field}: expected a ${mapping.value === 'email' ? 'text' : 'User Id'}` };
+    }
+    roles[role] = value ? (mapping.value === 'email' ? { email: value } : { id: value }) : null;
   }
   const xrefs: Record<string, string | null> = {};
   for (const field of ctx.xrefFields) {
-    const value = rec[field];
-    xrefs[field] = typeof value === 'string' && value !== '' ? value : null;
+    const value = fieldValue(a, field);
+    xrefs[field] = typeof value === 'string' && value !== '' ? value : typeof value === 'number' ? String(value) : null;
   }
   return {
     record: {
@@ -85,31 +159,65 @@ export function toAccount(
       domains: a.Website ? [a.Website] : [],
       xrefs,
       roles,
-      modifiedAt: isoFromSalesforce(a.SystemModstamp),
+      modifiedAt: parseSalesforceDate(a.SystemModstamp),
     },
-    cursor: { ts: a.SystemModstamp, id: a.Id },
   };
 }
 
-/** One composite/sobjects record setting the given fields. */
-export function updateRecord(id: string, fields: Record<string, string>): Record<string, unknown> {
-  return { attributes: { type: ACCOUNT_OBJECT }, id, ...fields };
+/** Where a queried Account sits in (SystemModstamp, Id) order, even when it is otherwise malformed. */
+export function accountPosition(raw: unknown): SalesforceCursor | null {
+  const rec = raw as Record<string, unknown> | null;
+  const ts = typeof rec?.[MODSTAMP] === 'string' ? parseSalesforceDate(rec[MODSTAMP]) : null;
+  const id = rec?.Id;
+  return ts && typeof id === 'string' && id !== '' ? { ts, id } : null;
 }
 
-export function contactUpdate(id: string, ownerId: string): Record<string, unknown> {
-  return { attributes: { type: 'Contact' }, id, OwnerId: ownerId };
+export function toContact(raw: unknown): { id: string; accountId: string | null; ownerId: string | null } | null {
+  const parsed = ContactApiSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  return { id: parsed.data.Id, accountId: parsed.data.AccountId ?? null, ownerId: parsed.data.OwnerId ?? null };
 }
 
-/** 2024-01-01T00:00:00.000+0000 → 2024-01-01T00:00:00.000Z */
-export function isoFromSalesforce(value: string): string {
+/** One composite/sobjects record setting the given Account fields. */
+export function accountUpdate(id: string, fields: Record<string, string>): Record<string, unknown> {
+  return { attributes: { type: ACCOUNT }, id, ...fields };
+}
+
+export function contactOwnerUpdate(id: string, ownerId: string): Record<string, unknown> {
+  return { attributes: { type: CONTACT }, id, OwnerId: ownerId };
+}
+
+/** `2024-01-01T00:00:00.000+0000` (Salesforce's wire format) → ISO-8601 UTC, or null. */
+export function parseSalesforceDate(value: string): string | null {
   const d = new Date(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
-  return Number.isNaN(d.getTime()) ? value : d.toISOString();
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
 
-function soqlDatetime(value: string): string {
-  return isoFromSalesforce(value);
+/** SOQL dateTime literal (unquoted, UTC). Whole seconds are written without millis, the form SOQL documents. */
+function soqlDateTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) throw new Error(`not a dateTime: ${iso}`);
+  const text = d.toISOString();
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text;
 }
 
-function escapeSoql(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
+function soqlString(value: string): string {
+  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Field names are case-insensitive in Salesforce; the query answer may spell them as the org defines them. */
+function fieldValue(rec: Record<string, unknown>, field: string): unknown {
+  if (field in rec) return rec[field] ?? null;
+  const lower = field.toLowerCase();
+  for (const [key, value] of Object.entries(rec)) if (key.toLowerCase() === lower) return value ?? null;
+  return null;
+}
+
+function idOf(raw: unknown): string {
+  const id = (raw as Record<string, unknown> | null)?.Id;
+  return typeof id === 'string' && id !== '' ? id : '?';
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || 'record'}: ${i.message}`).join('; ');
 }

@@ -1,0 +1,96 @@
+import type { CheckResult, ConnectorContext } from '@spoc/core';
+import { toSpocError } from './errors.ts';
+import { DESCRIBED, type DescribeField, dailyRequests } from './mapping.ts';
+import type { SalesforceApi } from './salesforce-api.ts';
+
+/**
+ * Proves what a run needs, in 3–4 calls: the session (GET /limits, which also tells the
+ * day's usage), and by describe that every configured role field and cross-reference
+ * exists on Account and is updateable, a lookup role field points at User, an email role
+ * field holds text, the User fields listPeople reads exist, and (with the contact cascade)
+ * Contact.OwnerId is updateable. Every problem names the object and field.
+ */
+export async function checkSalesforce(
+  api: SalesforceApi,
+  ctx: ConnectorContext,
+  options: { contacts: boolean },
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const details: Record<string, string | number> = {};
+  try {
+    const daily = dailyRequests(await api.limits(signal));
+    if (daily) {
+      details.apiMax = daily.max;
+      details.apiRemaining = daily.remaining;
+    }
+  } catch (error) {
+    // A refused session fails every other call the same way: say it once.
+    return { ok: false, problems: [toSpocError(error).message] };
+  }
+
+  const describe = async (type: string) => {
+    try {
+      const d = await api.describe(type, signal);
+      return new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
+    } catch (error) {
+      return `cannot describe ${type}: ${toSpocError(error).message}`;
+    }
+  };
+  const [account, user, contact] = await Promise.all([
+    describe(DESCRIBED.account),
+    describe(DESCRIBED.user),
+    options.contacts ? describe(DESCRIBED.contact) : Promise.resolve(null),
+  ]);
+
+  const problems: string[] = [];
+  if (typeof account === 'string') problems.push(account);
+  else {
+    for (const [role, mapping] of Object.entries(ctx.roles)) {
+      const where = `${DESCRIBED.account}.${mapping.field} (role ${role})`;
+      const field = account.get(mapping.field.toLowerCase());
+      if (!field) problems.push(`${DESCRIBED.account} has no field ${mapping.field} (role ${role})`);
+      else {
+        if (!field.updateable) problems.push(`${where} is not updateable by spoc's Salesforce user`);
+        if (mapping.value === 'id' && !pointsAt(field, DESCRIBED.personObject))
+          problems.push(`${where} is not a lookup to ${DESCRIBED.personObject} (type ${field.type})`);
+        if (mapping.value === 'email' && !TEXT_TYPES.has(field.type))
+          problems.push(`${where} holds emails but is of type ${field.type}, not text`);
+      }
+    }
+    for (const xref of ctx.xrefFields) {
+      const field = account.get(xref.toLowerCase());
+      if (!field) problems.push(`${DESCRIBED.account} has no field ${xref} (cross-reference)`);
+      else if (!field.updateable && field.type !== 'id')
+        problems.push(`${DESCRIBED.account}.${xref} (cross-reference) is not updateable by spoc's Salesforce user`);
+    }
+  }
+  if (typeof user === 'string') problems.push(user);
+  else {
+    for (const name of DESCRIBED.userFields) {
+      if (!user.has(name.toLowerCase()))
+        problems.push(`${DESCRIBED.user}.${name} is not visible to spoc's Salesforce user`);
+    }
+  }
+  if (typeof contact === 'string') problems.push(contact);
+  else if (contact) {
+    for (const name of DESCRIBED.contactFields) {
+      if (!contact.has(name.toLowerCase()))
+        problems.push(`${DESCRIBED.contact} has no field ${name} (contact cascade)`);
+    }
+    if (contact.get(DESCRIBED.contactOwner.toLowerCase())?.updateable === false)
+      problems.push(`${DESCRIBED.contact}.${DESCRIBED.contactOwner} is not updateable (contact cascade)`);
+  }
+
+  const usage = api.usage();
+  if (usage) {
+    details.apiUsed = usage.used;
+    details.apiLimit = usage.max;
+  }
+  return { ok: problems.length === 0, problems, details };
+}
+
+const TEXT_TYPES = new Set(['string', 'email', 'textarea']);
+
+function pointsAt(field: DescribeField, object: string): boolean {
+  return field.type === 'reference' && (field.referenceTo ?? []).includes(object);
+}

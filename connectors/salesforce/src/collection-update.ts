@@ -1,0 +1,85 @@
+import { type RecordOutcome, SpocError } from '@spoc/core';
+import { toSpocError } from './errors.ts';
+import type { SaveResult } from './mapping.ts';
+import { COLLECTION_LIMIT, type SalesforceApi } from './salesforce-api.ts';
+
+export interface CollectionOutcome {
+  /** Per record id: what Salesforce said. Ids in chunks never sent are absent. */
+  outcomes: Map<string, RecordOutcome>;
+  /** The error that stopped the writes (auth, daily limit or share, retries spent), if one did. */
+  stopped: SpocError | null;
+}
+
+/**
+ * Updates records through composite/sobjects, COLLECTION_LIMIT a call, `concurrency`
+ * calls at a time, allOrNone false so one bad record never holds back the other 199.
+ * A call refused for its payload (kind config/vendor/record) fails its own records and
+ * the rest go on; an error that stops the system ends the writes, keeping every outcome
+ * already known so no success is lost.
+ */
+export async function updateCollection(
+  api: SalesforceApi,
+  records: { id: string; body: Record<string, unknown> }[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<CollectionOutcome> {
+  const outcomes = new Map<string, RecordOutcome>();
+  const chunks: (typeof records)[] = [];
+  for (let i = 0; i < records.length; i += COLLECTION_LIMIT) chunks.push(records.slice(i, i + COLLECTION_LIMIT));
+  let stopped: SpocError | null = null;
+  let next = 0;
+
+  const worker = async () => {
+    while (stopped === null && next < chunks.length) {
+      const chunk = chunks[next++] ?? [];
+      try {
+        const results = await api.update(
+          chunk.map((r) => r.body),
+          signal,
+        );
+        // Salesforce answers in input order; a failed record carries no id.
+        for (const [index, r] of chunk.entries()) outcomes.set(r.id, saveOutcome(results[index]));
+      } catch (error) {
+        const e = signal?.aborted ? cancelled() : toSpocError(error);
+        if (stopsWrites(e)) {
+          stopped ??= e;
+          return;
+        }
+        for (const r of chunk) outcomes.set(r.id, { ok: false, code: e.code, message: e.message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, chunks.length)) }, worker));
+  return { outcomes, stopped };
+}
+
+function stopsWrites(e: SpocError): boolean {
+  return (
+    e.kind === 'auth' ||
+    e.kind === 'transient' ||
+    e.code === 'SALESFORCE_DAILY_LIMIT' ||
+    e.code === 'SALESFORCE_API_SHARE' ||
+    e.code === 'CANCELLED'
+  );
+}
+
+function cancelled(): SpocError {
+  return new SpocError('vendor', 'CANCELLED', 'the run was cancelled before this record was written', {
+    system: 'salesforce',
+  });
+}
+
+function saveOutcome(result: SaveResult | undefined): RecordOutcome {
+  if (result?.success) return { ok: true };
+  if (!result) return { ok: false, code: 'NO_RESULT', message: 'Salesforce returned no result for this record' };
+  const errors = result.errors ?? [];
+  const first = errors[0];
+  const message = errors
+    .map((e) => `${e.message ?? e.statusCode ?? 'error'}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`)
+    .join('; ');
+  return {
+    ok: false,
+    code: first?.statusCode ?? 'UNKNOWN_ERROR',
+    message: message || 'Salesforce did not save this record',
+  };
+}
