@@ -73,7 +73,7 @@ export function toSpocError(error: unknown, response?: ResponseInfo): SpocError 
     return new SpocError(
       'auth',
       'INVALID_SESSION_ID',
-      `Salesforce rejected the session (systems.salesforce: accessToken, or refreshToken/clientId/clientSecret): ${message}`,
+      `Salesforce rejected the session (INVALID_SESSION_ID): ${message}`,
       base,
     );
   }

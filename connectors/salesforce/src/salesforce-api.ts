@@ -121,7 +121,15 @@ export class SalesforceApi {
       try {
         return await this.attempt(request);
       } catch (error) {
-        if (!(error instanceof SpocError) || error.code !== 'INVALID_SESSION_ID' || !this.session.grant) throw error;
+        if (!(error instanceof SpocError) || error.code !== 'INVALID_SESSION_ID') throw error;
+        if (!this.session.grant) {
+          throw new SpocError(
+            'auth',
+            'INVALID_SESSION_ID',
+            `Salesforce refused the access token (systems.salesforce.accessToken) and no refreshToken or client credentials are configured to get a new one: ${error.message}`,
+            { system: 'salesforce', cause: error, status: 401 },
+          );
+        }
         // The token expired or was revoked: a new one, and this call once more.
         await this.session.renew(generation);
         this.replays++;
