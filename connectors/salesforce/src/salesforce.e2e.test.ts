@@ -2,23 +2,19 @@ import type { AccountRecord, ConnectorContext, PersonRecord, SalesforceSystemCon
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from './salesforce-connector.ts';
+import { createSalesforceConnector, type SalesforceConnectorOptions } from './salesforce-connector.ts';
+
+// Real jsforce over HTTP against @spoc/sandbox's Salesforce emulator.
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'OwnerId', value: 'id' }, csm: { field: 'CSM__c', value: 'id' } },
   xrefFields: [],
 };
+const fast: SalesforceConnectorOptions = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10 } };
 
-let sandbox: Sandbox;
-let config: SalesforceSystemConfig;
-beforeAll(async () => {
-  sandbox = await startSandbox({
-    seed: generateSeed({ accounts: 4500, contactsPerAccount: 2, contactAccounts: 3 }),
-    port: 0,
-    rateLimits: false,
-  });
-  config = {
+function configFor(sandbox: Sandbox, overrides: Partial<SalesforceSystemConfig> = {}): SalesforceSystemConfig {
+  return {
     instanceUrl: sandbox.urls.salesforce,
     apiVersion: '62.0',
     accessToken: 'token',
@@ -27,49 +23,71 @@ beforeAll(async () => {
     clientSecret: undefined,
     loginUrl: sandbox.urls.salesforce,
     dailyApiShare: 0.5,
+    ...overrides,
   };
-});
-afterAll(() => sandbox.close());
+}
 
-async function readAll(since: string | null, connector = createSalesforceConnector(config, ctx)) {
+async function readAll(connector: ReturnType<typeof createSalesforceConnector>, since: string | null) {
   const records: AccountRecord[] = [];
   let cursor: string | null = since;
   for await (const page of connector.readAccounts({ since })) {
     records.push(...page.records);
     cursor = page.cursor;
   }
-  return { records, cursor, connector };
+  return { records, cursor };
 }
 
-describe('Salesforce connector against the sandbox (real jsforce over HTTP)', () => {
-  it('reads every Account in 2,000-record pages, then an unchanged incremental read costs one call', async () => {
-    const full = await readAll(null);
-    expect(full.records).toHaveLength(4500);
-    expect(new Set(full.records.map((r) => r.id)).size).toBe(4500);
-    expect(full.connector.stats().calls).toBe(3);
-    expect(full.records[0]?.roles.account_owner).toEqual({ id: expect.stringMatching(/^005/) });
+async function people(connector: ReturnType<typeof createSalesforceConnector>) {
+  const all: PersonRecord[] = [];
+  for await (const page of connector.listPeople()) all.push(...page);
+  return all;
+}
 
-    const idle = await readAll(full.cursor);
-    expect(idle.records).toEqual([]);
-    expect(idle.connector.stats().calls).toBe(1);
+describe('Salesforce connector against the sandbox', () => {
+  let sandbox: Sandbox;
+  let config: SalesforceSystemConfig;
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      seed: generateSeed({ accounts: 4500, contactsPerAccount: 2, contactAccounts: 3 }),
+      port: 0,
+      rateLimits: false,
+    });
+    config = configFor(sandbox);
+  });
+  afterAll(() => sandbox.close());
+
+  it('reads 4,500 Accounts that all share one SystemModstamp in 3 calls, then an idle incremental read costs 1', async () => {
+    const full = createSalesforceConnector(config, ctx, fast);
+    const { records, cursor } = await readAll(full, null);
+    expect(records).toHaveLength(4500);
+    expect(new Set(records.map((r) => r.id)).size).toBe(4500);
+    expect(full.stats().calls).toBe(3);
+    expect(records[0]?.roles.account_owner).toEqual({ id: expect.stringMatching(/^005/) });
+
+    const idle = createSalesforceConnector(config, ctx, fast);
+    expect((await readAll(idle, cursor)).records).toEqual([]);
+    expect(idle.stats().calls).toBe(1);
   });
 
   it('lists standard users with their active state', async () => {
-    const people: PersonRecord[] = [];
-    for await (const page of createSalesforceConnector(config, ctx).listPeople()) people.push(...page);
-    expect(people.length).toBe(90);
-    expect(people.filter((p) => !p.active)).toHaveLength(1);
+    const all = await people(createSalesforceConnector(config, ctx, fast));
+    expect(all.length).toBe(90);
+    expect(all.filter((p) => !p.active)).toHaveLength(1);
   });
 
-  it('writes owners in collections and reports per-record failures; the next incremental read sees the writes', async () => {
-    const before = await readAll(null);
+  it('writes roles in one collection call, reports per-record failures, and the next incremental read sees exactly the change', async () => {
+    const before = await readAll(createSalesforceConnector(config, ctx, fast), null);
+    const users = await people(createSalesforceConnector(config, ctx, fast));
+    const active = users.filter((u) => u.active);
+    const inactive = users.find((u) => !u.active);
     const [a, b] = before.records as [AccountRecord, AccountRecord];
-    const connector = createSalesforceConnector(config, ctx);
+    const [u1, u2] = active as [PersonRecord, PersonRecord];
+    const connector = createSalesforceConnector(config, ctx, fast);
     const results = await connector.writeAssignments([
-      { recordId: a.id, role: 'account_owner', to: { id: '005000000000002AAA', email: 'x' } },
-      { recordId: a.id, role: 'csm', to: { id: '005000000000003AAA', email: 'y' } },
-      { recordId: b.id, role: 'account_owner', to: { id: '005000000000090AAA', email: 'inactive' } },
-      { recordId: '001999999999999AAA', role: 'account_owner', to: { id: '005000000000002AAA', email: 'x' } },
+      { recordId: a.id, role: 'account_owner', to: { id: u1.id, email: 'x' } },
+      { recordId: a.id, role: 'csm', to: { id: u2.id, email: 'y' } },
+      { recordId: b.id, role: 'account_owner', to: { id: inactive?.id ?? '', email: 'inactive' } },
+      { recordId: '001999999999999AAA', role: 'account_owner', to: { id: u1.id, email: 'x' } },
     ]);
     expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
       'ok',
@@ -79,35 +97,106 @@ describe('Salesforce connector against the sandbox (real jsforce over HTTP)', ()
     ]);
     expect(connector.stats().calls).toBe(1);
 
-    const after = await readAll(before.cursor);
+    const after = await readAll(createSalesforceConnector(config, ctx, fast), before.cursor);
     expect(after.records.map((r) => r.id)).toEqual([a.id]);
-    expect(after.records[0]?.roles).toEqual({
-      account_owner: { id: '005000000000002AAA' },
-      csm: { id: '005000000000003AAA' },
-    });
+    expect(after.records[0]?.roles).toEqual({ account_owner: { id: u1.id }, csm: { id: u2.id } });
   });
 
-  it('moves contacts to the account owner', async () => {
-    const { records } = await readAll(null);
+  it('moves contacts to the account owner, and a second cascade has nothing to move', async () => {
+    const { records } = await readAll(createSalesforceConnector(config, ctx, fast), null);
     const account = records.find((r) => r.id === '001000000000001AAA') as AccountRecord;
-    const connector = createSalesforceConnector(config, ctx);
-    const [result] =
-      (await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: '005000000000004AAA' }])) ?? [];
+    const target = (await people(createSalesforceConnector(config, ctx, fast))).find((p) => p.active) as PersonRecord;
+    const connector = createSalesforceConnector(config, ctx, fast);
+    const [result] = (await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: target.id }])) ?? [];
     expect(result).toEqual({ accountRecordId: account.id, updated: 2, failed: [] });
-    const again = await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: '005000000000004AAA' }]);
+    const again = await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: target.id }]);
     expect(again?.[0]?.updated).toBe(0);
   });
 
-  it('check() names a role field Account does not have', async () => {
+  it('check() passes for the seeded org (contact cascade included) and names a role field Account lacks', async () => {
+    const good = await createSalesforceConnector(config, ctx, { ...fast, contactCascade: true }).check();
+    expect(good).toMatchObject({ ok: true, problems: [] });
+    expect(good.details).toMatchObject({ apiMax: expect.any(Number) });
     const bad = createSalesforceConnector(config, {
       ...ctx,
       roles: { csm: { field: 'Success_Manager__c', value: 'id' } },
     });
-    expect(await bad.check()).toEqual({
-      ok: false,
-      problems: ['Account has no field Success_Manager__c (role csm)'],
-      details: expect.any(Object),
-    });
-    expect((await createSalesforceConnector(config, ctx).check()).ok).toBe(true);
+    expect((await bad.check()).problems).toEqual(['Account has no field Success_Manager__c (role csm)']);
   });
+
+  it('logs in by client credentials, and renews an expired token by refresh token', async () => {
+    const cc = createSalesforceConnector(
+      { ...config, accessToken: undefined, clientId: 'spoc', clientSecret: 'secret' },
+      ctx,
+      fast,
+    );
+    expect((await people(cc)).length).toBe(90);
+    const renewed = createSalesforceConnector(
+      { ...config, accessToken: 'expired-1', refreshToken: 'refresh-1', clientId: 'spoc', clientSecret: 'secret' },
+      ctx,
+      fast,
+    );
+    expect((await people(renewed)).length).toBe(90);
+    const revoked = createSalesforceConnector(
+      { ...config, accessToken: 'expired-1', refreshToken: 'bad', clientId: 'spoc', clientSecret: 'secret' },
+      ctx,
+      fast,
+    );
+    await expect(people(revoked)).rejects.toMatchObject({ kind: 'auth', code: 'SALESFORCE_REFRESH_FAILED' });
+  });
+});
+
+describe('Salesforce connector against a faulty sandbox', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({
+      seed: generateSeed({ accounts: 6000 }),
+      port: 0,
+      rateLimits: false,
+      faults: '5xx=0.2,reset=0.1,429=0.1,seed=11',
+    });
+  });
+  afterAll(() => sandbox.close());
+
+  it('reads every Account exactly once and writes through injected 5xx, 429 and connection resets', async () => {
+    const connector = createSalesforceConnector(configFor(sandbox), ctx, fast);
+    const { records } = await readAll(connector, null);
+    expect(records).toHaveLength(6000);
+    expect(new Set(records.map((r) => r.id)).size).toBe(6000);
+    const owner = (records[0]?.roles.account_owner as { id: string } | undefined)?.id ?? '';
+    const writes = records.slice(0, 600).map((r) => ({ recordId: r.id, role: 'csm', to: { id: owner, email: 'o' } }));
+    const results = await connector.writeAssignments(writes);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(connector.stats().retries).toBeGreaterThan(0);
+  });
+});
+
+describe('Salesforce connector: call budget at 100,000 Accounts (issue 6 target)', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ seed: generateSeed({ accounts: 100_000 }), port: 0, rateLimits: false });
+  });
+  afterAll(() => sandbox.close());
+
+  it('reads 100,000 Accounts and writes 10,000 owners within 1.05 × the minimum calls', async () => {
+    const connector = createSalesforceConnector(configFor(sandbox), ctx, fast);
+    const { records, cursor } = await readAll(connector, null);
+    expect(records).toHaveLength(100_000);
+    const users = (await people(createSalesforceConnector(configFor(sandbox), ctx, fast))).filter((p) => p.active);
+    const writes = records.slice(0, 10_000).map((r, i) => {
+      const to = users[i % users.length] as PersonRecord;
+      return { recordId: r.id, role: 'account_owner', to: { id: to.id, email: to.email ?? '' } };
+    });
+    const results = await connector.writeAssignments(writes);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    const minimum = Math.ceil(100_000 / 2000) + Math.ceil(10_000 / 200);
+    // Exactly the minimum with no faults: no describe, no count query, no extra call per page.
+    expect(connector.stats().calls).toBe(minimum);
+    expect(connector.stats().calls).toBeLessThanOrEqual(Math.floor(1.05 * minimum));
+
+    const idle = createSalesforceConnector(configFor(sandbox), ctx, fast);
+    const next = await readAll(idle, cursor);
+    // Only the Accounts whose owner actually changed come back; one page each 2,000.
+    expect(idle.stats().calls).toBe(Math.max(1, Math.ceil(next.records.length / 2000)));
+  }, 60_000);
 });
