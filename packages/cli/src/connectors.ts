@@ -14,7 +14,10 @@ export function createConnectors(config: SpocConfig, logger: Logger): Connector[
       const contactCascade = config.roles.some((r) => r.cascade.contacts && r.fields.hubspot);
       return createHubspotConnector(hubspot, ctx, { contactCascade });
     }
-    if (system === 'salesforce' && salesforce) return createSalesforceConnector(salesforce, ctx);
+    if (system === 'salesforce' && salesforce) {
+      const contactCascade = config.roles.some((r) => r.cascade.contacts && r.fields.salesforce);
+      return createSalesforceConnector(salesforce, ctx, { contactCascade });
+    }
     if (system === 'zendesk' && zendesk) return createZendeskConnector(zendesk, ctx);
     throw new Error(`no connector for ${system}`);
   });
