@@ -99,7 +99,26 @@ export type ChangeReason =
   | 'conflict:latest'
   | 'fallback:inactive'
   | 'fallback:unknown'
-  | 'fallback:empty';
+  | 'fallback:empty'
+  /** An admin settled the role's owner (console), overriding the policy once. */
+  | 'settled'
+  /** An admin handed one person's accounts over to another (console). */
+  | 'handover';
+
+/**
+ * An admin's decision for one account and role, applied by the next sync in place of
+ * the policy, then dropped once every system holds it.
+ */
+export interface OwnerOverride {
+  email: string;
+  reason: 'settled' | 'handover';
+  /** Also move the previous POC's open tickets in Zendesk, whatever the role's cascade says. */
+  openTickets: boolean;
+}
+
+export function overrideKey(account: string, role: string): string {
+  return `${account}\u0000${role}`;
+}
 
 /** One write the plan wants: set `role` on `recordId` in `system` from one person to another. */
 export interface PlannedChange {
@@ -168,6 +187,8 @@ export interface Plan {
   decisions: AccountDecision[];
   /** Cascades to run for each change, once that change is written. */
   cascades: CascadeStep[];
+  /** Admin overrides (by overrideKey) this plan decided by, for the runner to settle once written. */
+  overridden: string[];
   /** Set when the safety guard refused the plan (and it was not forced). */
   refused: { reason: string } | null;
 }

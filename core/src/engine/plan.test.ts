@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkRule, Policy, RoleConfig, SpocConfig } from '../config/types.ts';
 import type { AccountRecord, Baseline, BaselineEntry, PersonRecord, SystemId } from '../domain/types.ts';
-import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import { baselineKey, overrideKey, SYSTEMS } from '../domain/types.ts';
 import { plan } from './plan.ts';
 
 const NOW = new Date('2026-11-22T10:00:00Z');
@@ -571,3 +571,86 @@ function baselineOf(rows: [SystemId, string, string | null][]): Baseline {
     ]),
   );
 }
+
+describe('plan: admin overrides (console settle / handover)', () => {
+  const manual = config({ kind: 'two-way', tieBreak: 'manual', order: ['salesforce', 'hubspot'] });
+  const conflicted = {
+    base: baselineOf([
+      ['salesforce', '0011', 'anna'],
+      ['hubspot', 'hubspot1', 'anna'],
+    ]),
+    snap: { people, accounts: account(1, { salesforce: 'chloe', hubspot: 'bruno', zendesk: 'anna' }) },
+  };
+  const settle = (email: string, openTickets = false) =>
+    new Map([[overrideKey('salesforce:0011', 'owner'), { email, reason: 'settled' as const, openTickets }]]);
+
+  it('a settled conflict is written everywhere with reason settled, and the plan names the override', () => {
+    const p = plan(conflicted.snap, conflicted.base, manual, NOW, { overrides: settle('bruno@acme.test') });
+    expect(p.changes.map((c) => [c.system, c.from, c.to, c.reason])).toEqual([
+      ['salesforce', 'chloe@acme.test', 'bruno@acme.test', 'settled'],
+      ['zendesk', 'anna@acme.test', 'bruno@acme.test', 'settled'],
+    ]);
+    expect(p.decisions[0]?.roles[0]).toMatchObject({ status: 'drift', decided: 'bruno@acme.test' });
+    expect(p.overridden).toEqual([overrideKey('salesforce:0011', 'owner')]);
+    expect(p.issues.filter((i) => i.kind === 'conflict')).toEqual([]);
+  });
+
+  it('overrides the authority too, and only the account it names', () => {
+    const snap = {
+      people,
+      accounts: [...account(1, { salesforce: 'anna', hubspot: 'anna' }), ...account(2, { salesforce: 'anna' })],
+    };
+    const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW, {
+      overrides: settle('bruno@acme.test'),
+    });
+    expect(p.changes.map((c) => [c.account, c.system, c.to])).toEqual([
+      ['salesforce:0011', 'hubspot', 'bruno@acme.test'],
+      ['salesforce:0011', 'salesforce', 'bruno@acme.test'],
+    ]);
+  });
+
+  it('a chosen owner nobody knows is reported unresolvable and nothing is written', () => {
+    const p = plan(conflicted.snap, conflicted.base, manual, NOW, { overrides: settle('ghost@acme.test') });
+    expect(p.changes).toEqual([]);
+    expect(p.decisions[0]?.roles[0]?.status).toBe('unresolvable');
+    expect(p.issues[0]?.detail).toContain('ghost@acme.test, chosen by an admin, is not a user of any system');
+  });
+
+  it('still never writes someone inactive in a target (chloe left Zendesk): reported there', () => {
+    const p = plan(conflicted.snap, conflicted.base, manual, NOW, { overrides: settle('chloe@acme.test') });
+    expect(p.changes.map((c) => c.system)).toEqual(['hubspot']);
+    expect(p.decisions[0]?.roles[0]?.status).toBe('unresolvable');
+  });
+
+  it('moves open tickets when the action asks, even if the role does not cascade', () => {
+    const p = plan(conflicted.snap, conflicted.base, manual, NOW, { overrides: settle('bruno@acme.test', true) });
+    expect(p.cascades.map((c) => [c.kind, c.fromId, c.toId])).toEqual([
+      ['openTickets', 'zendesk-anna', 'zendesk-bruno'],
+    ]);
+  });
+
+  it('a handover of many accounts does not trip the safety guard; policy changes still count', () => {
+    const snap = { people, accounts: [1, 2, 3, 4].flatMap((n) => account(n, { salesforce: 'anna', hubspot: 'anna' })) };
+    const handover = new Map(
+      [1, 2, 3, 4].map((n) => [
+        overrideKey(`salesforce:001${n}`, 'owner'),
+        { email: 'bruno@acme.test', reason: 'handover' as const, openTickets: false },
+      ]),
+    );
+    const strict = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'absolute', value: 1 });
+    const p = plan(snap, new Map(), strict, NOW, { overrides: handover });
+    expect(p.changes).toHaveLength(8);
+    expect(p.refused).toBeNull();
+    const drifted = {
+      people,
+      accounts: [
+        ...snap.accounts,
+        ...account(5, { salesforce: 'anna', hubspot: 'bruno' }),
+        ...account(6, { salesforce: 'anna', hubspot: 'bruno' }),
+      ],
+    };
+    expect(plan(drifted, new Map(), strict, NOW, { overrides: handover }).refused?.reason).toBe(
+      '2 changes exceed safety.maxChanges 1',
+    );
+  });
+});

@@ -4,6 +4,7 @@ import type {
   Baseline,
   CascadeStep,
   ChangeReason,
+  OwnerOverride,
   Person,
   Plan,
   PlanIssue,
@@ -13,7 +14,8 @@ import type {
   Snapshot,
   SystemId,
 } from '../domain/types.ts';
-import { decideRole, describeStanding, type Holding, holdingsFor } from './decide-role.ts';
+import { overrideKey } from '../domain/types.ts';
+import { type Decision, decideRole, describeStanding, type Holding, holdingsFor } from './decide-role.ts';
 import { buildDirectory, type Directory } from './directory.ts';
 import { type LinkedAccount, linkAccounts } from './link-accounts.ts';
 
@@ -26,7 +28,7 @@ export function plan(
   baseline: Baseline,
   config: SpocConfig,
   _now: Date,
-  options: { force?: boolean } = {},
+  options: { force?: boolean; overrides?: ReadonlyMap<string, OwnerOverride> } = {},
 ): Plan {
   const directory = buildDirectory(snapshot.people, config.aliases);
   const linked = linkAccounts(snapshot.accounts, config.link, config.enabledSystems);
@@ -34,11 +36,19 @@ export function plan(
   const issues: PlanIssue[] = [...linked.issues];
   const cascades: CascadeStep[] = [];
   const decisions: AccountDecision[] = [];
+  const overridden: string[] = [];
+  // An admin's override is a deliberate change: it does not count against the safety guard.
+  let overrideChanges = 0;
 
   for (const account of linked.accounts) {
     const roles: RoleDecision[] = [];
     for (const role of config.roles) {
-      const outcome = planRole(account, role, baseline, directory, config.enabledSystems);
+      const override = options.overrides?.get(overrideKey(account.key, role.name));
+      const outcome = planRole(account, role, baseline, directory, config.enabledSystems, override);
+      if (override) {
+        overridden.push(overrideKey(account.key, role.name));
+        overrideChanges += outcome.changes.length;
+      }
       changes.push(...outcome.changes);
       issues.push(...outcome.issues);
       cascades.push(...outcome.cascades);
@@ -69,7 +79,8 @@ export function plan(
     issues,
     decisions,
     cascades,
-    refused: guard(changes.length, accounts, config, options.force),
+    overridden,
+    refused: guard(changes.length - overrideChanges, accounts, config, options.force),
   };
 }
 
@@ -86,6 +97,7 @@ function planRole(
   baseline: Baseline,
   directory: Directory,
   enabled: SystemId[],
+  override: OwnerOverride | undefined,
 ): RoleOutcome {
   const holdings = holdingsFor(role, account.records, directory, baseline);
   const owners: RoleDecision['owners'] = {};
@@ -102,7 +114,7 @@ function planRole(
     out.issues.push(i);
   };
 
-  const decision = decideRole(role, holdings, directory);
+  const decision = override ? overrideDecision(override, directory) : decideRole(role, holdings, directory);
   let status: RoleStatus = 'consistent';
   if (decision.kind === 'manual') {
     issue('conflict', `changed in several systems: ${decision.conflict}; left for a human (tieBreak manual)`);
@@ -135,7 +147,7 @@ function planRole(
     if (holds(h, target.person)) continue;
     out.changes.push(change(account, role, h, target.person, target.reason));
     if (status === 'consistent') status = 'drift';
-    addCascades(out.cascades, account, role, h, target.person);
+    addCascades(out.cascades, account, role, h, target.person, override?.openTickets === true);
   }
   if (status === 'consistent' && enabled.some((s) => role.fields[s] && !account.records[s])) status = 'missing';
   out.decision.status = status;
@@ -183,7 +195,21 @@ function change(account: LinkedAccount, role: RoleConfig, h: Holding, to: Person
   };
 }
 
-function addCascades(cascades: CascadeStep[], account: LinkedAccount, role: RoleConfig, h: Holding, to: Person): void {
+/** An admin's choice replaces the policy; a person unknown to every system cannot be written anywhere. */
+function overrideDecision(override: OwnerOverride, directory: Directory): Decision {
+  const person = directory.byEmail(override.email);
+  if (!person) return { kind: 'none', why: `${override.email}, chosen by an admin, is not a user of any system` };
+  return { kind: 'decided', person, reason: override.reason };
+}
+
+function addCascades(
+  cascades: CascadeStep[],
+  account: LinkedAccount,
+  role: RoleConfig,
+  h: Holding,
+  to: Person,
+  moveOpenTickets: boolean,
+): void {
   const toId = (to.systems[h.system] as { id: string }).id;
   if (role.cascade.contacts && (h.system === 'hubspot' || h.system === 'salesforce')) {
     cascades.push({
@@ -196,7 +222,7 @@ function addCascades(cascades: CascadeStep[], account: LinkedAccount, role: Role
       toId,
     });
   }
-  if (role.cascade.openTickets && h.system === 'zendesk') {
+  if ((role.cascade.openTickets || moveOpenTickets) && h.system === 'zendesk') {
     // Only tickets held by the previous POC move, so the previous POC must be a known
     // Zendesk user: the user the field held, or the person its email names.
     const r = h.resolved;

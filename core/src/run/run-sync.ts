@@ -11,6 +11,7 @@ import { recordHistory } from './history-phase.ts';
 import { persistRead, readSystem, type SystemRead } from './read-phase.ts';
 import { confirmRecoveredIntents } from './recover-intents.ts';
 import type { RunDeps, RunOptions, RunReport, RunStatus } from './run-types.ts';
+import { recordOwnershipState } from './state-phase.ts';
 
 const DEFAULT_BATCH = 500;
 
@@ -67,6 +68,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
       store.upsertBaseline(advanceBaseline(baseline, plan, [], now()));
+      recordOwnershipState(store, plan, [], peopleOf(reads), deps.config, runId);
       return finish(reportOf(plan, [], 'refused', `${plan.refused.reason}; re-run with --force to apply`));
     }
 
@@ -91,6 +93,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const cascades = await runCascades(deps.connectors, plan, applied, log, options.signal);
     store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
     recordHistory(store, plan, runId, new Set(), applied, now());
+    recordOwnershipState(store, plan, applied, peopleOf(reads), deps.config, runId);
 
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
@@ -137,7 +140,10 @@ export async function readAndPlan(
   const baseline = new Map(deps.store.loadBaseline());
   beforePlan?.(snapshot, baseline);
   const now = options.now ?? (() => new Date());
-  const plan = makePlan(snapshot, baseline, deps.config, now(), { force: options.force });
+  const plan = makePlan(snapshot, baseline, deps.config, now(), {
+    force: options.force,
+    overrides: deps.store.actions.pendingOverrides(),
+  });
   return { plan, reads, baseline };
 }
 
@@ -277,6 +283,10 @@ function emptyReport(status: RunStatus): Omit<RunReport, 'runId' | 'dryRun'> {
 
 function callStats(connectors: Connector[]): Partial<Record<SystemId, ConnectorStats>> {
   return Object.fromEntries(connectors.map((c) => [c.system, c.stats()]));
+}
+
+function peopleOf(reads: SystemRead[]) {
+  return reads.flatMap((r) => r.people);
 }
 
 function freshKeys(read: SystemRead): string[] {

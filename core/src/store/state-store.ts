@@ -5,8 +5,10 @@ import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { AccountRecord, BaselineEntry, ChangeReason, OwnerValue, SystemId, WriteResult } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
+import { AdminActions } from './admin-actions.ts';
 import { isAbandoned } from './liveness.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { OwnershipState } from './ownership-state.ts';
 import { newRunId } from './run-id.ts';
 
 export type StoredRunStatus = 'running' | 'ok' | 'partial' | 'refused' | 'failed';
@@ -101,6 +103,10 @@ export class StateStore {
   private readonly now: () => Date;
   private readonly lockTtlMs: number;
   private readonly statements = new Map<string, StatementSync>();
+  /** The console's read model (latest ownership per account and role, people, trend). */
+  readonly ownership: OwnershipState;
+  /** Admin actions from the console and the overrides they leave for the next sync. */
+  readonly actions: AdminActions;
 
   constructor(path: string, options: StoreOptions = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -115,6 +121,9 @@ export class StateStore {
       this.db.close();
       throw error;
     }
+    const transaction = <T>(work: () => T): T => this.transaction(work);
+    this.ownership = new OwnershipState(this.db, transaction);
+    this.actions = new AdminActions(this.db, transaction, this.now);
   }
 
   /** Schema version = how many MIGRATIONS have run (PRAGMA user_version). */
@@ -292,18 +301,6 @@ export class StateStore {
     return (
       this.sql('SELECT * FROM changes WHERE account = ? ORDER BY rowid').all(account) as unknown as RawChange[]
     ).map(auditRow);
-  }
-
-  /** The ownership report of a run, kept for the console and `report` of past runs. */
-  saveReport(runId: string, report: unknown): void {
-    this.sql('INSERT OR REPLACE INTO reports (run_id, report) VALUES (?, ?)').run(runId, JSON.stringify(report));
-  }
-
-  latestReport(): { runId: string; report: unknown } | undefined {
-    const row = this.sql(
-      'SELECT reports.run_id AS run_id, report FROM reports JOIN runs ON runs.id = reports.run_id ORDER BY runs.started_at DESC LIMIT 1',
-    ).get() as { run_id: string; report: string } | undefined;
-    return row ? { runId: row.run_id, report: JSON.parse(row.report) } : undefined;
   }
 
   // Baselines --------------------------------------------------------------------

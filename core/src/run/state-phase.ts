@@ -1,0 +1,105 @@
+import type { SpocConfig } from '../config/types.ts';
+import { overrideKey, type PersonRecord, type Plan, type RoleStatus, SYSTEMS } from '../domain/types.ts';
+import { buildDirectory } from '../engine/directory.ts';
+import type { AccountRoleRow, PersonState } from '../store/ownership-state.ts';
+import type { StateStore } from '../store/state-store.ts';
+import type { AppliedChange } from './apply-phase.ts';
+
+/**
+ * After a sync: the console's read model shows each account and role as the run left
+ * it (written changes applied), and the admin overrides the run carried out are marked
+ * applied.
+ */
+export function recordOwnershipState(
+  store: StateStore,
+  plan: Plan,
+  applied: AppliedChange[],
+  people: PersonRecord[],
+  config: SpocConfig,
+  runId: string,
+): void {
+  const outcome = new Map<string, AppliedChange[]>();
+  for (const a of applied) {
+    const key = overrideKey(a.change.account, a.change.role);
+    const list = outcome.get(key) ?? [];
+    list.push(a);
+    outcome.set(key, list);
+  }
+  const pendingChanges = new Set(plan.changes.map((c) => overrideKey(c.account, c.role)));
+  const detailOf = issueDetails(plan);
+
+  function* rows(): Generator<AccountRoleRow> {
+    for (const decision of plan.decisions) {
+      for (const role of decision.roles) {
+        const key = overrideKey(decision.account, role.role);
+        const results = outcome.get(key) ?? [];
+        const systems: AccountRoleRow['systems'] = {};
+        for (const system of SYSTEMS) {
+          const recordId = decision.records[system];
+          if (recordId !== undefined && system in role.owners)
+            systems[system] = { recordId, owner: role.owners[system] ?? null };
+        }
+        for (const a of results) {
+          const held = systems[a.change.system];
+          if (a.result?.ok && held) held.owner = a.change.to;
+        }
+        const allWritten = pendingChanges.has(key) && results.every((a) => a.result?.ok);
+        let status: RoleStatus = role.status;
+        if (status === 'drift' && allWritten) {
+          const roleConfig = config.roles.find((r) => r.name === role.role);
+          const absent = config.enabledSystems.some((s) => roleConfig?.fields[s] && !decision.records[s]);
+          status = absent ? 'missing' : 'consistent';
+        }
+        yield {
+          account: decision.account,
+          role: role.role,
+          name: decision.name,
+          status,
+          decided: role.decided,
+          detail:
+            [detailOf.get(overrideKey(decision.account, '')), detailOf.get(key)].filter(Boolean).join('\n') || null,
+          systems,
+          runId,
+        };
+      }
+    }
+  }
+
+  store.ownership.save(runId, rows(), peopleStates(people, config));
+  if (plan.overridden.length === 0) return;
+  // An override is done once decided and every write it caused succeeded; else the next run retries it.
+  const decided = new Map(
+    plan.decisions.flatMap((d) => d.roles.map((r) => [overrideKey(d.account, r.role), r.decided] as const)),
+  );
+  store.actions.markApplied(
+    plan.overridden.flatMap((key) => {
+      const [account = '', role = ''] = key.split('\u0000');
+      const results = outcome.get(key) ?? [];
+      return decided.get(key) != null && results.every((a) => a.result?.ok) ? [{ account, role }] : [];
+    }),
+    runId,
+  );
+}
+
+/** Each person once (aliases folded) with where they stand in each system. */
+function peopleStates(people: PersonRecord[], config: SpocConfig): PersonState[] {
+  const directory = buildDirectory(people, config.aliases);
+  return [...directory.persons.values()].map((person) => {
+    const systems = Object.fromEntries(
+      SYSTEMS.map((s) => [s, { standing: directory.standing(person, s), id: person.systems[s]?.id ?? null }]),
+    ) as PersonState['systems'];
+    return { email: person.email, name: person.name, systems };
+  });
+}
+
+/** Issues in words per account and role; account-wide issues (linking) under the role ''. */
+function issueDetails(plan: Plan): Map<string, string> {
+  const details = new Map<string, string>();
+  for (const issue of plan.issues) {
+    const key = overrideKey(issue.account, issue.role ?? '');
+    const text = `${issue.kind}${issue.system ? ` (${issue.system})` : ''}: ${issue.detail}`;
+    const previous = details.get(key);
+    details.set(key, previous ? `${previous}\n${text}` : text);
+  }
+  return details;
+}

@@ -1,0 +1,229 @@
+import type { DatabaseSync } from 'node:sqlite';
+import { type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+import type { Standing } from '../engine/directory.ts';
+
+/** One account and role as the latest sync left it: what each system holds and whether they agree. */
+export interface AccountRoleRow {
+  account: string;
+  role: string;
+  name: string;
+  status: RoleStatus;
+  /** The owner spoc decided, or null when nothing could be decided. */
+  decided: string | null;
+  /** The plan's issues for this account and role, in words. */
+  detail: string | null;
+  /** Per system holding a record of the account: its id and the owner's canonical email (null = empty or unknown). */
+  systems: Partial<Record<SystemId, { recordId: string; owner: string | null }>>;
+  runId: string;
+}
+
+export interface PersonState {
+  email: string;
+  name: string | null;
+  systems: Record<SystemId, { standing: Standing; id: string | null }>;
+}
+
+export interface AccountFilter {
+  status?: RoleStatus;
+  role?: string;
+  /** The decided owner or the owner any system holds (with `system`: the owner that system holds). */
+  owner?: string;
+  /** Accounts holding a record in this system. */
+  system?: SystemId;
+  /** Prefix of the account key or part of its name, case-insensitive. */
+  search?: string;
+}
+
+export interface ConsistencyPoint {
+  runId: string;
+  startedAt: string;
+  role: string;
+  consistent: number;
+  total: number;
+}
+
+const ROW_COLUMNS = SYSTEMS.flatMap((s) => [`${s}_id`, `${s}_owner`]);
+
+/**
+ * The console's read model, written once per sync: ownership per account and role
+ * (post-run), the people directory, and consistency counts per run for the trend.
+ * Paging and filtering run in SQLite so 100,000 accounts stay fast.
+ */
+export class OwnershipState {
+  private readonly db: DatabaseSync;
+  private readonly transaction: <T>(work: () => T) => T;
+
+  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T) {
+    this.db = db;
+    this.transaction = transaction;
+  }
+
+  /** Replaces the read model with one run's result, in one transaction. */
+  save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[]): void {
+    const insert = this.db.prepare(
+      `INSERT INTO account_roles (account, role, name, status, decided, detail, ${ROW_COLUMNS.join(', ')}, run_id)
+       VALUES (${Array(7 + ROW_COLUMNS.length)
+         .fill('?')
+         .join(', ')})`,
+    );
+    const insertPerson = this.db.prepare('INSERT INTO people (email, name, systems) VALUES (?, ?, ?)');
+    this.transaction(() => {
+      this.db.exec('DELETE FROM account_roles; DELETE FROM people;');
+      for (const r of rows) {
+        const cells = SYSTEMS.flatMap((s) => [r.systems[s]?.recordId ?? null, r.systems[s]?.owner ?? null]);
+        insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, ...cells, runId);
+      }
+      for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems));
+      this.db
+        .prepare(
+          `INSERT INTO consistency (run_id, role, status, count)
+           SELECT ?, role, status, COUNT(*) FROM account_roles GROUP BY role, status`,
+        )
+        .run(runId);
+    });
+  }
+
+  /** Accounts per role and status now. */
+  summary(): { role: string; status: RoleStatus; count: number }[] {
+    return this.db
+      .prepare('SELECT role, status, COUNT(*) AS count FROM account_roles GROUP BY role, status ORDER BY role, status')
+      .all() as { role: string; status: RoleStatus; count: number }[];
+  }
+
+  /** Consistent accounts out of all, per role, for the last `runs` syncs that recorded state (oldest first). */
+  trend(runs = 20): ConsistencyPoint[] {
+    return this.db
+      .prepare(
+        `SELECT c.run_id AS runId, r.started_at AS startedAt, c.role AS role,
+                SUM(CASE WHEN c.status = 'consistent' THEN c.count ELSE 0 END) AS consistent, SUM(c.count) AS total
+         FROM consistency c JOIN runs r ON r.id = c.run_id
+         WHERE c.run_id IN (SELECT DISTINCT run_id FROM consistency ORDER BY run_id DESC LIMIT ?)
+         GROUP BY c.run_id, c.role ORDER BY r.started_at, c.run_id, c.role`,
+      )
+      .all(runs) as unknown as ConsistencyPoint[];
+  }
+
+  /** One page of account roles matching `filter`, ordered by account name, and how many match in all. */
+  list(filter: AccountFilter, page: { offset: number; limit: number }): { total: number; rows: AccountRoleRow[] } {
+    const { where, params } = whereOf(filter);
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM account_roles ${where}`).get(...params) as { n: number })
+      .n;
+    const rows = this.db
+      .prepare(`SELECT * FROM account_roles ${where} ORDER BY name COLLATE NOCASE, account, role LIMIT ? OFFSET ?`)
+      .all(...params, page.limit, page.offset) as RawAccountRole[];
+    return { total, rows: rows.map(accountRoleRow) };
+  }
+
+  account(account: string): AccountRoleRow[] {
+    return (
+      this.db.prepare('SELECT * FROM account_roles WHERE account = ? ORDER BY role').all(account) as RawAccountRole[]
+    ).map(accountRoleRow);
+  }
+
+  /** Every known person, with how many account roles they are decided for and hold somewhere. */
+  people(search?: string): (PersonState & { decidedFor: number; holds: number })[] {
+    const decided = countsBy(
+      this.db.prepare('SELECT decided AS email, COUNT(*) AS n FROM account_roles GROUP BY decided').all(),
+    );
+    const holds = countsBy(
+      this.db
+        .prepare(
+          `SELECT email, COUNT(*) AS n FROM (${SYSTEMS.map((s) => `SELECT ${s}_owner AS email FROM account_roles`).join(
+            ' UNION ALL ',
+          )}) GROUP BY email`,
+        )
+        .all(),
+    );
+    const like = `%${(search ?? '').toLowerCase()}%`;
+    const rows = this.db
+      .prepare('SELECT * FROM people WHERE lower(email) LIKE ? OR lower(name) LIKE ? ORDER BY email')
+      .all(like, like) as unknown as RawPerson[];
+    return rows.map((r) => ({
+      ...personState(r),
+      decidedFor: decided.get(r.email) ?? 0,
+      holds: holds.get(r.email) ?? 0,
+    }));
+  }
+
+  person(email: string): PersonState | undefined {
+    const row = this.db.prepare('SELECT * FROM people WHERE email = ?').get(email) as RawPerson | undefined;
+    return row ? personState(row) : undefined;
+  }
+}
+
+function whereOf(filter: AccountFilter): { where: string; params: (string | number)[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  if (filter.status) {
+    clauses.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.role) {
+    clauses.push('role = ?');
+    params.push(filter.role);
+  }
+  if (filter.system) {
+    clauses.push(`${column(filter.system)}_id IS NOT NULL`);
+  }
+  if (filter.owner) {
+    const owner = filter.owner.trim().toLowerCase();
+    if (filter.system) {
+      clauses.push(`${column(filter.system)}_owner = ?`);
+      params.push(owner);
+    } else {
+      clauses.push(`(decided = ? OR ${SYSTEMS.map((s) => `${s}_owner = ?`).join(' OR ')})`);
+      params.push(owner, ...SYSTEMS.map(() => owner));
+    }
+  }
+  if (filter.search) {
+    const text = filter.search
+      .trim()
+      .toLowerCase()
+      .replace(/[\\%_]/g, (c) => `\\${c}`);
+    clauses.push(`(lower(account) LIKE ? ESCAPE '\\' OR lower(name) LIKE ? ESCAPE '\\')`);
+    params.push(`${text}%`, `%${text}%`);
+  }
+  return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
+
+/** A system id goes into SQL as a column name, so only the known ones pass. */
+function column(system: SystemId): SystemId {
+  if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${String(system)}`);
+  return system;
+}
+
+type RawAccountRole = Record<string, string | null> & { account: string; role: string; name: string; run_id: string };
+
+function accountRoleRow(r: RawAccountRole): AccountRoleRow {
+  const systems: AccountRoleRow['systems'] = {};
+  for (const s of SYSTEMS) {
+    const recordId = r[`${s}_id`];
+    if (recordId != null) systems[s] = { recordId, owner: r[`${s}_owner`] ?? null };
+  }
+  return {
+    account: r.account,
+    role: r.role,
+    name: r.name,
+    status: r.status as RoleStatus,
+    decided: r.decided ?? null,
+    detail: r.detail ?? null,
+    systems,
+    runId: r.run_id,
+  };
+}
+
+interface RawPerson {
+  email: string;
+  name: string | null;
+  systems: string;
+}
+
+function personState(r: RawPerson): PersonState {
+  return { email: r.email, name: r.name, systems: JSON.parse(r.systems) as PersonState['systems'] };
+}
+
+function countsBy(rows: unknown[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const row of rows as { email: string | null; n: number }[]) if (row.email) counts.set(row.email, row.n);
+  return counts;
+}
