@@ -39,6 +39,7 @@ export type {
   ContactRecord,
   Cursor,
   IssueKind,
+  OwnerOverride,
   OwnerValue,
   Person,
   PersonRecord,
@@ -52,7 +53,7 @@ export type {
   WriteResult,
 } from './domain/types.ts';
 // Domain
-export { baselineKey, SYSTEMS } from './domain/types.ts';
+export { baselineKey, overrideKey, SYSTEMS } from './domain/types.ts';
 export type { RecordOutcome } from './domain/write-batch.ts';
 // Batch writes (shared by connectors)
 export { fieldsByRecord, writeResults } from './domain/write-batch.ts';
@@ -81,6 +82,9 @@ export { ownershipReport } from './run/ownership-report.ts';
 // Sync runs
 export { readAndPlan, runSync } from './run/run-sync.ts';
 export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
+// State store
+export type { AdminAction, AdminActionKind, OverrideRow } from './store/admin-actions.ts';
+export type { AccountFilter, AccountRoleRow, ConsistencyPoint, PersonState } from './store/ownership-state.ts';
 export type {
   AuditRow,
   ChangeRow,
@@ -93,5 +97,4 @@ export type {
   StoredRunStatus,
   StoreOptions,
 } from './store/state-store.ts';
-// State store
 export { DEFAULT_LOCK_TTL_MS, openStore, StateStore } from './store/state-store.ts';

@@ -221,6 +221,7 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
     systems.hubspot = {
       accessToken: s.hubspot.accessToken,
       baseUrl: s.hubspot.baseUrl?.replace(/\/+$/, ''),
+      ...(s.hubspot.portalId === undefined ? {} : { portalId: s.hubspot.portalId }),
       rateLimit: { perTenSeconds: 190, searchPerSecond: 5, ...s.hubspot.rateLimit },
     };
   }

@@ -28,6 +28,7 @@ const hubspotSystem = z
   .strictObject({
     accessToken: secret.describe('Private-app access token'),
     baseUrl: url.optional().describe('API base URL; defaults to https://api.hubapi.com (set it for the sandbox)'),
+    portalId: positiveInt.optional().describe('HubSpot account (portal) id, for the console to link to records'),
     rateLimit: z
       .strictObject({
         perTenSeconds: positiveInt

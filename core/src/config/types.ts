@@ -6,6 +6,8 @@ import type { SystemId } from '../domain/types.ts';
 export interface HubspotSystemConfig {
   accessToken: string;
   baseUrl: string | undefined;
+  /** For links to records in HubSpot's UI. */
+  portalId?: number;
   rateLimit: { perTenSeconds: number; searchPerSecond: number };
 }
 

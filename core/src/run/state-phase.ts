@@ -84,11 +84,17 @@ export function recordOwnershipState(
 /** Each person once (aliases folded) with where they stand in each system. */
 function peopleStates(people: PersonRecord[], config: SpocConfig): PersonState[] {
   const directory = buildDirectory(people, config.aliases);
+  const recordsOf = new Map<string, PersonRecord[]>();
+  for (const record of people) {
+    if (record.email === null) continue;
+    const email = directory.canonical(record.email);
+    recordsOf.set(email, [...(recordsOf.get(email) ?? []), record]);
+  }
   return [...directory.persons.values()].map((person) => {
     const systems = Object.fromEntries(
       SYSTEMS.map((s) => [s, { standing: directory.standing(person, s), id: person.systems[s]?.id ?? null }]),
     ) as PersonState['systems'];
-    return { email: person.email, name: person.name, systems };
+    return { email: person.email, name: person.name, systems, records: recordsOf.get(person.email) ?? [] };
   });
 }
 

@@ -132,7 +132,8 @@ export const MIGRATIONS: string[] = [
   CREATE TABLE people (
     email TEXT PRIMARY KEY,
     name TEXT,
-    systems TEXT NOT NULL
+    systems TEXT NOT NULL,
+    records TEXT NOT NULL
   ) WITHOUT ROWID;
   CREATE TABLE consistency (
     run_id TEXT NOT NULL REFERENCES runs(id),

@@ -37,6 +37,7 @@ const people: PersonState[] = [
       salesforce: { standing: 'active', id: 's-a' },
       zendesk: { standing: 'inactive', id: 'z-a' },
     },
+    records: [{ system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false }],
   },
   {
     email: bruno,
@@ -46,6 +47,7 @@ const people: PersonState[] = [
       salesforce: { standing: 'active', id: 's-b' },
       zendesk: { standing: 'absent', id: null },
     },
+    records: [],
   },
 ];
 
@@ -101,6 +103,12 @@ describe('ownership read model (console)', () => {
     ]);
     expect(store.ownership.people('BRU').map((p) => p.email)).toEqual([bruno]);
     expect(store.ownership.person(anna)?.systems.zendesk).toEqual({ standing: 'inactive', id: 'z-a' });
+    expect(store.ownership.personRecords()).toEqual([
+      { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
+    ]);
+    expect(store.ownership.personRecords()).toEqual([
+      { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
+    ]);
 
     const second = store.startRun({ dryRun: false, full: false });
     store.ownership.save(second, [row(1, 'owner', 'consistent', [anna, anna, anna])], people);

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+import { type PersonRecord, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
 import type { Standing } from '../engine/directory.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
@@ -21,6 +21,8 @@ export interface PersonState {
   email: string;
   name: string | null;
   systems: Record<SystemId, { standing: Standing; id: string | null }>;
+  /** The vendor user records behind this person, as last read (to plan a preview). */
+  records: PersonRecord[];
 }
 
 export interface AccountFilter {
@@ -66,14 +68,14 @@ export class OwnershipState {
          .fill('?')
          .join(', ')})`,
     );
-    const insertPerson = this.db.prepare('INSERT INTO people (email, name, systems) VALUES (?, ?, ?)');
+    const insertPerson = this.db.prepare('INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)');
     this.transaction(() => {
       this.db.exec('DELETE FROM account_roles; DELETE FROM people;');
       for (const r of rows) {
         const cells = SYSTEMS.flatMap((s) => [r.systems[s]?.recordId ?? null, r.systems[s]?.owner ?? null]);
         insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, ...cells, runId);
       }
-      for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems));
+      for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems), JSON.stringify(p.records));
       this.db
         .prepare(
           `INSERT INTO consistency (run_id, role, status, count)
@@ -143,6 +145,12 @@ export class OwnershipState {
       decidedFor: decided.get(r.email) ?? 0,
       holds: holds.get(r.email) ?? 0,
     }));
+  }
+
+  /** Every person's user records, for planning a preview the way the last sync planned. */
+  personRecords(): PersonRecord[] {
+    const rows = this.db.prepare('SELECT records FROM people').all() as { records: string }[];
+    return rows.flatMap((r) => JSON.parse(r.records) as PersonRecord[]);
   }
 
   person(email: string): PersonState | undefined {
@@ -216,10 +224,16 @@ interface RawPerson {
   email: string;
   name: string | null;
   systems: string;
+  records: string;
 }
 
 function personState(r: RawPerson): PersonState {
-  return { email: r.email, name: r.name, systems: JSON.parse(r.systems) as PersonState['systems'] };
+  return {
+    email: r.email,
+    name: r.name,
+    systems: JSON.parse(r.systems) as PersonState['systems'],
+    records: JSON.parse(r.records) as PersonRecord[],
+  };
 }
 
 function countsBy(rows: unknown[]): Map<string, number> {

@@ -306,28 +306,17 @@ export class StateStore {
   // Baselines --------------------------------------------------------------------
 
   loadBaseline(): Map<string, BaselineEntry> {
-    const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all() as {
-      system: SystemId;
-      record_id: string;
-      role: string;
-      value: string | null;
-      at: string;
-      stand_in: number;
-      decided: string | null;
-    }[];
+    const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all();
+    return new Map((rows as unknown as RawBaseline[]).map(baselineEntry));
+  }
+
+  /** The baseline entries (every role) of a few records, e.g. to preview one account's plan. */
+  baselineOf(records: { system: SystemId; recordId: string }[]): Map<string, BaselineEntry> {
+    const select = this.sql(
+      'SELECT system, record_id, role, value, at, stand_in, decided FROM baselines WHERE system = ? AND record_id = ?',
+    );
     return new Map(
-      rows.map((r) => {
-        const entry: BaselineEntry = {
-          system: r.system,
-          recordId: r.record_id,
-          role: r.role,
-          value: r.value,
-          at: r.at,
-        };
-        if (r.stand_in === 1) entry.standIn = true;
-        if (r.decided !== null) entry.decided = r.decided;
-        return [baselineKey(r.system, r.record_id, r.role), entry];
-      }),
+      records.flatMap((r) => (select.all(r.system, r.recordId) as unknown as RawBaseline[]).map(baselineEntry)),
     );
   }
 
@@ -390,6 +379,15 @@ export class StateStore {
     this.transaction(() => {
       this.sql('DELETE FROM accounts WHERE system = ?').run(system);
       for (const r of records) insert.run(r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r));
+    });
+  }
+
+  /** Mirrored records of one system by id; ids not mirrored are left out. */
+  accountsById(system: SystemId, ids: string[]): AccountRecord[] {
+    const select = this.sql('SELECT record FROM accounts WHERE system = ? AND id = ?');
+    return ids.flatMap((id) => {
+      const row = select.get(system, id) as { record: string } | undefined;
+      return row ? [JSON.parse(row.record) as AccountRecord] : [];
     });
   }
 
@@ -600,6 +598,23 @@ export class StateStore {
 
 export function openStore(path: string, options: StoreOptions = {}): StateStore {
   return new StateStore(path, options);
+}
+
+interface RawBaseline {
+  system: SystemId;
+  record_id: string;
+  role: string;
+  value: string | null;
+  at: string;
+  stand_in: number;
+  decided: string | null;
+}
+
+function baselineEntry(r: RawBaseline): [string, BaselineEntry] {
+  const entry: BaselineEntry = { system: r.system, recordId: r.record_id, role: r.role, value: r.value, at: r.at };
+  if (r.stand_in === 1) entry.standIn = true;
+  if (r.decided !== null) entry.decided = r.decided;
+  return [baselineKey(r.system, r.record_id, r.role), entry];
 }
 
 interface RawRun {
