@@ -25,7 +25,9 @@ export function recordOwnershipState(
     list.push(a);
     outcome.set(key, list);
   }
-  const pendingChanges = new Set(plan.changes.map((c) => overrideKey(c.account, c.role)));
+  const planned = new Map<string, number>();
+  for (const c of plan.changes)
+    planned.set(overrideKey(c.account, c.role), (planned.get(overrideKey(c.account, c.role)) ?? 0) + 1);
   const detailOf = issueDetails(plan);
 
   function* rows(): Generator<AccountRoleRow> {
@@ -43,7 +45,8 @@ export function recordOwnershipState(
           const held = systems[a.change.system];
           if (a.result?.ok && held) held.owner = a.change.to;
         }
-        const allWritten = pendingChanges.has(key) && results.every((a) => a.result?.ok);
+        // Drift is gone only when every change planned for the role was written (none, when the guard refused).
+        const allWritten = (planned.get(key) ?? 0) === results.filter((a) => a.result?.ok).length;
         let status: RoleStatus = role.status;
         if (status === 'drift' && allWritten) {
           const roleConfig = config.roles.find((r) => r.name === role.role);
@@ -74,8 +77,8 @@ export function recordOwnershipState(
   store.actions.markApplied(
     plan.overridden.flatMap((key) => {
       const [account = '', role = ''] = key.split('\u0000');
-      const results = outcome.get(key) ?? [];
-      return decided.get(key) != null && results.every((a) => a.result?.ok) ? [{ account, role }] : [];
+      const written = (outcome.get(key) ?? []).filter((a) => a.result?.ok).length;
+      return decided.get(key) != null && written === (planned.get(key) ?? 0) ? [{ account, role }] : [];
     }),
     runId,
   );

@@ -6,6 +6,7 @@ import { reportCommand } from './commands/report.ts';
 import { runCommand } from './commands/run-command.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
 import { scheduleCommand } from './commands/schedule.ts';
+import { serveCommand } from './commands/serve.ts';
 import { validateCommand } from './commands/validate.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -87,6 +88,14 @@ program
   .description('run sync on the config’s cron schedule')
   .addOption(configOption())
   .action(async (o) => set(await scheduleCommand(o)));
+
+program
+  .command('serve')
+  .description('the admin console: ownership, drift, conflicts, history, settle and hand over')
+  .addOption(configOption())
+  .option('--port <n>', 'port; 0 picks a free one', '8080')
+  .option('--host <addr>', 'address to bind (beyond loopback, SPOC_CONSOLE_TOKEN is required)', '127.0.0.1')
+  .action(async (o) => set(await serveCommand(o)));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,81 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+export const SESSION_COOKIE = 'spoc_console';
+
+/** Loopback addresses: bound there, the console needs no token (only this machine reaches it). */
+export function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}
+
+export interface Guard {
+  /** Sent with every form and required back on every POST. */
+  csrfToken: string;
+  /** Whether a request may read or act (token given when the console is bound beyond loopback). */
+  authorised(request: FastifyRequest): boolean;
+  /** The cookie value a correct token logs in with (an HMAC of it: the token itself never sits in a cookie). */
+  session(token: string): string | null;
+}
+
+export function createGuard(token: string | undefined): Guard {
+  const csrfToken = randomBytes(24).toString('base64url');
+  const sessionOf = (t: string) => createHmac('sha256', t).update('spoc-console-session').digest('base64url');
+  const expected = token ? sessionOf(token) : null;
+  return {
+    csrfToken,
+    authorised(request) {
+      if (!token || !expected) return true;
+      const bearer = /^Bearer (.+)$/.exec(request.headers.authorization ?? '')?.[1];
+      if (bearer !== undefined && same(sessionOf(bearer), expected)) return true;
+      const cookie = request.cookies[SESSION_COOKIE];
+      return cookie !== undefined && same(cookie, expected);
+    },
+    session(given) {
+      return token && expected && same(sessionOf(given), expected) ? expected : null;
+    },
+  };
+}
+
+function same(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Every request: the token when one is required. Every POST: same-origin only (Origin
+ * and Sec-Fetch-Site, when the browser sends them) and the form's CSRF token, so a
+ * page on another site cannot make an admin's browser act.
+ */
+export function registerGuard(app: FastifyInstance, guard: Guard): void {
+  app.addHook('onRequest', async (request, reply) => {
+    const path = request.url.split('?')[0];
+    if (path !== '/login' && !guard.authorised(request)) {
+      if (request.method === 'GET' && !path?.startsWith('/api/')) return reply.redirect('/login', 303);
+      return reply.code(401).send({ error: 'unauthorised: log in or send Authorization: Bearer <token>' });
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD' && !sameOrigin(request)) {
+      return reply.code(403).send({ error: 'cross-site request refused' });
+    }
+  });
+  app.addHook('preHandler', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.method !== 'POST' || request.url.split('?')[0] === '/login') return;
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const given = typeof body._csrf === 'string' ? body._csrf : '';
+    if (!same(given, guard.csrfToken)) {
+      return reply.code(403).send({ error: 'missing or stale form token: reload the page and try again' });
+    }
+  });
+}
+
+function sameOrigin(request: FastifyRequest): boolean {
+  const site = request.headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin' && site !== 'none') return false;
+  const origin = request.headers.origin;
+  if (origin === undefined) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,268 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore, parseConfig, runSync, type SpocConfig, type StateStore } from '@spoc/core';
+import type { FastifyInstance } from 'fastify';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { buildConsole } from './server.ts';
+import { MemoryConnector, WORLD_CONFIG, WORLD_SECRETS, worldAccounts, worldPeople } from './testing-world.ts';
+
+let store: StateStore;
+let config: SpocConfig;
+let vendors: MemoryConnector[];
+let app: FastifyInstance;
+
+const silent = pino({ level: 'silent' });
+const fields = { owner: 'id', csm: 'email' } as const;
+
+beforeEach(async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'spoc-console-')), 'state.db');
+  config = parseConfig(WORLD_CONFIG.replace('STATE', path), 'spoc.yaml', WORLD_SECRETS);
+  store = openStore(path);
+  vendors = (['hubspot', 'salesforce', 'zendesk'] as const).map(
+    (s) =>
+      new MemoryConnector(s, worldPeople(s), worldAccounts(s), s === 'zendesk' ? fields : { owner: 'id', csm: 'id' }),
+  );
+  // The guard (maxChanges 1) refuses the first run: the console shows the drift it held back.
+  expect((await sync()).status).toBe('refused');
+  app = await buildConsole({ config, store });
+});
+afterEach(async () => {
+  await app.close();
+  store.close();
+});
+
+const sync = (force = false) =>
+  runSync({ config, connectors: vendors, store, logger: silent }, { dryRun: false, full: false, force });
+
+const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+  app.inject({
+    method: 'POST',
+    url,
+    payload: form(fields),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost', ...headers },
+  });
+const vendor = (s: string) => vendors.find((v) => v.system === s) as MemoryConnector;
+const KEY3 = 'salesforce:0013';
+
+describe('console: reading the state', () => {
+  it('overview: accounts in scope, % consistent per role, what needs a look, the last runs', async () => {
+    const overview = (await app.inject('/api/overview')).json();
+    expect(overview.accounts).toBe(6);
+    // owner: HubSpot holds bruno on customers 1 and 2 (drift); csm: customer 3 is a conflict.
+    expect(overview.perRole).toEqual([
+      { role: 'csm', total: 6, consistent: 5, percent: (5 / 6) * 100 },
+      { role: 'owner', total: 6, consistent: 4, percent: (4 / 6) * 100 },
+    ]);
+    expect(overview.counts).toEqual({ drift: 2, conflict: 1, unresolvable: 0, missing: 0 });
+    expect(overview.runs[0]).toMatchObject({ status: 'refused' });
+    const page = (await app.inject('/')).body;
+    expect(page).toContain('data-test="count-drift"');
+    expect(page).toMatch(/data-test="consistent-owner">66.7%/);
+  });
+
+  it('accounts: filtered on the server, owners side by side, mismatches marked, vendor links', async () => {
+    const drift = (await app.inject('/api/accounts?status=drift&role=owner')).json();
+    expect(drift.total).toBe(2);
+    expect(drift.rows.map((r: { name: string }) => r.name)).toEqual(['Customer 1', 'Customer 2']);
+    expect(drift.rows[0].systems).toEqual({
+      hubspot: { recordId: 'hubspot1', owner: 'bruno@acme.test' },
+      salesforce: { recordId: '0011', owner: 'anna@acme.test' },
+      zendesk: { recordId: 'zendesk1', owner: 'anna@acme.test' },
+    });
+    expect((await app.inject('/api/accounts?owner=dora@acme.test&system=salesforce')).json().total).toBe(6);
+    expect((await app.inject('/api/accounts?q=customer 3')).json().total).toBe(2);
+
+    const html = (await app.inject('/accounts?status=drift&role=owner')).body;
+    expect(html).toContain('<td class="mismatch" data-system="hubspot">bruno@acme.test');
+    expect(html).toContain('https://app.hubspot.com/contacts/4242/record/0-2/hubspot1');
+    expect(html).toContain('https://acme.my.salesforce.com/lightning/r/Account/0011/view');
+    expect(html).toContain('https://acme.zendesk.com/agent/organizations/zendesk1');
+  });
+
+  it('rejects a bad filter with a message naming it', async () => {
+    const response = await app.inject('/api/accounts?status=broken');
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toBe('status: one of consistent, drift, conflict, unresolvable, missing');
+    const role = await app.inject('/accounts?role=ceo');
+    expect(role.statusCode).toBe(400);
+    expect(role.body).toContain('role: not a configured role (owner, csm)');
+    expect((await app.inject('/accounts/salesforce:nope')).statusCode).toBe(404);
+  });
+
+  it('people: standing per system and whose accounts lack a contact somewhere', async () => {
+    const people = (await app.inject('/api/people')).json();
+    const chloe = people.find((p: { email: string }) => p.email === 'chloe@acme.test');
+    expect(chloe.systems.zendesk).toEqual({ standing: 'inactive', id: 'zendesk-chloe' });
+    expect(people.find((p: { email: string }) => p.email === 'dora@acme.test')).toMatchObject({ decidedFor: 5 });
+    expect(people[0].records).toBeUndefined();
+  });
+
+  it('no secret from the config reaches any page or API answer', async () => {
+    const bodies = await Promise.all(
+      [
+        '/',
+        '/accounts',
+        `/accounts/${KEY3}`,
+        '/people',
+        '/people/anna@acme.test',
+        '/api/overview',
+        '/api/accounts',
+        `/api/accounts/${KEY3}`,
+        '/api/people',
+      ].map(async (url) => (await app.inject(url)).body),
+    );
+    for (const body of bodies) for (const secret of Object.values(WORLD_SECRETS)) expect(body).not.toContain(secret);
+  });
+});
+
+describe('console: settling a conflict', () => {
+  it('previews the writes, records the action, and the next sync writes the winner everywhere, once', async () => {
+    const page = (await app.inject(`/accounts/${KEY3}`)).body;
+    expect(page).toContain('Settle the csm conflict');
+    const csrf = csrfOf(page);
+
+    const preview = await post(`/accounts/${KEY3}/settle/preview`, {
+      _csrf: csrf,
+      role: 'csm',
+      email: 'bruno@acme.test',
+    });
+    expect(preview.statusCode).toBe(200);
+    const planned = [...preview.body.matchAll(/<tr><td>Customer 3<\/td><td>csm<\/td><td>(\w+)<\/td>/g)].map(
+      (m) => m[1],
+    );
+    expect(planned).toEqual(['Salesforce', 'Zendesk']);
+    expect(store.actions.list()).toEqual([]);
+
+    const applied = await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm', other: 'bruno@acme.test' });
+    expect(applied.statusCode).toBe(303);
+    const [action] = store.actions.list();
+    expect(action).toMatchObject({ kind: 'settle', actor: 'local', status: 'pending' });
+    expect(applied.headers.location).toBe(`/accounts/${encodeURIComponent(KEY3)}?queued=${action?.id}`);
+
+    const report = await sync(true);
+    expect(report.changes.filter((c) => c.account === KEY3)).toEqual([
+      expect.objectContaining({
+        role: 'csm',
+        system: 'salesforce',
+        to: 'bruno@acme.test',
+        reason: 'settled',
+        result: 'written',
+      }),
+      expect.objectContaining({
+        role: 'csm',
+        system: 'zendesk',
+        to: 'bruno@acme.test',
+        reason: 'settled',
+        result: 'written',
+      }),
+    ]);
+    expect(vendor('zendesk').accounts.get('zendesk3')?.roles.csm).toEqual({ email: 'bruno@acme.test' });
+    expect(vendor('salesforce').accounts.get('0013')?.roles.csm).toEqual({ id: 'salesforce-bruno' });
+    expect(store.actions.list()[0]).toMatchObject({ status: 'done', overrides: [{ outcome: 'applied' }] });
+    expect(
+      (await app.inject(`/api/accounts/${KEY3}`)).json().roles.find((r: { role: string }) => r.role === 'csm'),
+    ).toMatchObject({
+      status: 'consistent',
+      decided: 'bruno@acme.test',
+    });
+    // Settled stays settled: the next run writes nothing and finds no conflict.
+    const again = await sync();
+    expect(again.changes).toEqual([]);
+    expect(again.counts.conflicts).toBe(0);
+  });
+
+  it('refuses an owner that is not an email, or nothing chosen, without recording anything', async () => {
+    const csrf = csrfOf((await app.inject(`/accounts/${KEY3}`)).body);
+    const bad = await post(`/accounts/${KEY3}/settle/preview`, { _csrf: csrf, role: 'csm', other: 'not an email' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('not an email is not an email address');
+    expect((await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm' })).statusCode).toBe(400);
+    expect(store.actions.list()).toEqual([]);
+  });
+});
+
+describe('console: handing over a person', () => {
+  it('moves every account role bruno holds or is decided for to dora, with open tickets, at the next sync', async () => {
+    const page = (await app.inject('/people/bruno@acme.test')).body;
+    const csrf = csrfOf(page);
+    const preview = await post('/people/bruno@acme.test/handover/preview', {
+      _csrf: csrf,
+      to: 'dora@acme.test',
+      openTickets: '1',
+    });
+    expect(preview.statusCode).toBe(200);
+    expect(preview.body).toContain('Hand over 4 account roles of bruno@acme.test to dora@acme.test');
+
+    expect(
+      (await post('/people/bruno@acme.test/handover', { _csrf: csrf, to: 'dora@acme.test', openTickets: '1' }))
+        .statusCode,
+    ).toBe(303);
+    const report = await sync();
+    // The guard does not count an admin's handover: only customer 3's pending policy writes could trip it.
+    const handedOver = report.changes.filter((c) => c.reason === 'handover');
+    expect(new Set(handedOver.map((c) => `${c.account}/${c.role}`))).toEqual(
+      new Set(['salesforce:0011/owner', 'salesforce:0012/owner', 'salesforce:0016/owner', 'salesforce:0013/csm']),
+    );
+    expect(handedOver.every((c) => c.to === 'dora@acme.test' && c.result === 'written')).toBe(true);
+    expect(report.cascades).toContainEqual(expect.objectContaining({ kind: 'openTickets', system: 'zendesk' }));
+    expect(store.ownership.list({ owner: 'bruno@acme.test' }, { offset: 0, limit: 10 }).total).toBe(0);
+  });
+});
+
+describe('console: security', () => {
+  it('bound beyond loopback it will not start without a token', async () => {
+    await expect(buildConsole({ config, store, host: '0.0.0.0' })).rejects.toThrow(
+      /needs a token: set SPOC_CONSOLE_TOKEN/,
+    );
+  });
+
+  it('with a token: pages redirect to login, the API answers 401, a wrong token is refused, the right one logs in', async () => {
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: 'console-token' });
+    try {
+      expect((await guarded.inject('/')).headers.location).toBe('/login');
+      expect((await guarded.inject('/api/overview')).statusCode).toBe(401);
+      expect(
+        (await guarded.inject({ url: '/api/overview', headers: { authorization: 'Bearer console-token' } })).statusCode,
+      ).toBe(200);
+      const login = (token: string) =>
+        guarded.inject({
+          method: 'POST',
+          url: '/login',
+          payload: form({ token }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      expect((await login('guess')).statusCode).toBe(401);
+      const ok = await login('console-token');
+      expect(ok.statusCode).toBe(303);
+      const cookie = ok.cookies[0];
+      expect(cookie).toMatchObject({ name: 'spoc_console', httpOnly: true, sameSite: 'Strict' });
+      expect(cookie?.value).not.toContain('console-token');
+      expect((await guarded.inject({ url: '/', cookies: { spoc_console: cookie?.value ?? '' } })).statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('refuses actions without the form token or from another site', async () => {
+    const csrf = csrfOf((await app.inject(`/accounts/${KEY3}`)).body);
+    const fields = { role: 'csm', other: 'bruno@acme.test' };
+    expect((await post(`/accounts/${KEY3}/settle`, fields)).statusCode).toBe(403);
+    expect((await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: 'forged' })).statusCode).toBe(403);
+    expect(
+      (await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: csrf }, { origin: 'https://evil.example' }))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: csrf }, { 'sec-fetch-site': 'cross-site' }))
+        .statusCode,
+    ).toBe(403);
+    expect(store.actions.list()).toEqual([]);
+    expect(
+      (await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: csrf }, { origin: 'http://localhost' })).statusCode,
+    ).toBe(303);
+  });
+});

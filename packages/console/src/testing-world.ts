@@ -1,0 +1,136 @@
+import type {
+  AccountPage,
+  AccountRecord,
+  AssignmentWrite,
+  CheckResult,
+  Connector,
+  PersonRecord,
+  SystemId,
+  WriteResult,
+} from '@spoc/core';
+
+/**
+ * A vendor in memory, for console tests that need real sync runs: it hands out its
+ * people and accounts and applies writes, with no HTTP in between.
+ */
+export class MemoryConnector implements Connector {
+  readonly system: SystemId;
+  readonly people: PersonRecord[];
+  readonly accounts: Map<string, AccountRecord>;
+  readonly fields: Record<string, 'id' | 'email'>;
+  readonly written: AssignmentWrite[] = [];
+
+  constructor(
+    system: SystemId,
+    people: PersonRecord[],
+    accounts: AccountRecord[],
+    fields: Record<string, 'id' | 'email'>,
+  ) {
+    this.system = system;
+    this.people = people;
+    this.accounts = new Map(accounts.map((a) => [a.id, structuredClone(a)]));
+    this.fields = fields;
+  }
+
+  async check(): Promise<CheckResult> {
+    return { ok: true, problems: [] };
+  }
+
+  async *listPeople(): AsyncIterable<PersonRecord[]> {
+    yield this.people;
+  }
+
+  async *readAccounts(): AsyncIterable<AccountPage> {
+    yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: 'all' };
+  }
+
+  async writeAssignments(writes: AssignmentWrite[]): Promise<WriteResult[]> {
+    return writes.map((w) => {
+      const account = this.accounts.get(w.recordId);
+      if (!account)
+        return {
+          recordId: w.recordId,
+          role: w.role,
+          ok: false,
+          error: { code: 'NOT_FOUND', kind: 'vendor', message: 'no such record' },
+        };
+      account.roles[w.role] = this.fields[w.role] === 'email' ? { email: w.to.email } : { id: w.to.id };
+      this.written.push(w);
+      return { recordId: w.recordId, role: w.role, ok: true };
+    });
+  }
+
+  async handOverOpenTickets(handovers: { accountRecordId: string }[]) {
+    return handovers.map((h) => ({ accountRecordId: h.accountRecordId, updated: 1, failed: [] }));
+  }
+
+  stats() {
+    return { calls: 0, retries: 0, throttled: 0 };
+  }
+}
+
+const PEOPLE = ['anna', 'bruno', 'chloe', 'dora'];
+
+/** People in all three systems (id `<system>-<name>`); chloe left Zendesk. */
+export function worldPeople(system: SystemId): PersonRecord[] {
+  return PEOPLE.map((name) => ({
+    system,
+    id: `${system}-${name}`,
+    email: `${name}@acme.test`,
+    active: !(system === 'zendesk' && name === 'chloe'),
+    name: name[0]?.toUpperCase() + name.slice(1),
+  }));
+}
+
+/**
+ * Six customers linked by cross-reference. Owner (Salesforce decides): customers 1–2
+ * drift in HubSpot. CSM (two-way, manual tie-break): customer 3 disagrees everywhere.
+ */
+export function worldAccounts(system: SystemId): AccountRecord[] {
+  return [1, 2, 3, 4, 5, 6].map((n) => {
+    const owner = system === 'hubspot' && n <= 2 ? 'bruno' : n === 6 ? 'bruno' : 'anna';
+    const csm = n === 3 ? { hubspot: 'bruno', salesforce: 'dora', zendesk: 'anna' }[system] : 'dora';
+    return {
+      system,
+      id: system === 'salesforce' ? `001${n}` : `${system}${n}`,
+      name: `Customer ${n}`,
+      domains: [`c${n}.example`],
+      xrefs: system === 'salesforce' ? {} : { salesforceaccountid: `001${n}`, external_id: `001${n}` },
+      roles: {
+        owner: { id: `${system}-${owner}` },
+        csm: system === 'zendesk' ? { email: `${csm}@acme.test` } : { id: `${system}-${csm}` },
+      },
+      modifiedAt: '2026-01-01T00:00:00Z',
+    };
+  });
+}
+
+export const WORLD_CONFIG = `
+version: 1
+systems:
+  hubspot: { accessToken: "\${HS_TOKEN}", baseUrl: "http://127.0.0.1:9", portalId: 4242 }
+  salesforce: { instanceUrl: "https://acme.my.salesforce.com", accessToken: "\${SF_TOKEN}" }
+  zendesk: { baseUrl: "https://acme.zendesk.com/api/v2", email: ops@acme.test, apiToken: "\${ZD_TOKEN}" }
+accounts:
+  link:
+    - xref: { hubspot: salesforceaccountid, zendesk: external_id }
+roles:
+  owner:
+    fields:
+      hubspot: { object: company, property: owner }
+      salesforce: { object: Account, field: owner }
+      zendesk: { object: organization, field: owner, value: user_id }
+    policy: { authority: salesforce }
+  csm:
+    fields:
+      hubspot: { object: company, property: csm }
+      salesforce: { object: Account, field: csm }
+      zendesk: { object: organization, field: csm, value: email }
+    policy: { twoWay: { tieBreak: manual } }
+safety:
+  maxChanges: 1
+state:
+  sqlite: STATE
+`;
+
+export const WORLD_SECRETS = { HS_TOKEN: 'hs-secret-1234', SF_TOKEN: 'sf-secret-5678', ZD_TOKEN: 'zd-secret-9012' };

@@ -1,0 +1,72 @@
+import type { AccountRoleRow, AdminAction, AuditRow, OwnershipRow, SpocConfig } from '@spoc/core';
+import { SYSTEMS } from '@spoc/core';
+import { html } from '../html.ts';
+import { page, statusBadge } from '../layout.ts';
+import { ownerCell, systemLabel } from './accounts.ts';
+import { actionsTable } from './overview.ts';
+
+export interface AccountData {
+  account: string;
+  roles: AccountRoleRow[];
+  history: OwnershipRow[];
+  audit: AuditRow[];
+  actions: AdminAction[];
+}
+
+export function accountPage(config: SpocConfig, data: AccountData, csrf: string, notice?: string): string {
+  const name = data.roles[0]?.name ?? data.account;
+  const body = html`<h1>${name} <span class="small muted">${data.account}</span></h1>
+${notice ? html`<div class="notice" data-test="notice">${notice}</div>` : ''}
+<table><thead><tr><th>role</th><th>status</th><th>decided</th>${SYSTEMS.map((s) => html`<th>${systemLabel(s)}</th>`)}<th>why</th></tr></thead><tbody>
+${data.roles.map(
+  (
+    r,
+  ) => html`<tr data-role="${r.role}"><td>${r.role}</td><td>${statusBadge(r.status)}</td><td>${r.decided ?? html`<span class="muted">—</span>`}</td>
+${SYSTEMS.map((s) => ownerCell(config, r, s))}<td><pre class="detail">${r.detail ?? ''}</pre></td></tr>`,
+)}</tbody></table>
+${data.roles.map((r) => settleForm(data.account, r, csrf))}
+<h2>Ownership history</h2>
+${
+  data.history.length === 0
+    ? html`<p class="muted">No history yet.</p>`
+    : html`<table data-test="history"><thead><tr><th>when</th><th>role</th><th>system</th><th>owner</th><th>why</th><th>run</th></tr></thead><tbody>
+${[...data.history].reverse().map(
+  (
+    h,
+  ) => html`<tr><td>${h.at}</td><td>${h.role}</td><td>${systemLabel(h.system)}</td><td>${h.email ?? html`<span class="muted">empty or unknown</span>`}</td>
+<td>${h.reason === 'observed' ? 'seen in the system' : `written by spoc (${h.reason})`}</td><td class="small">${h.runId}</td></tr>`,
+)}</tbody></table>`
+}
+<h2>Changes spoc planned or made</h2>
+${
+  data.audit.length === 0
+    ? html`<p class="muted">None.</p>`
+    : html`<table data-test="audit"><thead><tr><th>when</th><th>role</th><th>system</th><th>from → to</th><th>why</th><th>result</th></tr></thead><tbody>
+${[...data.audit].reverse().map(
+  (
+    c,
+  ) => html`<tr><td>${c.at}</td><td>${c.role}</td><td>${systemLabel(c.system)}</td><td>${c.from ?? '—'} → ${c.to}</td><td>${c.reason}</td>
+<td>${c.result}${c.error ? html`<div class="small muted">${c.error.code}: ${c.error.message}</div>` : ''}</td></tr>`,
+)}</tbody></table>`
+}
+<h2>Admin actions on this account</h2>
+${actionsTable(data.actions)}`;
+  return page(name, 'accounts', body);
+}
+
+/** Choose the owner for one role: any owner a system holds, or another person by email. Previewed before applied. */
+function settleForm(account: string, row: AccountRoleRow, csrf: string) {
+  const held = [...new Set([row.decided, ...Object.values(row.systems).map((s) => s.owner)])].filter(
+    (e): e is string => e !== null,
+  );
+  const title = row.status === 'conflict' ? `Settle the ${row.role} conflict` : `Set the ${row.role}`;
+  return html`<form method="post" action="/accounts/${encodeURIComponent(account)}/settle/preview" data-test="settle-${row.role}" class="notice ${row.status === 'conflict' ? 'warn' : ''}">
+<b>${title}</b> <span class="small muted">the next sync writes it everywhere, once</span><br>
+<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="role" value="${row.role}">
+${held.map(
+  (email, i) =>
+    html`<label><input type="radio" name="email" value="${email}" ${i === 0 && row.status !== 'conflict' ? 'checked' : ''}> ${email}</label> `,
+)}
+<label>or <input name="other" placeholder="someone else's email" size="28"></label>
+<button type="submit">Preview</button></form>`;
+}

@@ -1,0 +1,75 @@
+import { type AccountFilter, type AccountRoleRow, type SpocConfig, SYSTEMS, type SystemId } from '@spoc/core';
+import { type Html, html } from '../html.ts';
+import { page, statusBadge } from '../layout.ts';
+import { recordUrl } from '../vendor-links.ts';
+
+export const STATUSES = ['consistent', 'drift', 'conflict', 'unresolvable', 'missing'] as const;
+export const PAGE_SIZE = 50;
+
+const LABEL: Record<SystemId, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', zendesk: 'Zendesk' };
+
+export function systemLabel(system: SystemId): string {
+  return LABEL[system];
+}
+
+export function accountsPage(
+  config: SpocConfig,
+  filter: AccountFilter,
+  pageNumber: number,
+  result: { total: number; rows: AccountRoleRow[] },
+): string {
+  const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
+  const query = (n: number) => {
+    const params = new URLSearchParams();
+    for (const [k, v] of Object.entries({ ...filter, q: filter.search, search: undefined }))
+      if (v) params.set(k, String(v));
+    params.set('page', String(n));
+    return `/accounts?${params.toString()}`;
+  };
+  const select = (name: string, options: readonly string[], current: string | undefined, all: string) =>
+    html`<select name="${name}"><option value="">${all}</option>${options.map(
+      (o) => html`<option value="${o}" ${o === current ? 'selected' : ''}>${o}</option>`,
+    )}</select>`;
+  const body = html`<h1>Accounts</h1>
+<form class="filters" method="get" action="/accounts">
+  <label>search<input name="q" value="${filter.search ?? ''}" placeholder="name or account key"></label>
+  <label>status${select('status', STATUSES, filter.status, 'any status')}</label>
+  <label>role${select(
+    'role',
+    config.roles.map((r) => r.name),
+    filter.role,
+    'any role',
+  )}</label>
+  <label>owner<input name="owner" value="${filter.owner ?? ''}" placeholder="email"></label>
+  <label>system${select('system', SYSTEMS, filter.system, 'any system')}</label>
+  <button type="submit">Filter</button> <a href="/accounts">clear</a>
+</form>
+<p class="muted" data-test="total">${result.total.toLocaleString('en')} account roles match</p>
+${accountTable(config, result.rows)}
+<div class="pager">${pageNumber > 1 ? html`<a href="${query(pageNumber - 1)}">← previous</a>` : ''}<span>page ${pageNumber} of ${pages}</span>${pageNumber < pages ? html`<a href="${query(pageNumber + 1)}" rel="next">next →</a>` : ''}</div>`;
+  return page('Accounts', 'accounts', body);
+}
+
+export function accountTable(config: SpocConfig, rows: AccountRoleRow[]): Html {
+  if (rows.length === 0) return html`<p class="muted">Nothing matches.</p>`;
+  return html`<table data-test="accounts"><thead><tr><th>account</th><th>role</th><th>status</th><th>decided</th>${SYSTEMS.map(
+    (s) => html`<th>${LABEL[s]}</th>`,
+  )}</tr></thead><tbody>
+${rows.map(
+  (
+    r,
+  ) => html`<tr data-account="${r.account}" data-role="${r.role}"><td><a href="/accounts/${encodeURIComponent(r.account)}">${r.name}</a><div class="small muted">${r.account}</div></td>
+<td>${r.role}</td><td>${statusBadge(r.status)}</td><td>${r.decided ?? html`<span class="muted">—</span>`}</td>
+${SYSTEMS.map((s) => ownerCell(config, r, s))}</tr>`,
+)}</tbody></table>`;
+}
+
+/** One system's owner; highlighted when it differs from the decided owner. */
+export function ownerCell(config: SpocConfig, row: AccountRoleRow, system: SystemId): Html {
+  const held = row.systems[system];
+  if (!held) return html`<td class="muted small">not in ${LABEL[system]}</td>`;
+  const mismatch = row.decided !== null && held.owner !== row.decided;
+  const url = recordUrl(config, system, held.recordId);
+  return html`<td class="${mismatch ? 'mismatch' : ''}" data-system="${system}">${held.owner ?? html`<span class="muted">empty or unknown</span>`}
+<div class="small muted">${url ? html`<a href="${url}" target="_blank" rel="noopener noreferrer">${held.recordId} ↗</a>` : held.recordId}</div></td>`;
+}
