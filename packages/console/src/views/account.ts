@@ -59,14 +59,17 @@ function settleForm(account: string, row: AccountRoleRow, csrf: string) {
   const held = [...new Set([row.decided, ...Object.values(row.systems).map((s) => s.owner)])].filter(
     (e): e is string => e !== null,
   );
-  const title = row.status === 'conflict' ? `Settle the ${row.role} conflict` : `Set the ${row.role}`;
-  return html`<form method="post" action="/accounts/${encodeURIComponent(account)}/settle/preview" data-test="settle-${row.role}" class="notice ${row.status === 'conflict' ? 'warn' : ''}">
-<b>${title}</b> <span class="small muted">the next sync writes it everywhere, once</span><br>
+  const conflict = row.status === 'conflict';
+  const form = html`<form method="post" action="/accounts/${encodeURIComponent(account)}/settle/preview" data-test="settle-${row.role}">
 <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="role" value="${row.role}">
 ${held.map(
   (email, i) =>
-    html`<label><input type="radio" name="email" value="${email}" ${i === 0 && row.status !== 'conflict' ? 'checked' : ''}> ${email}</label> `,
+    html`<label><input type="radio" name="email" value="${email}" ${i === 0 && !conflict ? 'checked' : ''}> ${email}</label> `,
 )}
 <label>or <input name="other" placeholder="someone else's email" size="28"></label>
-<button type="submit">Preview</button></form>`;
+<button type="submit">Preview</button> <span class="small muted">the next sync writes it everywhere, once</span></form>`;
+  // A conflict waits for this choice, so its form is open; changing a settled owner is one click away.
+  return conflict
+    ? html`<div class="notice warn"><b>Settle the ${row.role} conflict</b>${form}</div>`
+    : html`<details class="notice"><summary>Change the ${row.role}…</summary>${form}</details>`;
 }

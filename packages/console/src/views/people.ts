@@ -25,7 +25,7 @@ export function peoplePage(people: PersonRow[], search: string, riskOnly: boolea
 <label><span>&nbsp;</span><span><input type="checkbox" name="risk" value="1" ${riskOnly ? 'checked' : ''}> only people whose accounts lack a contact somewhere</span></label>
 <button type="submit">Filter</button></form>
 <p class="muted">${shown.length} people. A person not active in a system cannot be written there: their accounts get the fallback or wait for a handover.</p>
-<table data-test="people"><thead><tr><th>person</th>${SYSTEMS.map((s) => html`<th>${systemLabel(s)}</th>`)}<th>decided owner of</th><th>held in systems</th></tr></thead><tbody>
+<table data-test="people"><thead><tr><th>person</th>${SYSTEMS.map((s) => html`<th>${systemLabel(s)}</th>`)}<th>decided owner of</th><th>fields holding them</th></tr></thead><tbody>
 ${shown.map(
   (
     p,

@@ -1,0 +1,228 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoWorkspace, ROOT, spoc, vendorGet } from './helpers.ts';
+
+// Debian's Chromium (apt-get install chromium), driven by playwright-core: no browser download.
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = join(ROOT, 'test/e2e/screenshots');
+
+let sandbox: Sandbox;
+let workspace: ReturnType<typeof demoWorkspace>;
+let server: ChildProcess;
+let url: string;
+let browser: BrowserContext;
+let page: Page;
+let profile: string;
+
+/** Starts `spoc serve` as an admin would and waits for its {"url"} line. */
+function serve(): Promise<string> {
+  server = spawn(
+    process.execPath,
+    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', workspace.config, '--port', '0'],
+    {
+      env: { ...process.env, ...workspace.env, SPOC_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  return new Promise((resolve, reject) => {
+    let out = '';
+    server.stdout?.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+    });
+    server.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
+  });
+}
+
+async function vendorEdit(target: string, method: string, body: object) {
+  const response = await fetch(target, {
+    method,
+    headers: { authorization: 'Bearer e2e', 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(response.ok).toBe(true);
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe.skipIf(!existsSync(CHROMIUM))(
+  'admin console in a real browser (Chromium, against sandbox-backed state)',
+  () => {
+    beforeAll(async () => {
+      mkdirSync(SHOTS, { recursive: true });
+      sandbox = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+      // CSM conflicts wait for a human (tieBreak manual).
+      workspace = demoWorkspace(sandbox, (y) =>
+        y.replace(
+          'policy: { twoWay: { tieBreak: priority, priority: [salesforce, hubspot, zendesk] } }',
+          'policy: { twoWay: { tieBreak: manual } }',
+        ),
+      );
+      expect((await spoc(['sync', '-c', workspace.config], workspace.env)).code).toBe(0);
+      // People edit the vendors: two CSMs for one customer (a conflict), and two HubSpot
+      // owners that Salesforce, the authority, disagrees with (drift).
+      await vendorEdit(`${sandbox.urls.salesforce}/services/data/v62.0/sobjects/Account/001000000000002AAA`, 'PATCH', {
+        CSM__c: '005000000000003AAA',
+      });
+      await vendorEdit(`${sandbox.urls.hubspot}/crm/v3/objects/companies/batch/update`, 'POST', {
+        inputs: [
+          { id: '1000001', properties: { csm_owner: '70004' } },
+          { id: '1000002', properties: { hubspot_owner_id: '70004' } },
+          { id: '1000003', properties: { hubspot_owner_id: '70005' } },
+        ],
+      });
+      // A guard of 1 change holds the next sync back, so the console shows the drift waiting.
+      writeFileSync(
+        workspace.config,
+        readFileSync(workspace.config, 'utf8').replace('maxChanges: 50%', 'maxChanges: 1'),
+      );
+      expect((await spoc(['sync', '-c', workspace.config], workspace.env)).code).toBe(3);
+      url = await serve();
+      profile = mkdtempSync(join(tmpdir(), 'spoc-chromium-'));
+      browser = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+        viewport: { width: 1400, height: 900 },
+      });
+      page = browser.pages()[0] ?? (await browser.newPage());
+    }, 60_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      server?.kill('SIGTERM');
+      await sandbox?.close();
+      rmSync(workspace.dir, { recursive: true, force: true });
+      if (profile) rmSync(profile, { recursive: true, force: true });
+    });
+
+    it('overview → filter to drift → an account → settle a conflict → the next sync applies it', async () => {
+      await page.goto(url);
+      await expect.poll(() => page.title()).toBe('Overview · spoc');
+      const drift = Number((await page.locator('[data-test="count-drift"] b').innerText()).replace(/,/g, ''));
+      const conflicts = Number(await page.locator('[data-test="count-conflict"] b').innerText());
+      expect(drift).toBeGreaterThan(0);
+      expect(conflicts).toBeGreaterThan(0);
+      expect(await page.locator('[data-test="accounts"]').innerText()).toBe('40');
+      await shot('1-overview');
+
+      await page.click('[data-test="count-drift"]');
+      await page.waitForURL(/status=drift/);
+      const statuses = await page.locator('table[data-test="accounts"] tbody .badge').allInnerTexts();
+      expect(statuses.length).toBe(Math.min(drift, 50));
+      expect(new Set(statuses)).toEqual(new Set(['drift']));
+      expect(await page.locator('td.mismatch').count()).toBeGreaterThan(0);
+      await shot('2-drift');
+
+      await page.locator('table[data-test="accounts"] tbody tr a').first().click();
+      await page.waitForURL(/\/accounts\/salesforce/);
+      expect(await page.locator('h2', { hasText: 'Ownership history' }).count()).toBe(1);
+      await shot('3-account');
+
+      await page.goto(`${url}/accounts?status=conflict`);
+      const row = page.locator('table[data-test="accounts"] tbody tr').first();
+      const account = (await row.getAttribute('data-account')) as string;
+      await row.locator('a').first().click();
+      await page.waitForURL(/\/accounts\/salesforce/);
+      const form = page.locator('form[data-test="settle-csm"]');
+      const winner = (await form.locator('input[type=radio]').first().getAttribute('value')) as string;
+      await form.locator('input[type=radio]').first().check();
+      await form.locator('button').click();
+      await page.waitForURL(/settle\/preview/);
+      const planned = await page.locator('table[data-test="planned"] tbody tr').allInnerTexts();
+      expect(planned.length).toBeGreaterThan(0);
+      for (const line of planned) expect(line).toContain(winner);
+      await shot('4-preview');
+      await page.click('form[data-test="apply"] button');
+      await page.waitForURL(/queued=/);
+      expect(await page.locator('[data-test="notice"]').innerText()).toMatch(
+        /Action #\d+ recorded: the next sync writes it/,
+      );
+      await shot('5-queued');
+
+      // The next sync (forced past the guard held for the other drift) writes the winner everywhere.
+      const next = await spoc(['sync', '--force', '--json', '-c', workspace.config], workspace.env);
+      expect(next.code).toBe(0);
+      const settled = (
+        JSON.parse(next.stdout) as {
+          changes: { account: string; role: string; reason: string; to: string; result: string }[];
+        }
+      ).changes.filter((c) => c.account === account && c.role === 'csm');
+      expect(settled.length).toBe(planned.length);
+      expect(settled.every((c) => c.reason === 'settled' && c.to === winner && c.result === 'written')).toBe(true);
+      expect(await csmEverywhere(account)).toEqual({ hubspot: winner, salesforce: winner, zendesk: winner });
+
+      await page.goto(`${url}/accounts/${encodeURIComponent(account)}`);
+      expect(await page.locator('tr[data-role="csm"] .badge').first().innerText()).toBe('consistent');
+      expect(await page.locator('[data-test^="action-"]').first().innerText()).toBe('applied');
+      await shot('6-applied');
+
+      // Settled stays settled: a plain sync finds no conflict there and writes nothing for it.
+      const after = await spoc(['sync', '--json', '-c', workspace.config], workspace.env);
+      const report = JSON.parse(after.stdout) as {
+        changes: { account: string }[];
+        issues: { account: string; kind: string }[];
+      };
+      expect(report.changes.filter((c) => c.account === account)).toEqual([]);
+      expect(report.issues.filter((i) => i.account === account && i.kind === 'conflict')).toEqual([]);
+    }, 90_000);
+
+    it('people: whose departure leaves customers without a contact somewhere', async () => {
+      await page.goto(`${url}/people?risk=1`);
+      const rows = page.locator('table[data-test="people"] tbody tr');
+      const emails = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-email')));
+      // Grace left Zendesk but still owns customers: listed. Anna, active everywhere, is not.
+      expect(emails).toContain('grace.schmidt@acme.test');
+      expect(emails).not.toContain('anna.schmidt@acme.test');
+      const grace = page.locator('tr[data-email="grace.schmidt@acme.test"]');
+      expect(await grace.locator('.badge').allInnerTexts()).toEqual(expect.arrayContaining(['inactive', 'at risk']));
+      await shot('7-people-at-risk');
+    });
+  },
+);
+
+/** The CSM each vendor holds now for one account, read from the vendors' own APIs, as emails. */
+async function csmEverywhere(account: string) {
+  const seed = demoSeed();
+  const emails = (list: Record<string, unknown>[] | undefined, id: string) =>
+    new Map((list ?? []).map((p) => [String(p[id]), String(p.email ?? p.Email).toLowerCase()]));
+  const sfId = account.replace('salesforce:', '');
+  const sf = (await vendorGet(
+    sandbox.urls.salesforce,
+    `/services/data/v62.0/query?q=${encodeURIComponent(`SELECT Id, CSM__c FROM Account WHERE Id = '${sfId}'`)}`,
+    'Bearer e2e',
+  )) as { records: { CSM__c: string }[] };
+  const companies = (await fetch(`${sandbox.urls.hubspot}/crm/v3/objects/companies/search`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer e2e', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      filterGroups: [{ filters: [{ propertyName: 'salesforceaccountid', operator: 'EQ', value: sfId }] }],
+      properties: ['csm_owner'],
+      limit: 10,
+    }),
+  }).then((r) => r.json())) as { results: { properties: { csm_owner: string } }[] };
+  const orgs = (await vendorGet(sandbox.urls.zendesk, '/api/v2/organizations.json?page[size]=100', 'Bearer e2e')) as {
+    organizations: { external_id: string | null; organization_fields: { csm_email: string } }[];
+  };
+  // Zendesk may hold the 15-character form of the Salesforce id.
+  const org = orgs.organizations.find((o) => o.external_id !== null && sfId.startsWith(o.external_id));
+  return {
+    hubspot: emails(seed.hubspot?.owners, 'id').get(String(companies.results[0]?.properties.csm_owner)),
+    salesforce: emails(seed.salesforce?.User, 'Id').get(String(sf.records[0]?.CSM__c)),
+    zendesk: org?.organization_fields.csm_email.toLowerCase(),
+  };
+}
