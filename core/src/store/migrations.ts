@@ -129,11 +129,14 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX account_roles_by_status ON account_roles(status, role);
   CREATE INDEX account_roles_by_decided ON account_roles(decided);
+  CREATE INDEX account_roles_by_name ON account_roles(name COLLATE NOCASE, account, role);
   CREATE TABLE people (
     email TEXT PRIMARY KEY,
     name TEXT,
     systems TEXT NOT NULL,
-    records TEXT NOT NULL
+    records TEXT NOT NULL,
+    decided_for INTEGER NOT NULL DEFAULT 0,
+    holds INTEGER NOT NULL DEFAULT 0
   ) WITHOUT ROWID;
   CREATE TABLE consistency (
     run_id TEXT NOT NULL REFERENCES runs(id),

@@ -2,7 +2,13 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { canonicalEmail, type SpocConfig, type StateStore, SYSTEMS } from '@spoc/core';
 import { Cron } from 'croner';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { previewOverrides } from './preview.ts';
@@ -42,7 +48,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const guard = createGuard(options.token);
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger as FastifyBaseLogger } : { logger: false }),
-    disableRequestLogging: true,
+    // One log line per page view would drown the sync's logs; actions and errors are logged.
+    logController: new LogController({ disableRequestLogging: true }),
   });
   await app.register(cookie);
   await app.register(formbody);
