@@ -132,7 +132,11 @@ for (const accounts of sizes) {
       SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
       SPOC_DEMO_STATE: join(dir, 'state.db'),
     });
-    const logger = pino({ level: 'error' });
+    // SPOC_BENCH_LOG=info shows each phase of the sync with the process's memory at that moment.
+    const logger = pino({
+      level: process.env.SPOC_BENCH_LOG ?? 'error',
+      mixin: () => ({ rssMb: Math.round(process.memoryUsage().rss / 1e6) }),
+    });
     const store = openStore(config.statePath);
     const run = async (label: string) => {
       await resetStats(sandbox.urls);

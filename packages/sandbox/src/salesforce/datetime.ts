@@ -26,8 +26,17 @@ export function parseDate(text: string): number | undefined {
   return Number.isNaN(t) ? undefined : t;
 }
 
+/** Paging re-serialises the same timestamps page after page: formatting is cached. */
+const formatted = new Map<number, string>();
+
 export function formatDateTime(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+0000');
+  let text = formatted.get(ms);
+  if (text === undefined) {
+    if (formatted.size >= 500_000) formatted.clear();
+    text = `${new Date(ms).toISOString().slice(0, -1)}+0000`;
+    formatted.set(ms, text);
+  }
+  return text;
 }
 
 export function formatDate(ms: number): string {

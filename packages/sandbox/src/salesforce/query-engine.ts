@@ -45,11 +45,17 @@ export function runQuery(store: SalesforceStore, soql: string, now: number, incl
   for (const ref of query.fields) addToProjection(store, projection, resolve(ref));
   const predicate = query.where ? compileCondition(store, query.where, resolve, now) : undefined;
 
+  // Without ORDER BY, rows come in table order, so a LIMIT can stop the scan early.
+  const enough =
+    query.orderBy.length === 0 && query.limit !== undefined && !query.count
+      ? (query.offset ?? 0) + query.limit
+      : Number.POSITIVE_INFINITY;
   let rows: Row[] = [];
   for (const row of table.order) {
     if (row.IsDeleted === true && !includeDeleted) continue;
     if (predicate && !predicate(row)) continue;
     rows.push(row);
+    if (rows.length >= enough) break;
   }
 
   if (query.orderBy.length > 0) {
