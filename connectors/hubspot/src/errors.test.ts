@@ -58,10 +58,10 @@ describe('toSpocError', () => {
 });
 
 describe('rateObservation', () => {
-  it('reads the remaining allowance and window from HubSpot headers, whatever their case', () => {
+  it('reads the remaining allowance from HubSpot headers, whatever their case (the interval is a length, not a reset time)', () => {
     expect(
       rateObservation({ 'X-HubSpot-RateLimit-Remaining': '0', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' }),
-    ).toEqual({ remaining: 0, resetMs: 10_000 });
+    ).toEqual({ remaining: 0 });
     expect(rateObservation({ 'content-type': 'application/json' })).toBeNull();
   });
 });

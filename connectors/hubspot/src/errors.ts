@@ -101,8 +101,9 @@ export function toSpocError(error: unknown): SpocError {
 export function rateObservation(headers: Record<string, string> | undefined): RateObservation | null {
   const remaining = Number(header(headers, 'x-hubspot-ratelimit-remaining'));
   if (header(headers, 'x-hubspot-ratelimit-remaining') === undefined || !Number.isFinite(remaining)) return null;
-  const interval = Number(header(headers, 'x-hubspot-ratelimit-interval-milliseconds'));
-  return { remaining, ...(Number.isFinite(interval) && interval > 0 ? { resetMs: interval } : {}) };
+  // X-HubSpot-RateLimit-Interval-Milliseconds is the window's length, not the time until
+  // it resets: the gate works that out from its own calls.
+  return { remaining };
 }
 
 function missingScopes(body: HubspotErrorBody): string[] {

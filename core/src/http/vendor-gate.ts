@@ -15,7 +15,7 @@ export interface VendorGateOptions {
 /** What a response said about the remaining allowance (from X-…-RateLimit-… headers). */
 export interface RateObservation {
   remaining: number;
-  /** Milliseconds until the window resets, when the vendor says. */
+  /** Milliseconds until the window resets, when the vendor says (most do not). */
   resetMs?: number;
 }
 
@@ -29,11 +29,16 @@ export class VendorGate {
   private readonly queue: PQueue;
   private readonly retry: RetryOptions;
   private readonly intervalMs: number;
+  private readonly cap: number;
+  /** Start times of the last `cap` calls (a ring), to tell when a spent window must have rolled. */
+  private readonly starts: number[] = [];
+  private nextStart = 0;
   private pausedUntil = 0;
   private readonly counters: ConnectorStats = { calls: 0, retries: 0, throttled: 0 };
 
   constructor(options: VendorGateOptions) {
     this.intervalMs = options.intervalMs;
+    this.cap = options.cap;
     // The same allowance over shorter windows (700/min → 70 per 6 s): calls flow at the
     // vendor's rate instead of bursting at the start of each window and idling until it
     // resets, which costs up to a whole window at every phase boundary of a run.
@@ -67,6 +72,8 @@ export class VendorGate {
           async () => {
             await this.waitIfPaused(signal);
             this.counters.calls++;
+            this.starts[this.nextStart] = Date.now();
+            this.nextStart = (this.nextStart + 1) % this.cap;
             return call();
           },
           signal ? { signal } : {},
@@ -76,9 +83,22 @@ export class VendorGate {
     );
   }
 
-  /** Feed the vendor's rate-limit headers back; pauses when the window is spent. */
+  /**
+   * Feed the vendor's rate-limit headers back; pauses when the window is spent. Without
+   * the vendor's reset time, the pause lasts until `intervalMs` after the oldest of our
+   * last `cap` calls: the spent window held them all, so it has rolled by then. Pacing
+   * at the cap spends each window on its last call, so that pause is short; pausing a
+   * whole interval instead halved the read rate.
+   */
   observe(observation: RateObservation): void {
-    if (observation.remaining <= 0) this.pauseFor(observation.resetMs ?? this.intervalMs);
+    if (observation.remaining <= 0) this.pauseFor(observation.resetMs ?? this.untilWindowRolls());
+  }
+
+  private untilWindowRolls(): number {
+    // Fewer than `cap` calls of ours: someone else spent the allowance too, so wait it out.
+    if (this.starts.length < this.cap) return this.intervalMs;
+    const oldest = this.starts[this.nextStart] ?? 0;
+    return Math.max(0, oldest + this.intervalMs - Date.now());
   }
 
   /** Stop starting requests for `ms` (after a 429 or a spent window). */
