@@ -296,6 +296,7 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
     systems,
     enabledSystems: SYSTEMS.filter((x) => systems[x] !== undefined),
     aliases,
+    peopleRefreshMs: raw.people.refreshMinutes * 60_000,
     link,
     roles,
     safety: { maxChanges },

@@ -189,8 +189,16 @@ export const rawConfigSchema = z
     people: z
       .strictObject({
         aliases: z.record(email, z.array(email)).default({}),
+        refreshMinutes: z
+          .number()
+          .int()
+          .min(0)
+          .default(60)
+          .describe(
+            'How long the people read from each system are reused before being read again (0 = every run); a failed write or the daily full read refreshes them sooner',
+          ),
       })
-      .default({ aliases: {} }),
+      .default({ aliases: {}, refreshMinutes: 60 }),
     accounts: z.strictObject({ link: z.array(linkRule).min(1) }).default({ link: ['domain'] }),
     roles: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'role names are snake_case' }), role)

@@ -65,6 +65,8 @@ export interface SpocConfig {
   enabledSystems: SystemId[];
   /** alias email → primary email, both canonical (trimmed, lower-cased). */
   aliases: Record<string, string>;
+  /** People read from a system are reused for this long (0 = read every run). */
+  peopleRefreshMs: number;
   link: LinkRule[];
   roles: RoleConfig[];
   safety: { maxChanges: { kind: 'absolute'; value: number } | { kind: 'percent'; value: number } };

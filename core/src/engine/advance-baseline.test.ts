@@ -15,6 +15,7 @@ function config(policy: Policy): SpocConfig {
     systems: {},
     enabledSystems: [...SYSTEMS],
     aliases: {},
+    peopleRefreshMs: 0,
     link: [{ kind: 'xref', fields: { hubspot: 'sfid', zendesk: 'sfid' } }],
     roles: [
       {

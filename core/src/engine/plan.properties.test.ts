@@ -101,6 +101,7 @@ function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<s
     systems: {},
     enabledSystems: w.enabled,
     aliases: {},
+    peopleRefreshMs: 0,
     link: [{ kind: 'xref', fields: { hubspot: 'sfid', zendesk: 'sfid' } }, { kind: 'domain' }],
     roles: [
       {

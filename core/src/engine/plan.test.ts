@@ -18,6 +18,7 @@ function config(
     systems: {},
     enabledSystems: [...SYSTEMS],
     aliases: { 'anna@old.io': 'anna@acme.test' },
+    peopleRefreshMs: 0,
     link: LINK,
     roles: [
       {

@@ -7,6 +7,8 @@ import type { ProgressEvent } from './run-types.ts';
 export interface SystemRead {
   system: SystemId;
   people: PersonRecord[];
+  /** When `people` were read from the vendor this run (to cache them); null when they came from the cache. */
+  peopleReadAt: Date | null;
   /** Every account of the system: the mirror with this run's reads merged in. */
   accounts: AccountRecord[];
   /** Records this run read from the vendor (all of them on a full read). */
@@ -20,24 +22,43 @@ export interface SystemRead {
 }
 
 /**
- * Reads one system: all people, and accounts either in full or incrementally from
+ * Reads one system: all people (or the recent ones cached), and accounts either in full or incrementally from
  * the stored cursor, merged over the local mirror (an incremental read returns only
  * what changed, but the planner needs every account).
  */
 export async function readSystem(
   connector: Connector,
   store: StateStore,
-  options: { full: boolean; now: Date; signal?: AbortSignal; logger: Logger; onProgress?: (e: ProgressEvent) => void },
+  options: {
+    full: boolean;
+    now: Date;
+    /** How long people read earlier are reused (0 = always read them). */
+    peopleRefreshMs: number;
+    signal?: AbortSignal;
+    logger: Logger;
+    onProgress?: (e: ProgressEvent) => void;
+  },
 ): Promise<SystemRead> {
   const { system } = connector;
-  const people: PersonRecord[] = [];
-  for await (const page of connector.listPeople(options.signal)) {
-    people.push(...page);
-    options.onProgress?.({ phase: 'read', system, what: 'people', records: people.length });
-  }
-
   const since = options.full || fullReadDue(store, system, options.now) ? null : store.getCursor(system, 'accounts');
   const full = since === null;
+
+  // People change rarely but cost a page per 100–500 users: a recent read is reused, except
+  // on a full read (daily) so the directory is never older than that either.
+  const cached = full ? undefined : store.cachedPeople(system);
+  const peopleCached =
+    cached !== undefined && options.now.getTime() - Date.parse(cached.readAt) < options.peopleRefreshMs;
+  let people: PersonRecord[];
+  if (cached && peopleCached) {
+    people = cached.records;
+  } else {
+    people = [];
+    for await (const page of connector.listPeople(options.signal)) {
+      people.push(...page);
+      options.onProgress?.({ phase: 'read', system, what: 'people', records: people.length });
+    }
+  }
+
   const fresh: AccountRecord[] = [];
   const rejected: { id: string; reason: string }[] = [];
   let cursor: Cursor | null = since;
@@ -59,10 +80,20 @@ export async function readSystem(
     accounts = [...byId.values()];
   }
   options.logger.info(
-    { system, people: people.length, read: fresh.length, accounts: accounts.length, full },
+    { system, people: people.length, peopleCached: peopleCached, read: fresh.length, accounts: accounts.length, full },
     'read complete',
   );
-  return { system, people, accounts, fresh, full, cursor, rejected, at: options.now };
+  return {
+    system,
+    people,
+    peopleReadAt: peopleCached ? null : options.now,
+    accounts,
+    fresh,
+    full,
+    cursor,
+    rejected,
+    at: options.now,
+  };
 }
 
 /**
@@ -84,4 +115,5 @@ export function persistRead(store: StateStore, read: SystemRead): void {
     store.setCursor(read.system, 'full-read', read.at.toISOString());
   } else store.upsertAccounts(read.fresh);
   if (read.cursor !== null) store.setCursor(read.system, 'accounts', read.cursor);
+  if (read.peopleReadAt) store.cachePeople(read.system, read.peopleReadAt, read.people);
 }

@@ -95,6 +95,10 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     recordHistory(store, plan, runId, new Set(), applied, now());
     recordOwnershipState(store, plan, applied, peopleOf(reads), deps.config, runId);
 
+    // A refused write may name someone who left since the people were read: read them again next run.
+    for (const system of new Set(applied.filter((a) => a.result && !a.result.ok).map((a) => a.change.system))) {
+      store.forgetPeople(system);
+    }
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
     const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
@@ -130,6 +134,7 @@ export async function readAndPlan(
       readSystem(c, deps.store, {
         full: options.full,
         now: checkedAt,
+        peopleRefreshMs: deps.config.peopleRefreshMs,
         logger: deps.logger.child({ system: c.system }),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),

@@ -165,5 +165,10 @@ export const MIGRATIONS: string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX overrides_pending ON overrides(account, role) WHERE outcome IS NULL;
   CREATE INDEX overrides_by_account ON overrides(account);
+  CREATE TABLE people_cache (
+    system TEXT PRIMARY KEY,
+    read_at TEXT NOT NULL,
+    records TEXT NOT NULL
+  ) WITHOUT ROWID;
   `,
 ];

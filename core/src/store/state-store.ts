@@ -2,7 +2,15 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
-import type { AccountRecord, BaselineEntry, ChangeReason, OwnerValue, SystemId, WriteResult } from '../domain/types.ts';
+import type {
+  AccountRecord,
+  BaselineEntry,
+  ChangeReason,
+  OwnerValue,
+  PersonRecord,
+  SystemId,
+  WriteResult,
+} from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { AdminActions } from './admin-actions.ts';
@@ -419,6 +427,28 @@ export class StateStore {
         update.run(JSON.stringify(record), system, w.recordId);
       }
     });
+  }
+
+  // People cache -------------------------------------------------------------------------
+
+  /** The people last read from a system, and when; undefined when never read or invalidated. */
+  cachedPeople(system: SystemId): { readAt: string; records: PersonRecord[] } | undefined {
+    const row = this.sql('SELECT read_at, records FROM people_cache WHERE system = ?').get(system) as
+      | { read_at: string; records: string }
+      | undefined;
+    return row ? { readAt: row.read_at, records: JSON.parse(row.records) as PersonRecord[] } : undefined;
+  }
+
+  cachePeople(system: SystemId, readAt: Date, records: PersonRecord[]): void {
+    this.sql(
+      `INSERT INTO people_cache (system, read_at, records) VALUES (?, ?, ?)
+       ON CONFLICT (system) DO UPDATE SET read_at = excluded.read_at, records = excluded.records`,
+    ).run(system, readAt.toISOString(), JSON.stringify(records));
+  }
+
+  /** The next run reads this system's people again (e.g. after a write it refused). */
+  forgetPeople(system: SystemId): void {
+    this.sql('DELETE FROM people_cache WHERE system = ?').run(system);
   }
 
   // Ownership history ------------------------------------------------------------------

@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, parseConfig, runSync, type SpocConfig, type StateStore } from '@spoc/core';
+import { MemoryConnector } from '@spoc/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConsole } from './server.ts';
-import { MemoryConnector, WORLD_CONFIG, WORLD_SECRETS, worldAccounts, worldPeople } from './testing-world.ts';
+import { WORLD_CONFIG, WORLD_SECRETS, worldAccounts, worldPeople } from './testing-world.ts';
 
 let store: StateStore;
 let config: SpocConfig;

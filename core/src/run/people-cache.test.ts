@@ -1,0 +1,121 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.ts';
+import { SYSTEMS, type SystemId } from '../domain/types.ts';
+import { openStore } from '../store/state-store.ts';
+import { MemoryConnector } from '../testing/memory-connector.ts';
+import { runSync } from './run-sync.ts';
+
+const YAML = (refresh: number, path: string) => `
+version: 1
+systems:
+  hubspot: { accessToken: "\${T}", baseUrl: "http://127.0.0.1:9" }
+  salesforce: { instanceUrl: "https://acme.my.salesforce.com", accessToken: "\${T}" }
+  zendesk: { baseUrl: "https://acme.zendesk.com/api/v2", email: ops@acme.test, apiToken: "\${T}" }
+people: { refreshMinutes: ${refresh} }
+accounts:
+  link: [{ xref: { hubspot: sfid, zendesk: sfid } }]
+roles:
+  owner:
+    fields:
+      hubspot: { object: company, property: owner }
+      salesforce: { object: Account, field: owner }
+      zendesk: { object: organization, field: owner, value: user_id }
+    policy: { authority: salesforce }
+state: { sqlite: ${path} }
+`;
+
+function world(refreshMinutes: number) {
+  const path = join(mkdtempSync(join(tmpdir(), 'spoc-people-')), 'state.db');
+  const config = parseConfig(YAML(refreshMinutes, path), 'spoc.yaml', { T: 't' });
+  const vendors = SYSTEMS.map(
+    (system: SystemId) =>
+      new MemoryConnector(
+        system,
+        ['anna', 'bruno'].map((n) => ({ system, id: `${system}-${n}`, email: `${n}@acme.test`, active: true })),
+        [
+          {
+            system,
+            id: `${system}1`,
+            name: 'Customer 1',
+            domains: [],
+            xrefs: { sfid: '0011' },
+            roles: { owner: { id: `${system}-${system === 'salesforce' ? 'anna' : 'bruno'}` } },
+            modifiedAt: null,
+          },
+        ],
+        { owner: 'id' },
+      ),
+  );
+  // Salesforce is keyed by its own id; the xref of the other two points at it.
+  const sf = vendors[1] as MemoryConnector;
+  const record = sf.accounts.get('salesforce1');
+  if (record) {
+    sf.accounts.delete('salesforce1');
+    sf.accounts.set('0011', { ...record, id: '0011', xrefs: {} });
+  }
+  const store = openStore(path);
+  let clock = Date.parse('2026-11-22T08:00:00Z');
+  const sync = (full = false) =>
+    runSync(
+      { config, connectors: vendors, store, logger: pino({ level: 'silent' }) },
+      { dryRun: false, full, force: true, now: () => new Date(clock) },
+    );
+  const reads = () => vendors.map((v) => v.peopleReads);
+  return { vendors, sync, reads, advance: (minutes: number) => (clock += minutes * 60_000) };
+}
+
+describe('people cache: a quiet run costs no people pages', () => {
+  it('reuses the people read within refreshMinutes, and reads them again after', async () => {
+    const w = world(60);
+    const first = await w.sync();
+    expect(first.changes.map((c) => [c.system, c.to, c.result])).toEqual([
+      ['hubspot', 'anna@acme.test', 'written'],
+      ['zendesk', 'anna@acme.test', 'written'],
+    ]);
+    expect(w.reads()).toEqual([1, 1, 1]);
+    w.advance(59);
+    expect((await w.sync()).changes).toEqual([]);
+    expect(w.reads()).toEqual([1, 1, 1]);
+    w.advance(2);
+    await w.sync();
+    expect(w.reads()).toEqual([2, 2, 2]);
+  });
+
+  it('decides with the cached people exactly as with fresh ones', async () => {
+    const w = world(60);
+    await w.sync();
+    // Salesforce, the authority, now names bruno: the cached directory still resolves him.
+    const sf = w.vendors[1] as MemoryConnector;
+    const account = sf.accounts.get('0011');
+    if (account) account.roles.owner = { id: 'salesforce-bruno' };
+    w.advance(5);
+    const next = await w.sync();
+    expect(w.reads()).toEqual([1, 1, 1]);
+    expect(next.changes.map((c) => [c.system, c.to, c.result])).toEqual([
+      ['hubspot', 'bruno@acme.test', 'written'],
+      ['zendesk', 'bruno@acme.test', 'written'],
+    ]);
+  });
+
+  it('a refused write, a full read, or refreshMinutes 0 reads the people again', async () => {
+    const w = world(60);
+    const zendesk = w.vendors[2] as MemoryConnector;
+    zendesk.refuse.add('zendesk1');
+    expect((await w.sync()).status).toBe('partial');
+    w.advance(1);
+    await w.sync();
+    // Only Zendesk refused a write: only its people are read again.
+    expect(w.reads()).toEqual([1, 1, 2]);
+    await w.sync(true);
+    expect(w.reads()).toEqual([2, 2, 3]);
+
+    const every = world(0);
+    await every.sync();
+    await every.sync();
+    expect(every.reads()).toEqual([2, 2, 2]);
+  });
+});

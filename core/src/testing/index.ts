@@ -1,0 +1,2 @@
+// @spoc/core/testing: in-memory parts for tests of packages built on core (not for production).
+export { MemoryConnector } from './memory-connector.ts';

@@ -1,0 +1,84 @@
+import type {
+  AccountPage,
+  AccountRecord,
+  AssignmentWrite,
+  CheckResult,
+  Connector,
+  PersonRecord,
+  SystemId,
+  WriteResult,
+} from '../index.ts';
+
+/**
+ * A vendor in memory, for tests that need real sync runs: it hands out its people and
+ * accounts and applies writes, with no HTTP in between. Every read returns every
+ * account (a valid, if lazy, incremental read).
+ */
+export class MemoryConnector implements Connector {
+  readonly system: SystemId;
+  readonly people: PersonRecord[];
+  readonly accounts: Map<string, AccountRecord>;
+  readonly fields: Record<string, 'id' | 'email'>;
+  readonly written: AssignmentWrite[] = [];
+  /** Times the people were listed. */
+  peopleReads = 0;
+  /** Record ids whose writes the vendor refuses (e.g. an owner who left). */
+  readonly refuse = new Set<string>();
+
+  constructor(
+    system: SystemId,
+    people: PersonRecord[],
+    accounts: AccountRecord[],
+    fields: Record<string, 'id' | 'email'>,
+  ) {
+    this.system = system;
+    this.people = people;
+    this.accounts = new Map(accounts.map((a) => [a.id, structuredClone(a)]));
+    this.fields = fields;
+  }
+
+  async check(): Promise<CheckResult> {
+    return { ok: true, problems: [] };
+  }
+
+  async *listPeople(): AsyncIterable<PersonRecord[]> {
+    this.peopleReads++;
+    yield this.people;
+  }
+
+  async *readAccounts(): AsyncIterable<AccountPage> {
+    yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: 'all' };
+  }
+
+  async writeAssignments(writes: AssignmentWrite[]): Promise<WriteResult[]> {
+    return writes.map((w) => {
+      const account = this.accounts.get(w.recordId);
+      if (this.refuse.has(w.recordId)) {
+        return {
+          recordId: w.recordId,
+          role: w.role,
+          ok: false,
+          error: { code: 'INACTIVE_OWNER', kind: 'vendor', message: 'owner is inactive' },
+        };
+      }
+      if (!account)
+        return {
+          recordId: w.recordId,
+          role: w.role,
+          ok: false,
+          error: { code: 'NOT_FOUND', kind: 'vendor', message: 'no such record' },
+        };
+      account.roles[w.role] = this.fields[w.role] === 'email' ? { email: w.to.email } : { id: w.to.id };
+      this.written.push(w);
+      return { recordId: w.recordId, role: w.role, ok: true };
+    });
+  }
+
+  async handOverOpenTickets(handovers: { accountRecordId: string }[]) {
+    return handovers.map((h) => ({ accountRecordId: h.accountRecordId, updated: 1, failed: [] }));
+  }
+
+  stats() {
+    return { calls: 0, retries: 0, throttled: 0 };
+  }
+}
