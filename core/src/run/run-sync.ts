@@ -64,11 +64,15 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
     for (const read of reads) persistRead(store, read);
     recordHistory(store, plan, runId, new Set(reads.flatMap(freshKeys)), [], now());
+    // The records read are in the mirror now and the plan holds what it needs: let them go
+    // before the writes (at 100,000 accounts they are the largest thing in memory).
+    const people = peopleOf(reads);
+    reads.length = 0;
 
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
       store.upsertBaseline(advanceBaseline(baseline, plan, [], now()));
-      recordOwnershipState(store, plan, [], peopleOf(reads), deps.config, runId);
+      recordOwnershipState(store, plan, [], people, deps.config, runId);
       return finish(reportOf(plan, [], 'refused', `${plan.refused.reason}; re-run with --force to apply`));
     }
 
@@ -93,7 +97,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const cascades = await runCascades(deps.connectors, plan, applied, log, options.signal);
     store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
     recordHistory(store, plan, runId, new Set(), applied, now());
-    recordOwnershipState(store, plan, applied, peopleOf(reads), deps.config, runId);
+    recordOwnershipState(store, plan, applied, people, deps.config, runId);
 
     // A refused write may name someone who left since the people were read: read them again next run.
     for (const system of new Set(applied.filter((a) => a.result && !a.result.ok).map((a) => a.change.system))) {
