@@ -56,7 +56,7 @@ export type {
 export { baselineKey, overrideKey, SYSTEMS } from './domain/types.ts';
 export type { RecordOutcome } from './domain/write-batch.ts';
 // Batch writes (shared by connectors)
-export { fieldsByRecord, writeResults } from './domain/write-batch.ts';
+export { fieldsByRecord, resultsAfterStop, writeResults } from './domain/write-batch.ts';
 export { advanceBaseline } from './engine/advance-baseline.ts';
 export { applyWrites } from './engine/apply-writes.ts';
 export type { Directory, DirectoryIssue, Resolved, Standing } from './engine/directory.ts';

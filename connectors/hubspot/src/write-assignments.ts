@@ -3,7 +3,7 @@ import {
   fieldsByRecord,
   type RecordOutcome,
   type RoleFieldMapping,
-  toErrorInfo,
+  resultsAfterStop,
   type WriteResult,
   writeResults,
 } from '@spoc/core';
@@ -40,11 +40,7 @@ export async function writeAssignments(
         for (const id of chunk) outcomes.set(id, { ok: false, code: e.code, message: e.message });
         continue;
       }
-      if (![...outcomes.values()].some((o) => o.ok)) throw e;
-      const stop = toErrorInfo(e);
-      return writeResults(writes, roles, outcomes, 'HubSpot').map((r) =>
-        !r.ok && !outcomes.has(r.recordId) && roles[r.role] ? { ...r, error: stop } : r,
-      );
+      return resultsAfterStop(writes, roles, outcomes, 'HubSpot', e);
     }
   }
   return writeResults(writes, roles, outcomes, 'HubSpot');

@@ -2,7 +2,7 @@ import {
   type AssignmentWrite,
   fieldsByRecord,
   type RoleFieldMapping,
-  toErrorInfo,
+  resultsAfterStop,
   type WriteResult,
   writeResults,
 } from '@spoc/core';
@@ -27,9 +27,6 @@ export async function writeAssignments(
   const byRecord = fieldsByRecord(writes, roles);
   const records = [...byRecord].map(([id, fields]) => ({ id, body: accountUpdate(id, fields) }));
   const { outcomes, stopped } = await updateCollection(api, records, concurrency, signal);
-  if (stopped && outcomes.size === 0) throw stopped;
-  const results = writeResults(writes, roles, outcomes, 'Salesforce');
-  if (!stopped) return results;
-  const stop = toErrorInfo(stopped);
-  return results.map((r) => (!r.ok && !outcomes.has(r.recordId) && roles[r.role] ? { ...r, error: stop } : r));
+  if (stopped) return resultsAfterStop(writes, roles, outcomes, 'Salesforce', stopped);
+  return writeResults(writes, roles, outcomes, 'Salesforce');
 }

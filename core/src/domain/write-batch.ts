@@ -1,3 +1,4 @@
+import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { RoleFieldMapping } from './connector.ts';
 import type { AssignmentWrite, WriteResult } from './types.ts';
 
@@ -53,4 +54,24 @@ export function writeResults(
       error: { code: outcome.code, kind: 'record', message: outcome.message },
     };
   });
+}
+
+/**
+ * Results of a batch write that an error stopping the whole system (auth, daily limit,
+ * retries spent) cut short. Nothing written yet: the error is thrown, so the run reports
+ * the system's failure. Otherwise the written records stay written, the writes never sent
+ * fail with that error, and no success is ever reported lost.
+ */
+export function resultsAfterStop(
+  writes: AssignmentWrite[],
+  roles: Record<string, RoleFieldMapping>,
+  outcomes: ReadonlyMap<string, RecordOutcome>,
+  system: string,
+  stopped: unknown,
+): WriteResult[] {
+  if (![...outcomes.values()].some((o) => o.ok)) throw stopped;
+  const stop = toErrorInfo(stopped);
+  return writeResults(writes, roles, outcomes, system).map((r) =>
+    !r.ok && !outcomes.has(r.recordId) && roles[r.role] ? { ...r, error: stop } : r,
+  );
 }
