@@ -107,6 +107,8 @@ interface BenchRow {
   boundMs: number;
   wallRatio: number;
   peakRssMb: number;
+  /** The highest peak of the settle, no-change and 1 % runs (they load the mirror and the baseline). */
+  incrementalPeakRssMb: number;
   settleCalls: Record<string, number>;
   noChangeCalls: Record<string, number>;
   noChangeChanges: number;
@@ -199,6 +201,7 @@ for (const accounts of sizes) {
       boundMs: Math.round(boundMs),
       wallRatio: round(full.wallMs / boundMs),
       peakRssMb: Math.round(full.rss / 1e6),
+      incrementalPeakRssMb: Math.round(Math.max(settle.rss, idle.rss, onePercent.rss) / 1e6),
       settleCalls: Object.fromEntries(SYSTEMS.map((s) => [s, settle.stats[s].total])),
       noChangeCalls: Object.fromEntries(SYSTEMS.map((s) => [s, idle.stats[s].total])),
       noChangeChanges: idle.report.counts.changes,
@@ -243,7 +246,7 @@ function printRow(row: BenchRow) {
     );
   }
   console.log(
-    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB`,
+    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (later runs in the same process: ${row.incrementalPeakRssMb} MB)`,
   );
   console.log(`settle run calls ${JSON.stringify(row.settleCalls)}`);
   console.log(`no-change run calls ${JSON.stringify(row.noChangeCalls)} (changes ${row.noChangeChanges})`);

@@ -3,6 +3,8 @@ import type { ConnectorStats } from '../domain/connector.ts';
 import { isSpocError } from '../errors/spoc-error.ts';
 import { DEFAULT_RETRY, type RetryOptions, sleep, withRetry } from './retry.ts';
 
+const ROLL_MARGIN_MS = 200;
+
 export interface VendorGateOptions {
   /** Requests allowed per window (the vendor's documented limit). */
   cap: number;
@@ -97,8 +99,10 @@ export class VendorGate {
   private untilWindowRolls(): number {
     // Fewer than `cap` calls of ours: someone else spent the allowance too, so wait it out.
     if (this.starts.length < this.cap) return this.intervalMs;
+    // The vendor stamped our oldest call a little after we sent it: a small margin keeps
+    // the next call from landing just before the window rolls (a 429).
     const oldest = this.starts[this.nextStart] ?? 0;
-    return Math.max(0, oldest + this.intervalMs - Date.now());
+    return Math.max(0, oldest + this.intervalMs + ROLL_MARGIN_MS - Date.now());
   }
 
   /** Stop starting requests for `ms` (after a 429 or a spent window). */

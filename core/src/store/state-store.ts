@@ -315,7 +315,21 @@ export class StateStore {
 
   loadBaseline(): Map<string, BaselineEntry> {
     const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all();
-    return new Map((rows as unknown as RawBaseline[]).map(baselineEntry));
+    // 100,000 accounts hold ~600,000 entries repeating a few thousand emails and run
+    // times: one copy of each string instead of one per row saves a large share of memory.
+    const intern = interner();
+    return new Map(
+      (rows as unknown as RawBaseline[]).map((r) =>
+        baselineEntry({
+          ...r,
+          record_id: intern(r.record_id),
+          role: intern(r.role),
+          value: r.value === null ? null : intern(r.value),
+          at: intern(r.at),
+          decided: r.decided === null ? null : intern(r.decided),
+        }),
+      ),
+    );
   }
 
   /** The baseline entries (every role) of a few records, e.g. to preview one account's plan. */
@@ -638,6 +652,16 @@ interface RawBaseline {
   at: string;
   stand_in: number;
   decided: string | null;
+}
+
+function interner(): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    const known = seen.get(text);
+    if (known !== undefined) return known;
+    seen.set(text, text);
+    return text;
+  };
 }
 
 function baselineEntry(r: RawBaseline): [string, BaselineEntry] {
