@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { createConnectors } from '@spoc/cli';
-import { loadConfig, openStore, type RunReport, runSync, type SystemId } from '@spoc/core';
+import type { RunReport, SystemId } from '@spoc/core';
 import { GENERATED_FIELDS } from '@spoc/sandbox';
-import pino from 'pino';
 import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -85,15 +83,42 @@ async function humanEdits(hubspot: string, accounts: number, owners: string[]) {
   return ids.length;
 }
 
-function peakRss() {
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
-  }, 50);
-  return () => {
-    clearInterval(timer);
-    return Math.max(peak, process.memoryUsage().rss);
+interface SyncProcess {
+  report: RunReport;
+  /** The sync process's peak resident memory (Linux VmHWM), in bytes. */
+  peakRss: number;
+}
+
+/**
+ * Runs `spoc sync` as its own process, as cron or a Kubernetes CronJob would, so its
+ * peak RSS is the sync's alone (not the harness's, nor an earlier run's heap).
+ */
+async function syncProcess(configFile: string, env: Record<string, string>): Promise<SyncProcess> {
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'packages/cli/src/main.ts'), 'sync', '-c', configFile, '--json', '--force'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...env, SPOC_LOG_LEVEL: process.env.SPOC_BENCH_LOG ?? 'error' },
+    },
+  );
+  let peakKb = 0;
+  const sample = () => {
+    try {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+    } catch {
+      // The process has exited: VmHWM is a high-water mark, so the last sample holds.
+    }
   };
+  const timer = setInterval(sample, 20);
+  const chunks: Buffer[] = [];
+  child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  const output = Buffer.concat(chunks).toString('utf8');
+  if (!output.trim()) throw new Error(`spoc sync exited with ${code} and printed no report`);
+  return { report: JSON.parse(output) as RunReport, peakRss: peakKb * 1024 };
 }
 
 interface BenchRow {
@@ -107,7 +132,7 @@ interface BenchRow {
   boundMs: number;
   wallRatio: number;
   peakRssMb: number;
-  /** The highest peak of the settle, no-change and 1 % runs (they load the mirror and the baseline). */
+  /** The highest peak of the settle, no-change and 1 % runs (incremental: they read the mirror and the baseline). */
   incrementalPeakRssMb: number;
   settleCalls: Record<string, number>;
   noChangeCalls: Record<string, number>;
@@ -129,31 +154,21 @@ for (const accounts of sizes) {
       configFile,
       readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8').replace(/^\s*cascade:.*$/m, ''),
     );
-    const config = loadConfig(configFile, {
+    const env = {
       SPOC_DEMO_TOKEN: 'bench',
       SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
       SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
       SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
       SPOC_DEMO_STATE: join(dir, 'state.db'),
-    });
-    // SPOC_BENCH_LOG=info shows each phase of the sync with the process's memory at that moment.
-    const logger = pino({
-      level: process.env.SPOC_BENCH_LOG ?? 'error',
-      mixin: () => ({ rssMb: Math.round(process.memoryUsage().rss / 1e6) }),
-    });
-    const store = openStore(config.statePath);
+    };
+    // SPOC_BENCH_LOG=info shows each phase of the sync (its log goes to stderr).
     const run = async (label: string) => {
       await resetStats(sandbox.urls);
-      const stop = peakRss();
       const started = performance.now();
-      const report: RunReport = await runSync(
-        { config, store, logger, connectors: createConnectors(config, logger) },
-        { dryRun: false, full: false, force: true },
-      );
+      const { report, peakRss } = await syncProcess(configFile, env);
       const wallMs = performance.now() - started;
-      const rss = stop();
       const stats = await sandboxStats(sandbox.urls);
-      return { label, report, wallMs, rss, stats };
+      return { label, report, wallMs, rss: peakRss, stats };
     };
 
     const full = await run('full');
@@ -214,7 +229,6 @@ for (const accounts of sizes) {
     };
     results.push(row);
     printRow(row);
-    store.close();
   } finally {
     sandbox.child.kill('SIGTERM');
     rmSync(dir, { recursive: true, force: true });
@@ -246,7 +260,7 @@ function printRow(row: BenchRow) {
     );
   }
   console.log(
-    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (later runs in the same process: ${row.incrementalPeakRssMb} MB)`,
+    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (incremental runs: ${row.incrementalPeakRssMb} MB), each sync in its own process`,
   );
   console.log(`settle run calls ${JSON.stringify(row.settleCalls)}`);
   console.log(`no-change run calls ${JSON.stringify(row.noChangeCalls)} (changes ${row.noChangeChanges})`);

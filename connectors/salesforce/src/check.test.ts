@@ -29,16 +29,13 @@ const accountFields = [
   field('OwnerId', 'reference', true, ['User']),
 ];
 const userFields = ['Id', 'Email', 'IsActive', 'Name', 'UserType'].map((n) => field(n, 'string', false));
-const limits = { DailyApiRequests: { Max: 100000, Remaining: 99000 } };
 
 function org(account: Field[], contact?: Field[]) {
   const scope = nock(BASE)
-    .get(`${API}/limits`)
-    .reply(200, limits, usage(1001, 100000))
     .get(`${API}/sobjects/Account/describe`)
-    .reply(200, describeBody('Account', account), usage(1002, 100000))
+    .reply(200, describeBody('Account', account), usage(1001, 100000))
     .get(`${API}/sobjects/User/describe`)
-    .reply(200, describeBody('User', userFields));
+    .reply(200, describeBody('User', userFields), usage(1002, 100000));
   if (contact) scope.get(`${API}/sobjects/Contact/describe`).reply(200, describeBody('Contact', contact));
   return scope;
 }
@@ -58,7 +55,7 @@ describe('check()', () => {
     expect(result).toEqual({
       ok: true,
       problems: [],
-      details: { apiMax: 100000, apiRemaining: 99000, apiUsed: expect.any(Number), apiLimit: 100000 },
+      details: { apiUsed: 1002, apiLimit: 100000, apiRemaining: 98998 },
     });
     expect(scope.isDone()).toBe(true);
   });
@@ -103,8 +100,12 @@ describe('check()', () => {
   });
 
   it('says once that the session is refused instead of failing every describe', async () => {
-    nock(BASE).get(`${API}/limits`).reply(401, sfError('INVALID_SESSION_ID', 'Session expired or invalid'));
+    const scope = nock(BASE)
+      .get(`${API}/sobjects/Account/describe`)
+      .reply(401, sfError('INVALID_SESSION_ID', 'Session expired or invalid'));
     const result = await createSalesforceConnector(config, ctx, fast).check();
+    // One call: the other describes are not sent once the session is refused (nock would refuse them too).
+    expect(scope.isDone()).toBe(true);
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([expect.stringContaining('Salesforce refused the access token')]);
   });

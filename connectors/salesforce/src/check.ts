@@ -1,14 +1,15 @@
 import type { CheckResult, ConnectorContext } from '@spoc/core';
 import { toSpocError } from './errors.ts';
-import { DESCRIBED, type DescribeField, dailyRequests } from './mapping.ts';
+import { DESCRIBED, type DescribeField } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';
 
 /**
- * Proves what a run needs, in 3–4 calls: the session (GET /limits, which also tells the
- * day's usage), and by describe that every configured role field and cross-reference
- * exists on Account and is updateable, a lookup role field points at User, an email role
- * field holds text, the User fields listPeople reads exist, and (with the contact cascade)
- * Contact.OwnerId is updateable. Every problem names the object and field.
+ * Proves what a run needs, in 2–3 calls: by describe that every configured role field and
+ * cross-reference exists on Account and is updateable, a lookup role field points at User,
+ * an email role field holds text, the User fields listPeople reads exist, and (with the
+ * contact cascade) Contact.OwnerId is updateable. Every problem names the object and field.
+ * The Account describe goes first and also proves the session; the day's API usage comes
+ * from the Sforce-Limit-Info header every response carries (no extra call for /limits).
  */
 export async function checkSalesforce(
   api: SalesforceApi,
@@ -16,30 +17,29 @@ export async function checkSalesforce(
   options: { contacts: boolean },
   signal?: AbortSignal,
 ): Promise<CheckResult> {
-  const details: Record<string, string | number> = {};
-  try {
-    const daily = dailyRequests(await api.limits(signal));
-    if (daily) {
-      details.apiMax = daily.max;
-      details.apiRemaining = daily.remaining;
-    }
-  } catch (error) {
-    // A refused session fails every other call the same way: say it once.
-    return { ok: false, problems: [toSpocError(error).message] };
-  }
-
   const describe = async (type: string) => {
+    const d = await api.describe(type, signal);
+    return new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
+  };
+  const described = async (type: string) => {
     try {
-      const d = await api.describe(type, signal);
-      return new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
+      return await describe(type);
     } catch (error) {
       return `cannot describe ${type}: ${toSpocError(error).message}`;
     }
   };
-  const [account, user, contact] = await Promise.all([
-    describe(DESCRIBED.account),
-    describe(DESCRIBED.user),
-    options.contacts ? describe(DESCRIBED.contact) : Promise.resolve(null),
+  let account: Awaited<ReturnType<typeof described>>;
+  try {
+    account = await describe(DESCRIBED.account);
+  } catch (error) {
+    const failure = toSpocError(error);
+    // A refused session fails every other call the same way: say it once.
+    if (failure.kind === 'auth') return { ok: false, problems: [failure.message] };
+    account = `cannot describe ${DESCRIBED.account}: ${failure.message}`;
+  }
+  const [user, contact] = await Promise.all([
+    described(DESCRIBED.user),
+    options.contacts ? described(DESCRIBED.contact) : Promise.resolve(null),
   ]);
 
   const problems: string[] = [];
@@ -82,10 +82,7 @@ export async function checkSalesforce(
   }
 
   const usage = api.usage();
-  if (usage) {
-    details.apiUsed = usage.used;
-    details.apiLimit = usage.max;
-  }
+  const details = usage ? { apiUsed: usage.used, apiLimit: usage.max, apiRemaining: usage.max - usage.used } : {};
   return { ok: problems.length === 0, problems, details };
 }
 

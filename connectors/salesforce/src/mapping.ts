@@ -65,15 +65,6 @@ export const DescribeApiSchema = z.looseObject({
 });
 export type DescribeField = z.infer<typeof DescribeApiSchema>['fields'][number];
 
-/** GET /limits: today's allocation, when the org tells it. */
-export const LimitsApiSchema = z.looseObject({
-  DailyApiRequests: z.looseObject({ Max: z.number(), Remaining: z.number() }).optional(),
-});
-export function dailyRequests(limits: z.infer<typeof LimitsApiSchema>): { max: number; remaining: number } | null {
-  const d = limits.DailyApiRequests;
-  return d ? { max: d.Max, remaining: d.Remaining } : null;
-}
-
 const AccountApiSchema = z.looseObject({
   Id: z.string().min(15),
   Name: z.string().nullable().optional(),

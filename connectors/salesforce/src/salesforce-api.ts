@@ -6,7 +6,6 @@ import { ApiShare } from './api-share.ts';
 import { type ResponseInfo, toSpocError } from './errors.ts';
 import {
   DescribeApiSchema,
-  LimitsApiSchema,
   type QueryPage,
   QueryPageApiSchema,
   type SaveResult,
@@ -98,10 +97,6 @@ export class SalesforceApi {
 
   describe(type: string, signal?: AbortSignal) {
     return this.get(`/sobjects/${type}/describe`, DescribeApiSchema, signal);
-  }
-
-  limits(signal?: AbortSignal) {
-    return this.get('/limits', LimitsApiSchema, signal);
   }
 
   stats(): ConnectorStats {

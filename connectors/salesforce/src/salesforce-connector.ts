@@ -3,7 +3,7 @@ import { checkSalesforce } from './check.ts';
 import { cascadeContacts } from './contact-cascade.ts';
 import { toPerson, USER_QUERY } from './mapping.ts';
 import { readAccounts } from './read-accounts.ts';
-import { SalesforceApi } from './salesforce-api.ts';
+import { COLLECTION_LIMIT, SalesforceApi } from './salesforce-api.ts';
 import { writeAssignments } from './write-assignments.ts';
 
 export interface SalesforceConnectorOptions {
@@ -53,6 +53,7 @@ export function createSalesforceConnector(
 
   return {
     system: 'salesforce',
+    writeCallSize: COLLECTION_LIMIT,
 
     check: (signal) => checkSalesforce(api, context, { contacts: options.contactCascade ?? false }, signal),
 

@@ -116,7 +116,7 @@ describe('Salesforce connector against the sandbox', () => {
   it('check() passes for the seeded org (contact cascade included) and names a role field Account lacks', async () => {
     const good = await createSalesforceConnector(config, ctx, { ...fast, contactCascade: true }).check();
     expect(good).toMatchObject({ ok: true, problems: [] });
-    expect(good.details).toMatchObject({ apiMax: expect.any(Number) });
+    expect(good.details).toMatchObject({ apiLimit: expect.any(Number), apiRemaining: expect.any(Number) });
     const bad = createSalesforceConnector(config, {
       ...ctx,
       roles: { csm: { field: 'Success_Manager__c', value: 'id' } },

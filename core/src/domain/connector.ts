@@ -62,6 +62,11 @@ export interface Connector {
   listPeople(signal?: AbortSignal): AsyncIterable<PersonRecord[]>;
   /** Accounts: all of them when `since` is null, else those modified since the cursor. */
   readAccounts(query: ReadQuery): AsyncIterable<AccountPage>;
+  /**
+   * Records one write call takes, when a write batch sent in several calls should be
+   * a multiple of it (the runner rounds its batches down to one, so none leaves a call part-full).
+   */
+  readonly writeCallSize?: number;
   /** Writes role values; batched inside; one result per input, in input order. */
   writeAssignments(writes: AssignmentWrite[], signal?: AbortSignal): Promise<WriteResult[]>;
   cascadeContacts?(updates: ContactOwnerUpdate[], signal?: AbortSignal): Promise<CascadeResult[]>;

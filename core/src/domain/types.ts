@@ -84,7 +84,10 @@ export interface BaselineEntry {
   decided?: string;
 }
 
-export type Baseline = ReadonlyMap<string, BaselineEntry>;
+/** Baseline entries by baselineKey: a Map, or the store's lookup (a run never loads them all). */
+export interface Baseline {
+  get(key: string): BaselineEntry | undefined;
+}
 
 export function baselineKey(system: SystemId, recordId: string, role: string): string {
   return `${system}\u0000${recordId}\u0000${role}`;

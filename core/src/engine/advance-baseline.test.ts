@@ -65,12 +65,15 @@ const toMap = (entries: BaselineEntry[]) =>
   new Map(entries.map((e) => [baselineKey(e.system, e.recordId, e.role), e] as const));
 const values = (entries: BaselineEntry[]) => entries.map((e) => [e.system, e.value]).sort();
 
+/** advanceBaseline's entries as a list (it yields them one by one). */
+const advanced = (...args: Parameters<typeof advanceBaseline>) => [...advanceBaseline(...args)];
+
 describe('advanceBaseline', () => {
   it('a consistent role records the agreed value everywhere, once', () => {
     const snap = { people, accounts: customer({ hubspot: 'anna', salesforce: 'anna', zendesk: 'anna' }) };
     const cfg = config({ kind: 'authority', system: 'salesforce' });
     const p = plan(snap, new Map(), cfg, NOW);
-    const entries = advanceBaseline(new Map(), p, [], NOW);
+    const entries = advanced(new Map(), p, [], NOW);
     expect(values(entries)).toEqual([
       ['hubspot', 'anna@acme.test'],
       ['salesforce', 'anna@acme.test'],
@@ -78,13 +81,13 @@ describe('advanceBaseline', () => {
     ]);
     expect(entries.every((e) => e.at === NOW.toISOString())).toBe(true);
     // Nothing moved since: nothing to store.
-    expect(advanceBaseline(toMap(entries), plan(snap, toMap(entries), cfg, NOW), [], NOW)).toEqual([]);
+    expect(advanced(toMap(entries), plan(snap, toMap(entries), cfg, NOW), [], NOW)).toEqual([]);
   });
 
   it('a failed write keeps the source unadvanced, so the next run retries exactly that write', () => {
     // Two-way: a human moved HubSpot to bruno since the last agreed state (anna).
     const agreed = toMap(
-      advanceBaseline(
+      advanced(
         new Map(),
         plan(
           { people, accounts: customer({ hubspot: 'anna', salesforce: 'anna', zendesk: 'anna' }) },
@@ -104,7 +107,7 @@ describe('advanceBaseline', () => {
       ['zendesk', 'bruno@acme.test'],
     ]);
     // Salesforce takes it, Zendesk fails.
-    const entries = advanceBaseline(agreed, p, [ok('S1'), failed('zendesk-1')], NOW);
+    const entries = advanced(agreed, p, [ok('S1'), failed('zendesk-1')], NOW);
     expect(values(entries)).toEqual([['salesforce', 'bruno@acme.test']]);
 
     const after = applyWrites(snap, [p.changes[0] as (typeof p.changes)[number]], cfg.roles);
@@ -133,7 +136,7 @@ describe('advanceBaseline', () => {
     const snap = { people, accounts: customer({ hubspot: 'bruno', salesforce: 'chloe', zendesk: 'anna' }) };
     const p = plan(snap, base, config({ kind: 'two-way', tieBreak: 'manual', order: ['salesforce', 'hubspot'] }), NOW);
     expect(p.decisions[0]?.roles[0]?.status).toBe('conflict');
-    expect(advanceBaseline(base, p, [], NOW)).toEqual([]);
+    expect(advanced(base, p, [], NOW)).toEqual([]);
   });
 
   it('a refused plan (nothing sent) only records roles that already agree', () => {
@@ -150,7 +153,7 @@ describe('advanceBaseline', () => {
     };
     const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
     expect(p.changes.map((c) => c.recordId)).toEqual(['hubspot-1']);
-    const entries = advanceBaseline(new Map(), p, [], NOW);
+    const entries = advanced(new Map(), p, [], NOW);
     expect(entries.map((e) => e.recordId).sort()).toEqual(['S2', 'hubspot-2', 'zendesk-2']);
   });
 });

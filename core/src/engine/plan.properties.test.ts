@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import type { Policy, RoleConfig, SpocConfig } from '../config/types.ts';
 import type {
   AccountRecord,
-  Baseline,
   BaselineEntry,
   PersonRecord,
   Plan,
@@ -154,7 +153,7 @@ function round(state: State, cfg: SpocConfig, fails: (i: number) => boolean = ()
   };
 }
 
-function advance(baseline: Baseline, p: Plan, results: WriteResult[]): Map<string, BaselineEntry> {
+function advance(baseline: Map<string, BaselineEntry>, p: Plan, results: WriteResult[]): Map<string, BaselineEntry> {
   const next = new Map(baseline);
   for (const e of advanceBaseline(baseline, p, results, NOW)) next.set(baselineKey(e.system, e.recordId, e.role), e);
   return next;

@@ -1,4 +1,4 @@
-import type { Plan } from '../domain/types.ts';
+import type { Plan, SystemId } from '../domain/types.ts';
 import type { OwnershipRow, StateStore } from '../store/state-store.ts';
 import type { AppliedChange } from './apply-phase.ts';
 
@@ -10,7 +10,8 @@ export function recordHistory(
   store: StateStore,
   plan: Plan,
   runId: string,
-  freshRecords: ReadonlySet<string>,
+  /** Whether this run read the record from its vendor (only those are observed). */
+  isFresh: (system: SystemId, recordId: string) => boolean,
   applied: AppliedChange[],
   now: Date,
 ): void {
@@ -22,7 +23,7 @@ export function recordHistory(
       for (const role of decision.roles) {
         for (const [system, email] of Object.entries(role.owners) as [keyof typeof role.owners, string | null][]) {
           const recordId = decision.records[system];
-          if (recordId === undefined || !freshRecords.has(`${system}:${recordId}`)) continue;
+          if (recordId === undefined || !isFresh(system, recordId)) continue;
           rows.push({
             account: decision.account,
             role: role.role,

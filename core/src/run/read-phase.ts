@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
+import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, Cursor, PersonRecord, SystemId } from '../domain/types.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { ProgressEvent } from './run-types.ts';
@@ -59,12 +60,13 @@ export async function readSystem(
     }
   }
 
+  const share = ownerValueSharing();
   const fresh: AccountRecord[] = [];
   const rejected: { id: string; reason: string }[] = [];
   let cursor: Cursor | null = since;
   const query = options.signal ? { since, signal: options.signal } : { since };
   for await (const page of connector.readAccounts(query)) {
-    fresh.push(...page.records);
+    for (const record of page.records) fresh.push(share(record));
     if (page.rejected) rejected.push(...page.rejected);
     cursor = page.cursor;
     options.onProgress?.({ phase: 'read', system, what: 'accounts', records: fresh.length });

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
-import { type BaselineEntry, baselineKey, type Plan, type Snapshot, type SystemId } from '../domain/types.ts';
+import {
+  type Baseline,
+  type BaselineEntry,
+  baselineKey,
+  type Plan,
+  type Snapshot,
+  type SystemId,
+} from '../domain/types.ts';
 import { advanceBaseline } from '../engine/advance-baseline.ts';
 import { plan as makePlan } from '../engine/plan.ts';
 import { SpocError, toErrorInfo } from '../errors/spoc-error.ts';
@@ -63,7 +70,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     if (options.dryRun) return finish(reportOf(plan, [], plan.refused ? 'refused' : 'ok', plan.refused?.reason));
 
     for (const read of reads) persistRead(store, read);
-    recordHistory(store, plan, runId, new Set(reads.flatMap(freshKeys)), [], now());
+    recordHistory(store, plan, runId, freshRecords(reads), [], now());
     // The records read are in the mirror now and the plan holds what it needs: let them go
     // before the writes (at 100,000 accounts they are the largest thing in memory).
     const people = peopleOf(reads);
@@ -96,7 +103,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
     const cascades = await runCascades(deps.connectors, plan, applied, log, options.signal);
     store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
-    recordHistory(store, plan, runId, new Set(), applied, now());
+    recordHistory(store, plan, runId, () => false, applied, now());
     recordOwnershipState(store, plan, applied, people, deps.config, runId);
 
     // A refused write may name someone who left since the people were read: read them again next run.
@@ -124,8 +131,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 export async function readAndPlan(
   deps: RunDeps,
   options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'>,
-  beforePlan?: (snapshot: Snapshot, baseline: Map<string, BaselineEntry>) => void,
-): Promise<{ plan: Plan; reads: SystemRead[]; baseline: Map<string, BaselineEntry> }> {
+  beforePlan?: (snapshot: Snapshot, recovered: Map<string, BaselineEntry>) => void,
+): Promise<{ plan: Plan; reads: SystemRead[]; baseline: Baseline }> {
   const checkedAt = options.now?.() ?? new Date();
   const due = connectorsDueForCheck(deps, checkedAt);
   const problems = await checkAll(due, options.signal);
@@ -146,8 +153,11 @@ export async function readAndPlan(
     ),
   );
   const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
-  const baseline = new Map(deps.store.loadBaseline());
-  beforePlan?.(snapshot, baseline);
+  // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
+  const recovered = new Map<string, BaselineEntry>();
+  beforePlan?.(snapshot, recovered);
+  const stored = deps.store.baselineLookup();
+  const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
   const now = options.now ?? (() => new Date());
   const plan = makePlan(snapshot, baseline, deps.config, now(), {
     force: options.force,
@@ -221,7 +231,7 @@ async function applyAll(deps: RunDeps, plan: Plan, runId: string, options: RunOp
           store: deps.store,
           runId,
           logger: deps.logger.child({ runId, system: connector.system }),
-          batchSize: options.batchSize ?? DEFAULT_BATCH,
+          batchSize: alignedBatch(options.batchSize ?? DEFAULT_BATCH, connector.writeCallSize),
           valueKind: (role) =>
             deps.config.roles.find((r) => r.name === role)?.fields[connector.system]?.value === 'email'
               ? 'email'
@@ -232,6 +242,12 @@ async function applyAll(deps: RunDeps, plan: Plan, runId: string, options: RunOp
       ),
   );
   return perSystem.flat();
+}
+
+/** The largest multiple of the vendor's call size within `requested` (unchanged when smaller than one call). */
+function alignedBatch(requested: number, callSize: number | undefined): number {
+  if (!callSize || callSize >= requested) return requested;
+  return Math.floor(requested / callSize) * callSize;
 }
 
 function reportOf(
@@ -298,6 +314,11 @@ function peopleOf(reads: SystemRead[]) {
   return reads.flatMap((r) => r.people);
 }
 
-function freshKeys(read: SystemRead): string[] {
-  return read.fresh.map((r) => `${r.system}:${r.id}`);
+/** Whether a record was read this run: every record of a full read, else the few an incremental read returned. */
+function freshRecords(reads: SystemRead[]): (system: SystemId, recordId: string) => boolean {
+  const bySystem = new Map(reads.map((r) => [r.system, r.full ? null : new Set(r.fresh.map((a) => a.id))]));
+  return (system, recordId) => {
+    const ids = bySystem.get(system);
+    return ids !== undefined && (ids === null || ids.has(recordId));
+  };
 }

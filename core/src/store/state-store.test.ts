@@ -243,6 +243,32 @@ describe('baselines and cursors', () => {
     again.close();
   });
 
+  it('looks baseline entries up one by one, as stored, without loading them all', () => {
+    const store = openStore(path);
+    const entry: BaselineEntry = {
+      system: 'hubspot',
+      recordId: '42',
+      role: 'owner',
+      value: 'anna@acme.test',
+      at: 't1',
+      decided: 'anna@acme.test',
+    };
+    const lookup = store.baselineLookup();
+    expect(lookup.get(baselineKey('hubspot', '42', 'owner'))).toBeUndefined();
+    store.upsertBaseline([entry, { ...entry, recordId: '43', value: null, standIn: true }]);
+    // The lookup reads the store as it is now, not as it was when the lookup was made.
+    expect(lookup.get(baselineKey('hubspot', '42', 'owner'))).toEqual(entry);
+    expect(lookup.get(baselineKey('hubspot', '43', 'owner'))).toEqual({
+      ...entry,
+      recordId: '43',
+      value: null,
+      standIn: true,
+    });
+    expect(lookup.get(baselineKey('hubspot', '42', 'csm'))).toBeUndefined();
+    expect(lookup.get(baselineKey('zendesk', '42', 'owner'))).toBeUndefined();
+    store.close();
+  });
+
   it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
     const store = openStore(path);
     expect(store.getCursor('hubspot')).toBeNull();

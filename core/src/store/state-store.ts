@@ -2,8 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type {
   AccountRecord,
+  Baseline,
   BaselineEntry,
   ChangeReason,
   OwnerValue,
@@ -313,23 +315,28 @@ export class StateStore {
 
   // Baselines --------------------------------------------------------------------
 
+  /**
+   * The baseline, looked up entry by entry (by baselineKey) instead of loaded: 100,000
+   * accounts hold ~600,000 entries, several hundred MB as objects, and a run reads each
+   * entry once or twice (an indexed lookup is a few microseconds).
+   */
+  baselineLookup(): Baseline {
+    const select = this.sql(
+      'SELECT system, record_id, role, value, at, stand_in, decided FROM baselines WHERE system = ? AND record_id = ? AND role = ?',
+    );
+    return {
+      get: (key) => {
+        const [system, recordId, role] = key.split('\u0000');
+        const row = select.get(system ?? '', recordId ?? '', role ?? '') as RawBaseline | undefined;
+        return row ? baselineEntry(row)[1] : undefined;
+      },
+    };
+  }
+
+  /** Every baseline entry (tests and small tools; a run uses baselineLookup). */
   loadBaseline(): Map<string, BaselineEntry> {
     const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all();
-    // 100,000 accounts hold ~600,000 entries repeating a few thousand emails and run
-    // times: one copy of each string instead of one per row saves a large share of memory.
-    const intern = interner();
-    return new Map(
-      (rows as unknown as RawBaseline[]).map((r) =>
-        baselineEntry({
-          ...r,
-          record_id: intern(r.record_id),
-          role: intern(r.role),
-          value: r.value === null ? null : intern(r.value),
-          at: intern(r.at),
-          decided: r.decided === null ? null : intern(r.decided),
-        }),
-      ),
-    );
+    return new Map((rows as unknown as RawBaseline[]).map(baselineEntry));
   }
 
   /** The baseline entries (every role) of a few records, e.g. to preview one account's plan. */
@@ -342,7 +349,7 @@ export class StateStore {
     );
   }
 
-  upsertBaseline(entries: BaselineEntry[]): void {
+  upsertBaseline(entries: Iterable<BaselineEntry>): void {
     const upsert = this.sql(
       `INSERT INTO baselines (system, record_id, role, value, at, stand_in, decided) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at,
@@ -414,12 +421,16 @@ export class StateStore {
   }
 
   loadAccounts(system?: SystemId): AccountRecord[] {
-    const rows = (
-      system
-        ? this.sql('SELECT record FROM accounts WHERE system = ? ORDER BY id').all(system)
-        : this.sql('SELECT record FROM accounts ORDER BY system, id').all()
-    ) as { record: string }[];
-    return rows.map((r) => JSON.parse(r.record) as AccountRecord);
+    const rows = system
+      ? this.sql('SELECT record FROM accounts WHERE system = ? ORDER BY id').iterate(system)
+      : this.sql('SELECT record FROM accounts ORDER BY system, id').iterate();
+    // Row by row, role values shared: the whole result set as strings, or one object per
+    // role value, would double the memory of a large mirror.
+    const share = ownerValueSharing();
+    const records: AccountRecord[] = [];
+    for (const row of rows as Iterable<{ record: string }>)
+      records.push(share(JSON.parse(row.record) as AccountRecord));
+    return records;
   }
 
   /** After a successful write the mirror shows what spoc wrote, until the vendor says otherwise. */
@@ -652,16 +663,6 @@ interface RawBaseline {
   at: string;
   stand_in: number;
   decided: string | null;
-}
-
-function interner(): (text: string) => string {
-  const seen = new Map<string, string>();
-  return (text) => {
-    const known = seen.get(text);
-    if (known !== undefined) return known;
-    seen.set(text, text);
-    return text;
-  };
 }
 
 function baselineEntry(r: RawBaseline): [string, BaselineEntry] {

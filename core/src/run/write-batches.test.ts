@@ -1,0 +1,81 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../config/load.ts';
+import { type AccountRecord, type AssignmentWrite, SYSTEMS, type SystemId } from '../domain/types.ts';
+import { openStore } from '../store/state-store.ts';
+import { MemoryConnector } from '../testing/memory-connector.ts';
+import { runSync } from './run-sync.ts';
+
+const YAML = (path: string) => `
+version: 1
+systems:
+  hubspot: { accessToken: "\${T}", baseUrl: "http://127.0.0.1:9" }
+  salesforce: { instanceUrl: "https://acme.my.salesforce.com", accessToken: "\${T}" }
+  zendesk: { baseUrl: "https://acme.zendesk.com/api/v2", email: ops@acme.test, apiToken: "\${T}" }
+accounts:
+  link: [{ xref: { hubspot: sfid, zendesk: sfid } }]
+roles:
+  owner:
+    fields:
+      hubspot: { object: company, property: owner }
+      salesforce: { object: Account, field: owner }
+      zendesk: { object: organization, field: owner, value: user_id }
+    policy: { authority: salesforce }
+state: { sqlite: ${path} }
+`;
+
+/** A vendor that records how many writes each writeAssignments call carried. */
+class BatchRecorder extends MemoryConnector {
+  readonly batches: number[] = [];
+  override async writeAssignments(writes: AssignmentWrite[]) {
+    this.batches.push(writes.length);
+    return super.writeAssignments(writes);
+  }
+}
+
+/** A vendor whose write calls take 200 records, like Salesforce's composite/sobjects. */
+class TwoHundredPerCall extends BatchRecorder {
+  readonly writeCallSize = 200;
+}
+
+function vendor(system: SystemId, accounts: number, owner: string): BatchRecorder {
+  const people = ['anna', 'bruno'].map((n) => ({
+    system,
+    id: `${system}-${n}`,
+    email: `${n}@acme.test`,
+    active: true,
+  }));
+  const records: AccountRecord[] = Array.from({ length: accounts }, (_, i) => ({
+    system,
+    id: system === 'salesforce' ? `sf${i}` : `${system}${i}`,
+    name: `Customer ${i}`,
+    domains: [],
+    xrefs: system === 'salesforce' ? {} : { sfid: `sf${i}` },
+    roles: { owner: { id: `${system}-${owner}` } },
+    modifiedAt: null,
+  }));
+  const Kind = system === 'hubspot' ? TwoHundredPerCall : BatchRecorder;
+  return new Kind(system, people, records, { owner: 'id' });
+}
+
+describe('write batches', () => {
+  it("are whole multiples of a vendor's call size, so no call goes out part-full mid-run", async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'spoc-batches-')), 'state.db');
+    const config = parseConfig(YAML(path), 'spoc.yaml', { T: 't' });
+    const vendors = SYSTEMS.map((s) => vendor(s, 1130, s === 'salesforce' ? 'anna' : 'bruno'));
+    const report = await runSync(
+      { config, connectors: vendors, store: openStore(path), logger: pino({ level: 'silent' }) },
+      { dryRun: false, full: true, force: true },
+    );
+    expect(report.counts).toMatchObject({ changes: 2260, written: 2260, failed: 0 });
+    const [hubspot, salesforce, zendesk] = vendors as [BatchRecorder, BatchRecorder, BatchRecorder];
+    // 500 a batch rounded down to 400: ⌈1130/200⌉ = 6 calls' worth, as the minimum.
+    expect(hubspot.batches).toEqual([400, 400, 330]);
+    // No call size declared: the runner's batches of 500 stand.
+    expect(zendesk.batches).toEqual([500, 500, 130]);
+    expect(salesforce.batches).toEqual([]);
+  });
+});
