@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normaliseDomain } from './normalise-domain.ts';
 import { normaliseReference, salesforceIdSuffix } from './normalise-reference.ts';
@@ -18,6 +19,34 @@ describe('normaliseDomain', () => {
 
   it.each(['', '   ', 'n/a', 'localhost', 'https://', 'www.', '-'])('"%s" is no domain (never links)', (raw) => {
     expect(normaliseDomain(raw)).toBe('');
+  });
+
+  it('the bare-host shortcut gives what the full steps give, for any input', () => {
+    const piece = fc.constantFrom(
+      'www',
+      'www2',
+      'acme',
+      'Shop',
+      'co',
+      'uk',
+      '-',
+      '1',
+      'http',
+      ':',
+      '/',
+      '.',
+      '@',
+      '?',
+      '#',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 8 }), (pieces) => {
+        const raw = pieces.join('');
+        // A leading blank never passes the shortcut, and the full steps trim it away.
+        expect(normaliseDomain(raw)).toBe(normaliseDomain(` ${raw}`));
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -2,16 +2,17 @@ const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
 
 /** The 3-character suffix that turns a 15-character Salesforce id into its 18-character form. */
 export function salesforceIdSuffix(id15: string): string {
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id15.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    suffix += CHECKSUM_ALPHABET.charAt(bits);
+  return String.fromCharCode(suffixCode(id15, 0), suffixCode(id15, 1), suffixCode(id15, 2));
+}
+
+/** One suffix character: bit i set when character i of the 5-character chunk is an upper-case letter. */
+function suffixCode(id: string, chunk: number): number {
+  let bits = 0;
+  for (let i = 0; i < 5; i++) {
+    const c = id.charCodeAt(chunk * 5 + i);
+    if (c >= 65 && c <= 90) bits |= 1 << i;
   }
-  return suffix;
+  return CHECKSUM_ALPHABET.charCodeAt(bits);
 }
 
 /**
@@ -24,6 +25,11 @@ export function salesforceIdSuffix(id15: string): string {
 export function normaliseReference(value: string): string {
   const v = value.trim();
   if (!/^[a-zA-Z0-9]{18}$/.test(v)) return v;
-  const id15 = v.slice(0, 15);
-  return salesforceIdSuffix(id15) === v.slice(15).toUpperCase() ? id15 : v;
+  // The suffix is compared code by code, case-insensitively, with no string made: a run
+  // at 100,000 accounts checks ~300,000 references.
+  for (let chunk = 0; chunk < 3; chunk++) {
+    const c = v.charCodeAt(15 + chunk);
+    if ((c >= 97 && c <= 122 ? c - 32 : c) !== suffixCode(v, chunk)) return v;
+  }
+  return v.slice(0, 15);
 }

@@ -328,7 +328,7 @@ export class StateStore {
       get: (key) => {
         const [system, recordId, role] = key.split('\u0000');
         const row = select.get(system ?? '', recordId ?? '', role ?? '') as RawBaseline | undefined;
-        return row ? baselineEntry(row)[1] : undefined;
+        return row ? baselineEntry(row) : undefined;
       },
     };
   }
@@ -336,7 +336,7 @@ export class StateStore {
   /** Every baseline entry (tests and small tools; a run uses baselineLookup). */
   loadBaseline(): Map<string, BaselineEntry> {
     const rows = this.sql('SELECT system, record_id, role, value, at, stand_in, decided FROM baselines').all();
-    return new Map((rows as unknown as RawBaseline[]).map(baselineEntry));
+    return new Map((rows as unknown as RawBaseline[]).map(keyedBaselineEntry));
   }
 
   /** The baseline entries (every role) of a few records, e.g. to preview one account's plan. */
@@ -345,7 +345,7 @@ export class StateStore {
       'SELECT system, record_id, role, value, at, stand_in, decided FROM baselines WHERE system = ? AND record_id = ?',
     );
     return new Map(
-      records.flatMap((r) => (select.all(r.system, r.recordId) as unknown as RawBaseline[]).map(baselineEntry)),
+      records.flatMap((r) => (select.all(r.system, r.recordId) as unknown as RawBaseline[]).map(keyedBaselineEntry)),
     );
   }
 
@@ -665,11 +665,15 @@ interface RawBaseline {
   decided: string | null;
 }
 
-function baselineEntry(r: RawBaseline): [string, BaselineEntry] {
+function baselineEntry(r: RawBaseline): BaselineEntry {
   const entry: BaselineEntry = { system: r.system, recordId: r.record_id, role: r.role, value: r.value, at: r.at };
   if (r.stand_in === 1) entry.standIn = true;
   if (r.decided !== null) entry.decided = r.decided;
-  return [baselineKey(r.system, r.record_id, r.role), entry];
+  return entry;
+}
+
+function keyedBaselineEntry(r: RawBaseline): [string, BaselineEntry] {
+  return [baselineKey(r.system, r.record_id, r.role), baselineEntry(r)];
 }
 
 interface RawRun {
