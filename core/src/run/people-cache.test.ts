@@ -7,30 +7,14 @@ import { parseConfig } from '../config/load.ts';
 import { SYSTEMS, type SystemId } from '../domain/types.ts';
 import { openStore } from '../store/state-store.ts';
 import { MemoryConnector } from '../testing/memory-connector.ts';
+import { memoryWorldYaml } from '../testing/memory-world-config.ts';
 import { runSync } from './run-sync.ts';
-
-const YAML = (refresh: number, path: string) => `
-version: 1
-systems:
-  hubspot: { accessToken: "\${T}", baseUrl: "http://127.0.0.1:9" }
-  salesforce: { instanceUrl: "https://acme.my.salesforce.com", accessToken: "\${T}" }
-  zendesk: { baseUrl: "https://acme.zendesk.com/api/v2", email: ops@acme.test, apiToken: "\${T}" }
-people: { refreshMinutes: ${refresh} }
-accounts:
-  link: [{ xref: { hubspot: sfid, zendesk: sfid } }]
-roles:
-  owner:
-    fields:
-      hubspot: { object: company, property: owner }
-      salesforce: { object: Account, field: owner }
-      zendesk: { object: organization, field: owner, value: user_id }
-    policy: { authority: salesforce }
-state: { sqlite: ${path} }
-`;
 
 function world(refreshMinutes: number) {
   const path = join(mkdtempSync(join(tmpdir(), 'spoc-people-')), 'state.db');
-  const config = parseConfig(YAML(refreshMinutes, path), 'spoc.yaml', { T: 't' });
+  const config = parseConfig(memoryWorldYaml(path, `people: { refreshMinutes: ${refreshMinutes} }`), 'spoc.yaml', {
+    T: 't',
+  });
   const vendors = SYSTEMS.map(
     (system: SystemId) =>
       new MemoryConnector(

@@ -7,25 +7,8 @@ import { parseConfig } from '../config/load.ts';
 import { type AccountRecord, type AssignmentWrite, SYSTEMS, type SystemId } from '../domain/types.ts';
 import { openStore } from '../store/state-store.ts';
 import { MemoryConnector } from '../testing/memory-connector.ts';
+import { memoryWorldYaml } from '../testing/memory-world-config.ts';
 import { runSync } from './run-sync.ts';
-
-const YAML = (path: string) => `
-version: 1
-systems:
-  hubspot: { accessToken: "\${T}", baseUrl: "http://127.0.0.1:9" }
-  salesforce: { instanceUrl: "https://acme.my.salesforce.com", accessToken: "\${T}" }
-  zendesk: { baseUrl: "https://acme.zendesk.com/api/v2", email: ops@acme.test, apiToken: "\${T}" }
-accounts:
-  link: [{ xref: { hubspot: sfid, zendesk: sfid } }]
-roles:
-  owner:
-    fields:
-      hubspot: { object: company, property: owner }
-      salesforce: { object: Account, field: owner }
-      zendesk: { object: organization, field: owner, value: user_id }
-    policy: { authority: salesforce }
-state: { sqlite: ${path} }
-`;
 
 /** A vendor that records how many writes each writeAssignments call carried. */
 class BatchRecorder extends MemoryConnector {
@@ -64,7 +47,7 @@ function vendor(system: SystemId, accounts: number, owner: string): BatchRecorde
 describe('write batches', () => {
   it("are whole multiples of a vendor's call size, so no call goes out part-full mid-run", async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'spoc-batches-')), 'state.db');
-    const config = parseConfig(YAML(path), 'spoc.yaml', { T: 't' });
+    const config = parseConfig(memoryWorldYaml(path), 'spoc.yaml', { T: 't' });
     const vendors = SYSTEMS.map((s) => vendor(s, 1130, s === 'salesforce' ? 'anna' : 'bruno'));
     const report = await runSync(
       { config, connectors: vendors, store: openStore(path), logger: pino({ level: 'silent' }) },
