@@ -1,14 +1,6 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.ts';
-
-// A sync holds every account of three systems while it plans (300,000 records at
-// 100,000 accounts) and spends most of its time waiting on vendor rate limits. V8's
-// memory-saving heap policy (smaller heap growth, collected sooner) cuts its peak RSS
-// at that size from ~790 to ~470 MB; planning takes a few seconds more CPU, about 3 %
-// of the run's wall time (pnpm bench).
-setFlagsFromString('--optimize-for-size');
 
 // Commander parses the command line (subcommands, help, unknown options) so the
 // contract of DESIGN.md §6 is declared here once.

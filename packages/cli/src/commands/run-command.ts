@@ -1,6 +1,7 @@
 import { runSync } from '@spoc/core';
 import { openContext } from '../context.ts';
 import { exitCodeOf } from '../exit-codes.ts';
+import { preferSmallHeap } from '../heap-policy.ts';
 import { createProgress } from '../progress.ts';
 import { renderRun } from '../render.ts';
 
@@ -17,6 +18,7 @@ export interface RunCommandOptions {
  * write batch finish and stops cleanly; a second one exits at once.
  */
 export async function runCommand(options: RunCommandOptions, title: 'sync' | 'plan'): Promise<number> {
+  preferSmallHeap();
   const ctx = openContext(options.config);
   const controller = new AbortController();
   let signals = 0;
