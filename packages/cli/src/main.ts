@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.ts';
+import { chooseHeapPolicy } from './heap-policy.ts';
+
+chooseHeapPolicy(process.argv[2]);
 
 // Commander parses the command line (subcommands, help, unknown options) so the
 // contract of DESIGN.md §6 is declared here once.

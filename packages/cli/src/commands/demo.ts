@@ -6,7 +6,6 @@ import { loadConfig, openStore, ownershipReport, type RunReport, readAndPlan, ru
 import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
 import { createConnectors } from '../connectors.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
-import { preferSmallHeap } from '../heap-policy.ts';
 import { createLogger } from '../logger.ts';
 import { renderOwnership, renderRun, table } from '../render.ts';
 
@@ -18,7 +17,6 @@ const DEMO_CONFIG = fileURLToPath(new URL('../../../../config/spoc.demo.yaml', i
  * carries it everywhere; a last sync proves nothing is left to do.
  */
 export async function demoCommand(options: { keep?: boolean } = {}): Promise<number> {
-  preferSmallHeap();
   const seed = demoSeed();
   const sandbox = await startSandbox({ seed, port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'spoc-demo-'));

@@ -1,7 +1,6 @@
 import { ownershipReport, readAndPlan } from '@spoc/core';
 import { openContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
-import { preferSmallHeap } from '../heap-policy.ts';
 import { renderOwnership } from '../render.ts';
 
 /** `spoc report`: per account and role, the owner each system shows and a status. Read-only. */
@@ -11,7 +10,6 @@ export async function reportCommand(options: {
   all?: boolean;
   full?: boolean;
 }): Promise<number> {
-  preferSmallHeap();
   const ctx = openContext(options.config);
   try {
     const { plan } = await readAndPlan(

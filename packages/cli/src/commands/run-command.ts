@@ -1,7 +1,6 @@
 import { runSync } from '@spoc/core';
 import { openContext } from '../context.ts';
 import { exitCodeOf } from '../exit-codes.ts';
-import { preferSmallHeap } from '../heap-policy.ts';
 import { createProgress } from '../progress.ts';
 import { renderRun } from '../render.ts';
 
@@ -18,7 +17,6 @@ export interface RunCommandOptions {
  * write batch finish and stops cleanly; a second one exits at once.
  */
 export async function runCommand(options: RunCommandOptions, title: 'sync' | 'plan'): Promise<number> {
-  preferSmallHeap();
   const ctx = openContext(options.config);
   const controller = new AbortController();
   let signals = 0;

@@ -2,7 +2,6 @@ import { runSync } from '@spoc/core';
 import { Cron } from 'croner';
 import { openContext } from '../context.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
-import { preferSmallHeap } from '../heap-policy.ts';
 
 /**
  * `spoc schedule`: runs sync on the config's cron schedule. Runs never overlap
@@ -10,7 +9,6 @@ import { preferSmallHeap } from '../heap-policy.ts';
  * the current write batch finish, then exits cleanly.
  */
 export async function scheduleCommand(options: { config?: string }): Promise<number> {
-  preferSmallHeap();
   const ctx = openContext(options.config);
   const expression = ctx.config.schedule;
   if (!expression) {
