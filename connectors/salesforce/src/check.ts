@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectorContext } from '@spoc/core';
+import { type CheckResult, type ConnectorContext, SpocError } from '@spoc/core';
 import { toSpocError } from './errors.ts';
 import { DESCRIBED, type DescribeField } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';
@@ -17,33 +17,23 @@ export async function checkSalesforce(
   options: { contacts: boolean },
   signal?: AbortSignal,
 ): Promise<CheckResult> {
-  const describe = async (type: string) => {
-    const d = await api.describe(type, signal);
-    return new Map(d.fields.map((f) => [f.name.toLowerCase(), f]));
-  };
-  const described = async (type: string) => {
-    try {
-      return await describe(type);
-    } catch (error) {
-      return `cannot describe ${type}: ${toSpocError(error).message}`;
-    }
-  };
-  let account: Awaited<ReturnType<typeof described>>;
-  try {
-    account = await describe(DESCRIBED.account);
-  } catch (error) {
-    const failure = toSpocError(error);
-    // A refused session fails every other call the same way: say it once.
-    if (failure.kind === 'auth') return { ok: false, problems: [failure.message] };
-    account = `cannot describe ${DESCRIBED.account}: ${failure.message}`;
-  }
+  // A describe that fails gives its error, reported as a problem (or, for a refused session, alone).
+  const describe = (type: string): Promise<Map<string, DescribeField> | SpocError> =>
+    api.describe(type, signal).then(
+      (d) => new Map(d.fields.map((f) => [f.name.toLowerCase(), f])),
+      (error: unknown) => toSpocError(error),
+    );
+  const account = await describe(DESCRIBED.account);
+  // A refused session fails every other call the same way: say it once.
+  if (account instanceof SpocError && account.kind === 'auth') return { ok: false, problems: [account.message] };
   const [user, contact] = await Promise.all([
-    described(DESCRIBED.user),
-    options.contacts ? described(DESCRIBED.contact) : Promise.resolve(null),
+    describe(DESCRIBED.user),
+    options.contacts ? describe(DESCRIBED.contact) : Promise.resolve(null),
   ]);
+  const failed = (type: string, error: SpocError) => `cannot describe ${type}: ${error.message}`;
 
   const problems: string[] = [];
-  if (typeof account === 'string') problems.push(account);
+  if (account instanceof SpocError) problems.push(failed(DESCRIBED.account, account));
   else {
     for (const [role, mapping] of Object.entries(ctx.roles)) {
       const where = `${DESCRIBED.account}.${mapping.field} (role ${role})`;
@@ -64,14 +54,14 @@ export async function checkSalesforce(
         problems.push(`${DESCRIBED.account}.${xref} (cross-reference) is not updateable by spoc's Salesforce user`);
     }
   }
-  if (typeof user === 'string') problems.push(user);
+  if (user instanceof SpocError) problems.push(failed(DESCRIBED.user, user));
   else {
     for (const name of DESCRIBED.userFields) {
       if (!user.has(name.toLowerCase()))
         problems.push(`${DESCRIBED.user}.${name} is not visible to spoc's Salesforce user`);
     }
   }
-  if (typeof contact === 'string') problems.push(contact);
+  if (contact instanceof SpocError) problems.push(failed(DESCRIBED.contact, contact));
   else if (contact) {
     for (const name of DESCRIBED.contactFields) {
       if (!contact.has(name.toLowerCase()))
