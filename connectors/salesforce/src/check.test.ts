@@ -99,6 +99,17 @@ describe('check()', () => {
     ]);
   });
 
+  it('names an object it cannot describe and still checks the others', async () => {
+    nock(BASE)
+      .get(`${API}/sobjects/Account/describe`)
+      .reply(200, describeBody('Account', [...accountFields, field('CSM__c', 'reference', true, ['User'])]))
+      .get(`${API}/sobjects/User/describe`)
+      .reply(404, sfError('NOT_FOUND', 'The requested resource does not exist'));
+    const result = await createSalesforceConnector(config, { ...ctx, xrefFields: [] }, fast).check();
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringMatching(/^cannot describe User: .*does not exist/)]);
+  });
+
   it('says once that the session is refused instead of failing every describe', async () => {
     const scope = nock(BASE)
       .get(`${API}/sobjects/Account/describe`)
