@@ -48,14 +48,14 @@ export function createSalesforceConnector(
     ...(options.queryBatchSize !== undefined ? { queryBatchSize: options.queryBatchSize } : {}),
   });
   const writeConcurrency = Math.max(1, options.writeConcurrency ?? 1);
-  const logger = ctx.logger.child({ system: 'salesforce' });
-  const context = { ...ctx, logger };
+  // ctx.logger already carries `system` (a second binding would repeat the key in every line).
+  const { logger } = ctx;
 
   return {
     system: 'salesforce',
     writeCallSize: COLLECTION_LIMIT,
 
-    check: (signal) => checkSalesforce(api, context, { contacts: options.contactCascade ?? false }, signal),
+    check: (signal) => checkSalesforce(api, ctx, { contacts: options.contactCascade ?? false }, signal),
 
     async *listPeople(signal) {
       for await (const page of api.query(USER_QUERY, signal)) {
@@ -69,7 +69,7 @@ export function createSalesforceConnector(
       }
     },
 
-    readAccounts: (query) => readAccounts(api, context, query),
+    readAccounts: (query) => readAccounts(api, ctx, query),
 
     writeAssignments: (writes, signal) => writeAssignments(api, writes, ctx.roles, writeConcurrency, signal),
 

@@ -76,6 +76,7 @@ export interface Connector {
 
 /** What a connector factory receives besides its own system config. */
 export interface ConnectorContext {
+  /** Already bound to the system (`system` is in every line): do not bind or pass it again. */
   logger: Logger;
   /** Role name → this system's field mapping for that role (from the config). */
   roles: Record<string, RoleFieldMapping>;

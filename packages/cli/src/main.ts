@@ -12,7 +12,18 @@ const program = new Command()
   .description('Single Point of Contact: one owner per customer across HubSpot, Salesforce and Zendesk')
   .version('0.1.0')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true })
+  .addOption(
+    new Option('--log-level <level>', 'log detail on stderr (default info)')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .env('SPOC_LOG_LEVEL'),
+  )
+  // Every logger reads SPOC_LOG_LEVEL: the flag (or the checked variable) is handed on there.
+  .hook('preAction', () => {
+    const { logLevel } = program.opts<{ logLevel?: string }>();
+    if (logLevel !== undefined) process.env.SPOC_LOG_LEVEL = logLevel;
+  });
 
 const configOption = () => new Option('-c, --config <file>', 'config file (default $SPOC_CONFIG or ./spoc.yaml)');
 const set = (code: number) => {
