@@ -2,10 +2,12 @@
 
 export { canonicalEmail } from './config/canonical-email.ts';
 export { configJsonSchema } from './config/json-schema.ts';
-export type { ConfigProblem } from './config/load.ts';
+export type { ConfigProblem, OfflineConfig } from './config/load.ts';
 // Config
-export { ConfigError, formatProblem, loadConfig, parseConfig } from './config/load.ts';
+export { ConfigError, formatProblem, loadConfig, loadConfigOffline, parseConfig } from './config/load.ts';
 export { rawConfigSchema } from './config/schema.ts';
+export type { SecretFileRead } from './config/secret-refs.ts';
+export { MAX_SECRET_FILE_BYTES, readSecretFile } from './config/secret-refs.ts';
 export type {
   HubspotSystemConfig,
   LinkRule,
