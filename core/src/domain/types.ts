@@ -141,18 +141,38 @@ export interface PlannedChange {
   reason: ChangeReason;
 }
 
-export type IssueKind = 'conflict' | 'unresolvable' | 'ambiguous' | 'missing';
+/**
+ * `ambiguous`: records that cannot be linked safely; `ambiguous-person`: one email held by
+ * several users of one system, none or several active (nothing involving them is written
+ * there); `config`: a setting the data read cannot satisfy (a fallback nobody is).
+ */
+export type IssueKind = 'conflict' | 'unresolvable' | 'ambiguous' | 'ambiguous-person' | 'missing' | 'config';
 
 export interface PlanIssue {
   kind: IssueKind;
+  /** The account key; '' for an issue of the config itself (kind `config`). */
   account: string;
   role?: string;
   system?: SystemId;
   detail: string;
 }
 
-/** Per account and role, what each system holds and what spoc decided (feeds `report`). */
-export type RoleStatus = 'consistent' | 'drift' | 'conflict' | 'unresolvable' | 'missing';
+/**
+ * Per account and role, what each system holds and what spoc decided (feeds `report`).
+ * `fallback`: every system holds what spoc would write, but in at least one of them that
+ * is the role's fallback stand-in, not the decided owner (or nothing could be decided
+ * and the fallback holds the role).
+ */
+export type RoleStatus = 'consistent' | 'fallback' | 'drift' | 'conflict' | 'unresolvable' | 'missing';
+
+export const ROLE_STATUSES: readonly RoleStatus[] = [
+  'consistent',
+  'fallback',
+  'drift',
+  'conflict',
+  'unresolvable',
+  'missing',
+];
 
 export interface RoleDecision {
   role: string;
@@ -161,6 +181,8 @@ export interface RoleDecision {
   owners: Partial<Record<SystemId, string | null>>;
   /** The decided owner, or null when nothing could be decided. */
   decided: string | null;
+  /** The status once every planned change is written (`status` itself says `drift` until then). */
+  settled: RoleStatus;
 }
 
 export interface AccountDecision {
@@ -192,6 +214,8 @@ export interface Plan {
   cascades: CascadeStep[];
   /** Admin overrides (by overrideKey) this plan decided by, for the runner to settle once written. */
   overridden: string[];
+  /** What the safety guard counted: account-roles changing (overrides excluded) out of those in scope. */
+  scope: { changing: number; inScope: number };
   /** Set when the safety guard refused the plan (and it was not forced). */
   refused: { reason: string } | null;
 }
