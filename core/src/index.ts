@@ -18,6 +18,9 @@ export type {
 } from './config/types.ts';
 export type {
   AccountPage,
+  CascadeMove,
+  CascadePreview,
+  CascadeRequest,
   CascadeResult,
   CheckResult,
   Connector,
@@ -34,6 +37,7 @@ export type {
   AssignmentWrite,
   Baseline,
   BaselineEntry,
+  CascadeKind,
   CascadeStep,
   ChangeReason,
   ContactRecord,

@@ -192,9 +192,12 @@ export interface AccountDecision {
   roles: RoleDecision[];
 }
 
+/** Records that follow an account's owner change: its contacts, or its open tickets held by the previous POC. */
+export type CascadeKind = 'contacts' | 'openTickets';
+
 /** A follow-up for a change once it is written (contact owners, open-ticket handover). */
 export interface CascadeStep {
-  kind: 'contacts' | 'openTickets';
+  kind: CascadeKind;
   system: SystemId;
   account: string;
   recordId: string;
