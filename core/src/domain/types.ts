@@ -179,6 +179,8 @@ export interface RoleDecision {
   status: RoleStatus;
   /** Canonical email per system (null = empty or unknown person); absent = account not in that system. */
   owners: Partial<Record<SystemId, string | null>>;
+  /** Per system whose field holds something that names no known person: that value as held (text or id). */
+  unknown?: Partial<Record<SystemId, string>>;
   /** The decided owner, or null when nothing could be decided. */
   decided: string | null;
   /** The status once every planned change is written (`status` itself says `drift` until then). */

@@ -121,13 +121,19 @@ function planRole(
 ): RoleOutcome {
   const holdings = holdingsFor(role, account.records, directory, baseline);
   const owners: RoleDecision['owners'] = {};
-  for (const h of holdings) owners[h.system] = h.email;
+  const unknown: NonNullable<RoleDecision['unknown']> = {};
+  for (const h of holdings) {
+    owners[h.system] = h.email;
+    if (h.resolved.kind === 'unknown') unknown[h.system] = h.resolved.value;
+    else if (h.resolved.kind === 'no-email') unknown[h.system] = h.resolved.id;
+  }
   const out: RoleOutcome = {
     changes: [],
     issues: [],
     cascades: [],
     decision: { role: role.name, status: 'consistent', owners, decided: null, settled: 'consistent' },
   };
+  if (Object.keys(unknown).length > 0) out.decision.unknown = unknown;
   const issue = (kind: PlanIssue['kind'], detail: string, system?: SystemId) => {
     const i: PlanIssue = { kind, account: account.key, role: role.name, detail };
     if (system) i.system = system;

@@ -130,6 +130,8 @@ describe('runs and the audit', () => {
       system: 'hubspot' as const,
       recordId: '1000',
       from: null,
+      // A text field's own words, kept as they were (not a known person).
+      fromValue: { email: 'partner@elsewhere.example' },
       to: 'b@x.io',
       reason: 'authority',
       result: 'written' as const,
@@ -140,6 +142,7 @@ describe('runs and the audit', () => {
       account: 'salesforce:001B',
       system: 'zendesk' as const,
       from: 'a@x.io',
+      fromValue: { id: '360001' },
       result: 'failed' as const,
       error: { code: 'INVALID', kind: 'record', message: 'agent suspended' },
     };
