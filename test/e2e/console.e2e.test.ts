@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
@@ -20,23 +21,43 @@ let page: Page;
 let profile: string;
 
 /** Starts `spoc serve` as an admin would and waits for its {"url"} line. */
-function serve(): Promise<string> {
-  server = spawn(
+function startServe(config: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
     process.execPath,
-    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', workspace.config, '--port', '0'],
+    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', config, '--port', '0'],
     {
-      env: { ...process.env, ...workspace.env, SPOC_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...env, SPOC_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    server.stdout?.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       out += d;
       const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+      if (out.includes('\n') && line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
     });
-    server.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
+  });
+}
+
+async function serve(): Promise<string> {
+  const started = await startServe(workspace.config, workspace.env);
+  server = started.child;
+  return started.url;
+}
+
+/** A GET over a real socket with the Host header a browser would send (fetch cannot set Host). */
+function getWithHost(target: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(target, { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (d) => {
+        body += d;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
   });
 }
 
@@ -50,6 +71,36 @@ async function vendorEdit(target: string, method: string, body: object) {
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe('spoc serve: who may reach the console', () => {
+  let ws: ReturnType<typeof demoWorkspace>;
+  let vendors: Sandbox;
+
+  beforeAll(async () => {
+    vendors = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+    ws = demoWorkspace(vendors);
+  });
+  afterAll(async () => {
+    await vendors?.close();
+    rmSync(ws.dir, { recursive: true, force: true });
+  });
+
+  it('without a token it answers only to its own loopback name and port: a rebinding host name gets 421', async () => {
+    const { url, child } = await startServe(ws.config, ws.env);
+    try {
+      const port = new URL(url).port;
+      const own = await getWithHost(`${url}/api/overview`, `localhost:${port}`);
+      expect(own.status).toBe(200);
+      for (const path of ['/', '/api/accounts', '/people']) {
+        const rebound = await getWithHost(`${url}${path}`, `evil.example:${port}`);
+        expect(rebound.status, path).toBe(421);
+        expect(rebound.body).not.toContain('acme.test');
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
 
 describe.skipIf(!existsSync(CHROMIUM))(
   'admin console in a real browser (Chromium, against sandbox-backed state)',
