@@ -5,8 +5,26 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 export const SESSION_COOKIE = 'spoc_console';
 
 /** Loopback addresses: bound there, the console needs no token (only this machine reaches it). */
-export function isLoopback(host: string): boolean {
+function isLoopback(host: string): boolean {
   return host === '127.0.0.1' || host === '::1' || host === 'localhost';
+}
+
+/** A shorter token could be guessed by a patient script even with /login rate-limited. */
+const MIN_TOKEN_LENGTH = 32;
+
+/**
+ * Why the console must not start with this address and token, or null when it may:
+ * beyond loopback a token is required, and a token must be long. `source` names where
+ * the token came from, for the message.
+ */
+export function startProblem(host: string, token: string | undefined, source = 'SPOC_CONSOLE_TOKEN'): string | null {
+  if (token === undefined) {
+    return isLoopback(host) ? null : `the console bound to ${host} needs a token: set SPOC_CONSOLE_TOKEN`;
+  }
+  if (token.length < MIN_TOKEN_LENGTH) {
+    return `${source} holds ${token.length} characters: the console token needs at least ${MIN_TOKEN_LENGTH} (make one with: openssl rand -hex 32)`;
+  }
+  return null;
 }
 
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;

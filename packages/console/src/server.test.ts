@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -231,6 +232,14 @@ describe('console: security', () => {
     );
   });
 
+  it('refuses a token shorter than 32 characters, saying the minimum', async () => {
+    await expect(buildConsole({ config, store, host: '0.0.0.0', token: 'x'.repeat(31) })).rejects.toThrow(
+      'SPOC_CONSOLE_TOKEN holds 31 characters: the console token needs at least 32',
+    );
+    const ok = await buildConsole({ config, store, host: '0.0.0.0', token: 'x'.repeat(32) });
+    await ok.close();
+  });
+
   it('with a token: pages redirect to login, the API answers 401, a wrong token is refused, the right one logs in', async () => {
     const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
     try {
@@ -253,6 +262,30 @@ describe('console: security', () => {
       expect(cookie).toMatchObject({ name: 'spoc_console', httpOnly: true, sameSite: 'Strict' });
       expect(cookie?.value).not.toContain(TOKEN);
       expect((await guarded.inject({ url: '/', cookies: { spoc_console: cookie?.value ?? '' } })).statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('login is rate-limited: the 11th attempt in a minute gets 429 with Retry-After, even with the right token', async () => {
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
+    try {
+      const login = (token: string) =>
+        guarded.inject({
+          method: 'POST',
+          url: '/login',
+          payload: form({ token }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      for (let i = 0; i < 10; i++) expect((await login(`guess-${i}`)).statusCode).toBe(401);
+      const limited = await login(TOKEN);
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(limited.cookies).toEqual([]);
+      expect(limited.body).toContain('Too many');
+      // Reading pages is not limited.
+      expect((await guarded.inject('/login')).statusCode).toBe(200);
     } finally {
       await guarded.close();
     }
@@ -325,6 +358,85 @@ describe('console: DNS rebinding (no token, loopback)', () => {
       expect((await idle.inject({ url: '/api/overview', headers: { host: 'localhost:80' } })).statusCode).toBe(421);
     } finally {
       await idle.close();
+    }
+  });
+});
+
+describe('console: security headers and content policy', () => {
+  const csp = (headers: Record<string, unknown>) => String(headers['content-security-policy'] ?? '');
+
+  const expectHeaders = (label: string, headers: Record<string, unknown>) => {
+    const policy = csp(headers);
+    expect(policy, label).toContain("default-src 'none'");
+    expect(policy, label).toContain("frame-ancestors 'none'");
+    expect(policy, label).toContain("form-action 'self'");
+    expect(policy, label).not.toContain('unsafe-inline');
+    expect(policy, label).not.toContain('unsafe-eval');
+    expect(headers['x-content-type-options'], label).toBe('nosniff');
+    expect(headers['referrer-policy'], label).toBe('same-origin');
+    expect(headers['x-frame-options'], label).toBe('DENY');
+  };
+
+  it('every response carries them: pages, API, 404, errors, redirects, refusals, login', async () => {
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    const responses = {
+      page: await get('/'),
+      api: await get('/api/overview'),
+      notFound: await get('/nope'),
+      missingAccount: await get('/accounts/salesforce:nope'),
+      badFilter: await get('/accounts?role=ceo'),
+      csrfRefused: await post(`/accounts/${KEY3}/settle`, { role: 'csm', other: 'bruno@acme.test' }),
+      redirect: await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm', other: 'bruno@acme.test' }),
+      misdirected: await get('/', { host: `evil.example:${port}` }),
+      login: await get('/login'),
+    };
+    expect(responses.notFound.statusCode).toBe(404);
+    expect(responses.redirect.statusCode).toBe(303);
+    expect(responses.misdirected.statusCode).toBe(421);
+    for (const [label, response] of Object.entries(responses)) expectHeaders(label, response.headers);
+
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
+    try {
+      const toLogin = await guarded.inject('/');
+      expect(toLogin.statusCode).toBe(303);
+      expectHeaders('redirect to login', toLogin.headers);
+      expectHeaders('401', (await guarded.inject('/api/overview')).headers);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('no page runs inline script; every inline style is allowed by its hash', async () => {
+    await sync(true); // a second run: the overview draws its trend chart
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    const pages = [
+      await get('/'),
+      await get('/accounts'),
+      await get('/accounts?status=drift'),
+      await get(`/accounts/${KEY3}`),
+      await get('/people'),
+      await get('/people?risk=1'),
+      await get('/people/bruno@acme.test'),
+      await get('/login'),
+      await get('/nope'),
+      await post(`/accounts/${KEY3}/settle/preview`, { _csrf: csrf, role: 'csm', email: 'bruno@acme.test' }),
+      await post('/people/bruno@acme.test/handover/preview', { _csrf: csrf, to: 'dora@acme.test' }),
+    ];
+    expect(pages[0]?.body).toContain('<svg');
+    for (const response of pages) {
+      const body = response.body;
+      const label = `${response.statusCode} ${body.slice(body.indexOf('<title>'), body.indexOf('</title>'))}`;
+      expect(body, label).not.toMatch(/<script/i);
+      expect(body, label).not.toMatch(/\son[a-z]+\s*=/i);
+      expect(body, label).not.toMatch(/javascript:/i);
+      expect(body, label).not.toMatch(/\sstyle\s*=/i);
+      const policy = csp(response.headers);
+      const styles = [...body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '');
+      expect(styles.length, label).toBeGreaterThan(0);
+      for (const style of styles) {
+        const hash = createHash('sha256').update(style).digest('base64');
+        expect(policy, label).toContain(`style-src 'sha256-${hash}'`);
+      }
     }
   });
 });
