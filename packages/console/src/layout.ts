@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Html, html } from './html.ts';
 
 const STYLE = `
@@ -29,7 +30,11 @@ button.secondary { background: #e3e6ec; color: #1d2330; }
 .warn { background: #fff4e0; border-color: #f3c98a; }
 .pager { margin: .6rem 0; display: flex; gap: 1rem; align-items: center; }
 pre.detail { white-space: pre-wrap; margin: 0; font: inherit; font-size: .82rem; color: #5a6275; }
+svg.chart { background: #fff; border: 1px solid #e3e6ec; }
 `;
+
+/** The Content-Security-Policy allows this one inline stylesheet by its hash (no 'unsafe-inline'). */
+export const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 export type Section = 'overview' | 'accounts' | 'people';
 
