@@ -57,7 +57,7 @@ export type {
   WriteResult,
 } from './domain/types.ts';
 // Domain
-export { baselineKey, overrideKey, SYSTEMS } from './domain/types.ts';
+export { baselineKey, overrideKey, ROLE_STATUSES, SYSTEMS } from './domain/types.ts';
 export type { RecordOutcome } from './domain/write-batch.ts';
 // Batch writes (shared by connectors)
 export { fieldsByRecord, resultsAfterStop, writeResults } from './domain/write-batch.ts';

@@ -152,6 +152,8 @@ export interface PlanIssue {
   kind: IssueKind;
   /** The account key; '' for an issue of the config itself (kind `config`). */
   account: string;
+  /** The account's name (its key record's), when the issue is about an account. */
+  accountName?: string;
   role?: string;
   system?: SystemId;
   detail: string;

@@ -325,6 +325,7 @@ describe('plan: policies, more cases', () => {
       {
         kind: 'missing',
         account: 'hubspot:hubspot1',
+        accountName: 'Customer 1',
         role: 'owner',
         system: 'salesforce',
         detail: "salesforce, the role's authority, holds no record of this account: nothing decided, nothing written",
@@ -432,6 +433,7 @@ describe('plan: targets, statuses and output', () => {
       {
         kind: 'ambiguous-person',
         account: 'salesforce:0011',
+        accountName: 'Customer 1',
         role: 'owner',
         system: 'zendesk',
         detail:
@@ -755,6 +757,7 @@ describe('plan: never a write without a decision', () => {
       {
         kind: 'ambiguous-person',
         account: 'salesforce:0011',
+        accountName: 'Customer 1',
         role: 'owner',
         system: 'salesforce',
         detail:

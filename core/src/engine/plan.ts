@@ -135,7 +135,7 @@ function planRole(
   };
   if (Object.keys(unknown).length > 0) out.decision.unknown = unknown;
   const issue = (kind: PlanIssue['kind'], detail: string, system?: SystemId) => {
-    const i: PlanIssue = { kind, account: account.key, role: role.name, detail };
+    const i: PlanIssue = { kind, account: account.key, accountName: account.name, role: role.name, detail };
     if (system) i.system = system;
     out.issues.push(i);
   };

@@ -104,8 +104,8 @@ describe('cascades: previewed, guarded, crash-safe', () => {
     const controller = new AbortController();
     const write = w.hubspot.writeAssignments.bind(w.hubspot);
     // SIGTERM lands while the owner batch is in flight: the batch finishes, nothing after it runs.
-    w.hubspot.writeAssignments = async (writes, signal) => {
-      const results = await write(writes, signal);
+    w.hubspot.writeAssignments = async (writes) => {
+      const results = await write(writes);
       controller.abort(new Error('received SIGTERM'));
       return results;
     };

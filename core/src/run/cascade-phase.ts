@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Limit } from '../config/types.ts';
 import type { CascadeMove, Connector } from '../domain/connector.ts';
-import type { CascadeKind, CascadeStep, Plan, SystemId } from '../domain/types.ts';
+import { type CascadeKind, type CascadeStep, overrideKey, type Plan, type SystemId } from '../domain/types.ts';
 import { allowed, describeLimit } from '../engine/guard.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { OpenCascade, StateStore } from '../store/state-store.ts';
@@ -104,21 +104,28 @@ export async function previewCascades(
 }
 
 /**
- * safety.maxCascade per system and kind, over this plan's cascades (resumed ones were
- * allowed by the run that planned them). A percentage is of the records of that kind the
- * system holds, counted with one call only when a limit could be passed.
+ * safety.maxCascade per system and kind, over this plan's cascades: resumed ones were
+ * allowed by the run that planned them, and an admin's override (`exempt`, by
+ * overrideKey) was chosen in the console, as its owner changes are. A percentage is of
+ * the records of that kind the system holds, counted with one call only when a limit
+ * could be passed.
  */
 export async function guardCascades(
   connectors: Connector[],
   cascade: CascadePlan,
   limit: Limit,
+  exempt: ReadonlySet<string>,
   signal?: AbortSignal,
 ): Promise<string | null> {
   const reasons: string[] = [];
   for (const connector of connectors) {
     for (const kind of connector.cascades ?? []) {
       const planned = cascade.items.filter(
-        (i) => i.resumed === null && i.step.system === connector.system && i.step.kind === kind,
+        (i) =>
+          i.resumed === null &&
+          i.step.system === connector.system &&
+          i.step.kind === kind &&
+          !exempt.has(overrideKey(i.step.account, i.step.role)),
       );
       const moving = planned.reduce((n, i) => n + i.moves.length, 0);
       if (moving === 0) continue;

@@ -76,7 +76,13 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       );
     const cascade = await previewCascades(deps.connectors, plan, due, options.signal);
     if (!options.force) {
-      const refused = await guardCascades(deps.connectors, cascade, deps.config.safety.maxCascade, options.signal);
+      const refused = await guardCascades(
+        deps.connectors,
+        cascade,
+        deps.config.safety.maxCascade,
+        new Set(plan.overridden),
+        options.signal,
+      );
       if (refused) plan.refused = { reason: plan.refused ? `${plan.refused.reason}; ${refused}` : refused };
     }
     log.info(

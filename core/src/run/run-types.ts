@@ -67,7 +67,14 @@ export interface RunReport {
     result: 'planned' | 'written' | 'failed';
     error?: string;
   }[];
-  issues: { kind: IssueKind; account: string; role?: string; system?: SystemId; detail: string }[];
+  issues: {
+    kind: IssueKind;
+    account: string;
+    accountName?: string;
+    role?: string;
+    system?: SystemId;
+    detail: string;
+  }[];
   /** Why the run was refused or failed, when it was. */
   message?: string;
   /** The error that failed the run (its kind decides the exit code). */

@@ -15,6 +15,7 @@ import type {
   WriteResult,
 } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import { normaliseReference, salesforceIdSuffix } from '../engine/normalise-reference.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { AdminActions } from './admin-actions.ts';
 import { isAbandoned } from './liveness.ts';
@@ -544,12 +545,26 @@ export class StateStore {
     }));
   }
 
-  /** Account keys whose key starts with `search` or that hold a record with that id. */
-  historyAccounts(search: string): string[] {
-    const rows = this.sql(
-      `SELECT DISTINCT account FROM ownership WHERE account LIKE ? ESCAPE '\\' OR record_id = ? ORDER BY account LIMIT 50`,
-    ).all(`${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, search) as { account: string }[];
-    return rows.map((r) => r.account);
+  /**
+   * Accounts an admin may mean by `query`: its account key, its name (any case), or the id
+   * of one of its records (a Salesforce id in its 15- or 18-character form), as the last
+   * sync saw them or as the history holds them. Each with its name when known.
+   */
+  findAccounts(query: string): { account: string; name: string | null }[] {
+    const q = query.trim();
+    const ids = [...new Set([q, normaliseReference(q), /^[a-zA-Z0-9]{15}$/.test(q) ? q + salesforceIdSuffix(q) : q])];
+    const marks = ids.map(() => '?').join(', ');
+    const idColumns = ['hubspot_id', 'salesforce_id', 'zendesk_id'].map((c) => `${c} IN (${marks})`).join(' OR ');
+    const known = this.sql(
+      `SELECT DISTINCT account, name FROM account_roles
+       WHERE account = ? OR name = ? COLLATE NOCASE OR ${idColumns} ORDER BY account LIMIT 50`,
+    ).all(q, q, ...ids, ...ids, ...ids) as { account: string; name: string }[];
+    const seen = new Map<string, string | null>(known.map((r) => [r.account, r.name]));
+    const historic = this.sql(
+      `SELECT DISTINCT account FROM ownership WHERE account = ? OR record_id IN (${marks}) ORDER BY account LIMIT 50`,
+    ).all(q, ...ids) as { account: string }[];
+    for (const r of historic) if (!seen.has(r.account)) seen.set(r.account, null);
+    return [...seen].map(([account, name]) => ({ account, name }));
   }
 
   // Lock ---------------------------------------------------------------------------------

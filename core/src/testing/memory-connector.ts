@@ -31,8 +31,10 @@ export class MemoryConnector implements Connector {
   readonly refuse = new Set<string>();
   /** Contacts by id: each belongs to one account and has an owner (the contact cascade moves them). */
   readonly contacts = new Map<string, { accountId: string; ownerId: string | null }>();
-  readonly cascades: readonly CascadeKind[] = ['contacts'];
-  /** Contact moves applied, in order. */
+  /** Tickets by id: of one account, assigned to someone, open or solved (the handover moves open ones). */
+  readonly tickets = new Map<string, { accountId: string; assigneeId: string | null; open: boolean }>();
+  readonly cascades: readonly CascadeKind[] = ['contacts', 'openTickets'];
+  /** Contact and ticket moves applied, in order. */
   readonly moved: CascadeMove[] = [];
   /** Called before each contact move is applied (a test can stop the run there). */
   beforeMove: (move: CascadeMove) => void = () => {};
@@ -89,10 +91,16 @@ export class MemoryConnector implements Connector {
   async previewCascade(requests: CascadeRequest[]): Promise<CascadePreview> {
     const moves: CascadeMove[] = [];
     for (const r of requests) {
-      if (r.kind !== 'contacts') continue;
-      for (const [id, c] of this.contacts) {
-        if (c.accountId === r.accountRecordId && c.ownerId !== r.toId)
-          moves.push({ kind: 'contacts', accountRecordId: r.accountRecordId, id, toId: r.toId });
+      if (r.kind === 'contacts') {
+        for (const [id, c] of this.contacts) {
+          if (c.accountId === r.accountRecordId && c.ownerId !== r.toId)
+            moves.push({ kind: 'contacts', accountRecordId: r.accountRecordId, id, toId: r.toId });
+        }
+        continue;
+      }
+      for (const [id, t] of this.tickets) {
+        if (t.accountId === r.accountRecordId && t.open && r.fromId !== null && t.assigneeId === r.fromId)
+          moves.push({ kind: 'openTickets', accountRecordId: r.accountRecordId, id, toId: r.toId });
       }
     }
     return { moves, problems: [] };
@@ -108,17 +116,23 @@ export class MemoryConnector implements Connector {
         failed: [],
       };
       results.set(move.accountRecordId, result);
-      const contact = this.contacts.get(move.id);
-      if (!contact) continue;
-      contact.ownerId = move.toId;
+      if (move.kind === 'contacts') {
+        const contact = this.contacts.get(move.id);
+        if (!contact) continue;
+        contact.ownerId = move.toId;
+      } else {
+        const ticket = this.tickets.get(move.id);
+        if (!ticket) continue;
+        ticket.assigneeId = move.toId;
+      }
       this.moved.push(move);
       result.updated++;
     }
     return [...results.values()];
   }
 
-  async countCascadeScope(): Promise<number> {
-    return this.contacts.size;
+  async countCascadeScope(kind: CascadeKind): Promise<number> {
+    return kind === 'contacts' ? this.contacts.size : [...this.tickets.values()].filter((t) => t.open).length;
   }
 
   stats() {

@@ -18,8 +18,8 @@ th { background: #eef0f4; font-weight: 600; }
 .badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .78rem; background: #e3e6ec; }
 .s-consistent, .st-active { background: #d8f3e0; color: #145c2c; } .s-drift { background: #fde7c7; color: #7a4300; }
 .s-conflict { background: #fbd3d3; color: #8a1111; } .s-unresolvable, .st-inactive, .st-ambiguous { background: #f0d5f5; color: #5e1670; }
-.s-missing, .st-absent { background: #e3e6ec; color: #3d4555; }
-td.mismatch { background: #fff1dd; font-weight: 600; }
+.s-missing, .st-absent { background: #e3e6ec; color: #3d4555; } .s-fallback { background: #dde9fb; color: #1d3f7a; }
+td.mismatch { background: #fff1dd; font-weight: 600; } td.stand-in { background: #eef4fd; }
 .muted { color: #6b7486; } .small { font-size: .8rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: .8rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .8rem; gap: .15rem; }

@@ -67,7 +67,7 @@ describe('console: reading the state', () => {
       { role: 'csm', total: 6, consistent: 5, percent: (5 / 6) * 100 },
       { role: 'owner', total: 6, consistent: 4, percent: (4 / 6) * 100 },
     ]);
-    expect(overview.counts).toEqual({ drift: 2, conflict: 1, unresolvable: 0, missing: 0 });
+    expect(overview.counts).toEqual({ fallback: 0, drift: 2, conflict: 1, unresolvable: 0, missing: 0 });
     expect(overview.runs[0]).toMatchObject({ status: 'refused' });
     const page = (await get('/')).body;
     expect(page).toContain('data-test="count-drift"');
@@ -93,10 +93,47 @@ describe('console: reading the state', () => {
     expect(html).toContain('https://acme.zendesk.com/agent/organizations/zendesk1');
   });
 
+  it('a fallback stand-in is its own status: not consistent, not a mismatch, counted apart in the overview', async () => {
+    // Chloe owns customer 4 in Salesforce but left Zendesk, where the owner role's fallback stands in.
+    await app.close();
+    config = parseConfig(
+      WORLD_CONFIG.replace('STATE', config.statePath).replace(
+        'policy: { authority: salesforce }',
+        'policy: { authority: salesforce }\n    onUnresolvable: { fallback: anna@acme.test }',
+      ),
+      'spoc.yaml',
+      WORLD_SECRETS,
+    );
+    for (const v of vendors) {
+      const record = v.accounts.get(v.system === 'salesforce' ? '0014' : `${v.system}4`);
+      if (record && v.system !== 'zendesk') record.roles.owner = { id: `${v.system}-chloe` };
+    }
+    expect((await sync(true)).status).toBe('ok');
+    app = await buildConsole({ config, store });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+
+    const fallback = (await get('/api/accounts?status=fallback&role=owner')).json();
+    expect(fallback.rows.map((r: { name: string; decided: string }) => [r.name, r.decided])).toEqual([
+      ['Customer 4', 'chloe@acme.test'],
+    ]);
+    const overview = (await get('/api/overview')).json();
+    expect(overview.counts.fallback).toBe(1);
+    expect(overview.perRole.find((r: { role: string }) => r.role === 'owner')).toMatchObject({
+      consistent: 5,
+      total: 6,
+    });
+    const html = (await get('/accounts?status=fallback')).body;
+    expect(html).toContain(
+      '<td class="stand-in" data-system="zendesk">anna@acme.test <span class="small muted">(fallback)</span>',
+    );
+    expect(html).not.toContain('class="mismatch"');
+  });
+
   it('rejects a bad filter with a message naming it', async () => {
     const response = await get('/api/accounts?status=broken');
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toBe('status: one of consistent, drift, conflict, unresolvable, missing');
+    expect(response.json().error).toBe('status: one of consistent, fallback, drift, conflict, unresolvable, missing');
     const role = await get('/accounts?role=ceo');
     expect(role.statusCode).toBe(400);
     expect(role.body).toContain('role: not a configured role (owner, csm)');
@@ -197,6 +234,11 @@ describe('console: settling a conflict', () => {
 
 describe('console: handing over a person', () => {
   it('moves every account role bruno holds or is decided for to dora, with open tickets, at the next sync', async () => {
+    // Customer 6 in Zendesk: bruno's open ticket moves; a solved one and anna's stay.
+    const zendesk = vendor('zendesk');
+    zendesk.tickets.set('t1', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: true });
+    zendesk.tickets.set('t2', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: false });
+    zendesk.tickets.set('t3', { accountId: 'zendesk6', assigneeId: 'zendesk-anna', open: true });
     const page = (await get('/people/bruno@acme.test')).body;
     const csrf = csrfOf(page);
     const preview = await post('/people/bruno@acme.test/handover/preview', {
@@ -218,7 +260,12 @@ describe('console: handing over a person', () => {
       new Set(['salesforce:0011/owner', 'salesforce:0012/owner', 'salesforce:0016/owner', 'salesforce:0013/csm']),
     );
     expect(handedOver.every((c) => c.to === 'dora@acme.test' && c.result === 'written')).toBe(true);
-    expect(report.cascades).toContainEqual(expect.objectContaining({ kind: 'openTickets', system: 'zendesk' }));
+    expect(report.cascades).toContainEqual({ kind: 'openTickets', system: 'zendesk', updated: 1, failed: 0 });
+    expect([...zendesk.tickets].map(([id, t]) => `${id}:${t.assigneeId}`)).toEqual([
+      't1:zendesk-dora',
+      't2:zendesk-bruno',
+      't3:zendesk-anna',
+    ]);
     expect(store.ownership.list({ owner: 'bruno@acme.test' }, { offset: 0, limit: 10 }).total).toBe(0);
   });
 });

@@ -11,7 +11,7 @@ export interface OverviewData {
   actions: AdminAction[];
 }
 
-const ISSUES: RoleStatus[] = ['drift', 'conflict', 'unresolvable', 'missing'];
+const ISSUES: RoleStatus[] = ['fallback', 'drift', 'conflict', 'unresolvable', 'missing'];
 
 /** What an admin checks every morning: consistency per role, what needs a look, recent runs. */
 export function overviewModel(data: OverviewData) {
