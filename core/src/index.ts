@@ -26,10 +26,8 @@ export type {
   Connector,
   ConnectorContext,
   ConnectorStats,
-  ContactOwnerUpdate,
   ReadQuery,
   RoleFieldMapping,
-  TicketHandover,
 } from './domain/connector.ts';
 export type {
   AccountDecision,
