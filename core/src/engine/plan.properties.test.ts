@@ -342,7 +342,13 @@ describe('plan: properties over random worlds', () => {
   it('a duplicated user is ambiguous only where it is: never written there, never a fallback over the authority', () => {
     fc.assert(
       fc.property(
-        worldArb.filter((w) => w.twins.length > 0),
+        // Duplicates where they matter most: in the authority, with a fallback that could be misused.
+        worldArb.filter(
+          (w) =>
+            w.policy.kind === 'authority' &&
+            w.fallback &&
+            w.twins.some((t) => SYSTEMS[t.s] === (w.policy as { system: SystemId }).system),
+        ),
         (w) => {
           const { snapshot, cfg, baseline } = build(w);
           const p = plan(snapshot, baseline, cfg, NOW);
