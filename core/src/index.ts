@@ -20,15 +20,16 @@ export type {
 } from './config/types.ts';
 export type {
   AccountPage,
+  CascadeMove,
+  CascadePreview,
+  CascadeRequest,
   CascadeResult,
   CheckResult,
   Connector,
   ConnectorContext,
   ConnectorStats,
-  ContactOwnerUpdate,
   ReadQuery,
   RoleFieldMapping,
-  TicketHandover,
 } from './domain/connector.ts';
 export type {
   AccountDecision,
@@ -36,6 +37,7 @@ export type {
   AssignmentWrite,
   Baseline,
   BaselineEntry,
+  CascadeKind,
   CascadeStep,
   ChangeReason,
   ContactRecord,
@@ -55,7 +57,7 @@ export type {
   WriteResult,
 } from './domain/types.ts';
 // Domain
-export { baselineKey, overrideKey, SYSTEMS } from './domain/types.ts';
+export { baselineKey, overrideKey, ROLE_STATUSES, SYSTEMS } from './domain/types.ts';
 export type { RecordOutcome } from './domain/write-batch.ts';
 // Batch writes (shared by connectors)
 export { fieldsByRecord, resultsAfterStop, writeResults } from './domain/write-batch.ts';

@@ -2,6 +2,7 @@
 // page and API answer takes (median of 20, in-process, no network).
 //   node test/bench/console.ts [--accounts 100000]
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -84,6 +85,9 @@ console.log(
 );
 
 const app = await buildConsole({ config, store });
+// Listening: without a token the console answers only to its own loopback address and port.
+await app.listen({ host: '127.0.0.1', port: 0 });
+const host = `127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 const routes = [
   '/',
   '/api/overview',
@@ -101,7 +105,7 @@ for (const url of routes) {
   const times: number[] = [];
   for (let i = 0; i < 20; i++) {
     t = performance.now();
-    const response = await app.inject(url);
+    const response = await app.inject({ url, headers: { host } });
     times.push(performance.now() - t);
     if (response.statusCode !== 200) throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`);
   }

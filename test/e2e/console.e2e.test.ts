@@ -1,5 +1,6 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
@@ -18,25 +19,47 @@ let url: string;
 let browser: BrowserContext;
 let page: Page;
 let profile: string;
+/** What Chromium reports the Content-Security-Policy blocked, on any page the tests open. */
+const blocked: string[] = [];
 
 /** Starts `spoc serve` as an admin would and waits for its {"url"} line. */
-function serve(): Promise<string> {
-  server = spawn(
+function startServe(config: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(
     process.execPath,
-    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', workspace.config, '--port', '0'],
+    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', config, '--port', '0'],
     {
-      env: { ...process.env, ...workspace.env, SPOC_LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...env, SPOC_LOG_LEVEL: 'warn' },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    server.stdout?.on('data', (d) => {
+    child.stdout?.on('data', (d) => {
       out += d;
       const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve((JSON.parse(line) as { url: string }).url);
+      if (out.includes('\n') && line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
     });
-    server.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
+  });
+}
+
+async function serve(): Promise<string> {
+  const started = await startServe(workspace.config, workspace.env);
+  server = started.child;
+  return started.url;
+}
+
+/** A GET over a real socket with the Host header a browser would send (fetch cannot set Host). */
+function getWithHost(target: string, host: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = httpGet(target, { headers: { host } }, (response) => {
+      let body = '';
+      response.on('data', (d) => {
+        body += d;
+      });
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+    request.on('error', reject);
   });
 }
 
@@ -50,6 +73,97 @@ async function vendorEdit(target: string, method: string, body: object) {
 }
 
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+
+describe('spoc serve: who may reach the console, and with what token', () => {
+  let ws: ReturnType<typeof demoWorkspace>;
+  let vendors: Sandbox;
+  const TOKEN = 'a-console-token-of-forty-characters-0001';
+  const serveExit = (env: NodeJS.ProcessEnv, args: string[] = []) =>
+    spoc(['serve', '-c', ws.config, '--port', '0', ...args], { ...ws.env, ...env });
+
+  beforeAll(async () => {
+    vendors = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+    ws = demoWorkspace(vendors);
+  });
+  afterAll(async () => {
+    await vendors?.close();
+    rmSync(ws.dir, { recursive: true, force: true });
+  });
+
+  it('a token shorter than 32 characters is refused at start: exit 2, the minimum named, no state file made', async () => {
+    const result = await serveExit({ SPOC_CONSOLE_TOKEN: 'short-token' }, ['--host', '0.0.0.0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'spoc serve: SPOC_CONSOLE_TOKEN holds 11 characters: the console token needs at least 32 (make one with: openssl rand -hex 32)\n',
+    );
+    expect(existsSync(join(ws.dir, 'state.db'))).toBe(false);
+  });
+
+  it('SPOC_CONSOLE_TOKEN_FILE must name a small regular file holding one clean line: otherwise exit 2 naming it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spoc-token-'));
+    const file = (name: string, content: string) => {
+      writeFileSync(join(dir, name), content);
+      return join(dir, name);
+    };
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const cases: [string, string][] = [
+      [join(dir, 'nowhere'), `cannot read SPOC_CONSOLE_TOKEN_FILE ${join(dir, 'nowhere')}: no such file`],
+      [fifo, `SPOC_CONSOLE_TOKEN_FILE ${fifo} is not a regular file`],
+      [dir, `SPOC_CONSOLE_TOKEN_FILE ${dir} is not a regular file`],
+      [file('big', 'x'.repeat(64 * 1024 + 1)), `SPOC_CONSOLE_TOKEN_FILE ${join(dir, 'big')} is larger than 64 KiB`],
+      [file('empty', ' \n'), `SPOC_CONSOLE_TOKEN_FILE ${join(dir, 'empty')} is empty`],
+      [
+        file('two-lines', `${TOKEN}\n${TOKEN}\n`),
+        `SPOC_CONSOLE_TOKEN_FILE ${join(dir, 'two-lines')} holds a line break or another control character`,
+      ],
+      [
+        file('short', 'short-token\n'),
+        `SPOC_CONSOLE_TOKEN_FILE ${join(dir, 'short')} holds 11 characters: the console token needs at least 32`,
+      ],
+    ];
+    try {
+      for (const [path, message] of cases) {
+        const result = await serveExit({ SPOC_CONSOLE_TOKEN_FILE: path });
+        expect(result.code, path).toBe(2);
+        expect(result.stderr, path).toContain(`spoc serve: ${message}`);
+        expect(result.stderr, path).not.toMatch(/\n\s+at /);
+      }
+      expect(existsSync(join(ws.dir, 'state.db'))).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a token file (trimmed) guards the console: no token 401, the bearer token 200', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spoc-token-'));
+    writeFileSync(join(dir, 'token'), `  ${TOKEN}\n`);
+    const { url, child } = await startServe(ws.config, { ...ws.env, SPOC_CONSOLE_TOKEN_FILE: join(dir, 'token') });
+    try {
+      expect((await fetch(`${url}/api/overview`)).status).toBe(401);
+      expect((await fetch(`${url}/api/overview`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('without a token it answers only to its own loopback name and port: a rebinding host name gets 421', async () => {
+    const { url, child } = await startServe(ws.config, ws.env);
+    try {
+      const port = new URL(url).port;
+      const own = await getWithHost(`${url}/api/overview`, `localhost:${port}`);
+      expect(own.status).toBe(200);
+      for (const path of ['/', '/api/accounts', '/people']) {
+        const rebound = await getWithHost(`${url}${path}`, `evil.example:${port}`);
+        expect(rebound.status, path).toBe(421);
+        expect(rebound.body).not.toContain('acme.test');
+      }
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
 
 describe.skipIf(!existsSync(CHROMIUM))(
   'admin console in a real browser (Chromium, against sandbox-backed state)',
@@ -100,6 +214,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
         viewport: { width: 1400, height: 900 },
       });
       page = browser.pages()[0] ?? (await browser.newPage());
+      page.on('console', (message) => {
+        if (/Content Security Policy/i.test(message.text())) blocked.push(message.text());
+      });
     }, 60_000);
 
     afterAll(async () => {
@@ -113,6 +230,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
     it('overview → filter to drift → an account → settle a conflict → the next sync applies it', async () => {
       await page.goto(url);
       await expect.poll(() => page.title()).toBe('Overview · spoc');
+      // The stylesheet, allowed by its hash, applies (the header is dark, the chart framed).
+      const style = (selector: string, property: string) =>
+        page.evaluate(`getComputedStyle(document.querySelector('${selector}')).${property}`);
+      expect(await style('header', 'backgroundColor')).toBe('rgb(29, 35, 48)');
+      expect(await style('svg.chart', 'borderTopColor')).toBe('rgb(227, 230, 236)');
       const drift = Number((await page.locator('[data-test="count-drift"] b').innerText()).replace(/,/g, ''));
       const conflicts = Number(await page.locator('[data-test="count-conflict"] b').innerText());
       expect(drift).toBeGreaterThan(0);
@@ -191,6 +313,11 @@ describe.skipIf(!existsSync(CHROMIUM))(
       const grace = page.locator('tr[data-email="grace.schmidt@acme.test"]');
       expect(await grace.locator('.badge').allInnerTexts()).toEqual(expect.arrayContaining(['inactive', 'at risk']));
       await shot('7-people-at-risk');
+    });
+
+    it('the content policy blocked nothing on any page the admin went through', async () => {
+      for (const path of ['/', '/accounts', '/people', '/login', '/nope']) await page.goto(`${url}${path}`);
+      expect(blocked).toEqual([]);
     });
   },
 );

@@ -78,7 +78,9 @@ describe('spoc sync against the sandbox (real SDKs over HTTP)', () => {
     const sync = JSON.parse((await spoc(['sync', '--json', '-c', workspace.config], workspace.env)).stdout);
     const after = JSON.parse((await spoc(['report', '--json', '-c', workspace.config], workspace.env)).stdout);
     expect(after.summary.account_owner.drift).toBe(0);
-    expect(after.summary.account_owner.consistent).toBe(after.accounts.length);
+    // Accounts of the person who left are held by the fallback: their own status, not "consistent".
+    expect(after.summary.account_owner.fallback).toBeGreaterThan(0);
+    expect(after.summary.account_owner.consistent + after.summary.account_owner.fallback).toBe(after.accounts.length);
     const row = after.accounts[0];
     expect(Object.keys(row.roles.account_owner.owners).sort()).toEqual(['hubspot', 'salesforce', 'zendesk']);
 
@@ -91,6 +93,34 @@ describe('spoc sync against the sandbox (real SDKs over HTTP)', () => {
     );
     expect(rows).toContainEqual(
       expect.objectContaining({ role: 'account_owner', system: 'hubspot', email: change.from, reason: 'observed' }),
+    );
+
+    // The same account by its name, its Salesforce id in 15 and 18 characters, and its HubSpot id.
+    const account = after.accounts.find((a: Rec) => a.account === change.account);
+    const sfId = String(change.account).replace('salesforce:', '');
+    for (const query of [account.name.toUpperCase(), sfId, sfId.slice(0, 15), change.recordId]) {
+      const found = await spoc(['history', '-c', workspace.config, query], workspace.env);
+      expect({ query, code: found.code }).toEqual({ query, code: 0 });
+      expect(found.stdout).toContain(`History of ${change.account} (${account.name}):`);
+    }
+    const unknown = await spoc(['history', '-c', workspace.config, 'No Such Customer'], workspace.env);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no account matches "No Such Customer"');
+  });
+
+  it('plan names each account next to its key, shows the cascades that would follow, and never cuts a message', async () => {
+    const plan = await spoc(['plan', '-c', workspace.config], { ...workspace.env, COLUMNS: '80' });
+    expect(plan.code).toBe(0);
+    const json = JSON.parse((await spoc(['plan', '--json', '-c', workspace.config], workspace.env)).stdout);
+    const change = json.changes[0];
+    expect(change.accountName).toBeTruthy();
+    expect(plan.stdout).toMatch(new RegExp(`${change.account}\\s+${change.accountName.split(' ')[0]}`));
+    expect(plan.stdout).not.toContain('…');
+    for (const issue of json.issues)
+      expect(plan.stdout.replace(/\s+/g, ' ')).toContain(issue.detail.split(' ').slice(-3).join(' '));
+    expect(json.cascadePlan.totals.contacts).toBeGreaterThan(0);
+    expect(plan.stdout).toContain(
+      `cascades: ${json.cascadePlan.totals.contacts} contacts and ${json.cascadePlan.totals.openTickets} open tickets would follow`,
     );
   });
 });

@@ -1,6 +1,6 @@
 import type { Connector, ConnectorContext, PersonRecord, RetryOptions, SalesforceSystemConfig } from '@spoc/core';
 import { checkSalesforce } from './check.ts';
-import { cascadeContacts } from './contact-cascade.ts';
+import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
 import { toPerson, USER_QUERY } from './mapping.ts';
 import { readAccounts } from './read-accounts.ts';
 import { COLLECTION_LIMIT, SalesforceApi } from './salesforce-api.ts';
@@ -73,7 +73,10 @@ export function createSalesforceConnector(
 
     writeAssignments: (writes, signal) => writeAssignments(api, writes, ctx.roles, writeConcurrency, signal),
 
-    cascadeContacts: (updates, signal) => cascadeContacts(api, updates, writeConcurrency, signal),
+    cascades: ['contacts'],
+    previewCascade: (requests, signal) => previewContacts(api, requests, signal),
+    applyCascade: (moves, signal) => applyContactMoves(api, moves, writeConcurrency, signal),
+    countCascadeScope: (_kind, signal) => countContacts(api, signal),
 
     stats: () => api.stats(),
   };

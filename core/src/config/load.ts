@@ -7,7 +7,7 @@ import { SpocError } from '../errors/spoc-error.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { type RawConfig, rawConfigSchema } from './schema.ts';
 import { type MissingReference, resolveReferences } from './secret-refs.ts';
-import type { LinkRule, Policy, RoleConfig, SpocConfig, SystemsConfig } from './types.ts';
+import type { Limit, LinkRule, Policy, RoleConfig, SpocConfig, SystemsConfig } from './types.ts';
 import { urlProblems } from './url-checks.ts';
 import { type Path, readYaml } from './yaml-source.ts';
 
@@ -261,11 +261,8 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
     };
   });
 
-  const mc = raw.safety.maxChanges;
-  const maxChanges =
-    typeof mc === 'number'
-      ? ({ kind: 'absolute', value: mc } as const)
-      : ({ kind: 'percent', value: Number.parseFloat(mc) } as const);
+  const limit = (value: number | string): Limit =>
+    typeof value === 'number' ? { kind: 'absolute', value } : { kind: 'percent', value: Number.parseFloat(value) };
 
   return {
     version: 1,
@@ -276,7 +273,7 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
     peopleRefreshMs: raw.people.refreshMinutes * 60_000,
     link,
     roles,
-    safety: { maxChanges },
+    safety: { maxChanges: limit(raw.safety.maxChanges), maxCascade: limit(raw.safety.maxCascade) },
     schedule: raw.schedule,
     statePath: resolve(dirname(file), raw.state.sqlite),
   };

@@ -162,15 +162,23 @@ const linkRule = z.union(
   { error: () => 'a link rule is domain or { xref: { SYSTEM: FIELD, … } }' },
 );
 
-const maxChanges = z.union(
-  [
-    z.number().int().nonnegative(),
-    z.string().regex(/^\d+(\.\d+)?%$/, { message: 'maxChanges is a number of changes or a percentage such as 5%' }),
-  ],
-  {
-    error: () => 'maxChanges is a number of changes or a percentage of accounts such as 5%',
-  },
-);
+/** A safety limit: a whole number, or a percentage from 0% to 100% (100% never refuses). */
+const limit = (what: string, of: string) =>
+  z.union(
+    [
+      z
+        .number()
+        .int({ message: `${what} is a whole number` })
+        .nonnegative({ message: `${what} cannot be negative` }),
+      z
+        .string()
+        .regex(/^\d+(\.\d+)?%$/, { message: `${what} is a number or a percentage such as 5%`, abort: true })
+        .refine((p) => Number.parseFloat(p) <= 100, { message: `${what} is a percentage of ${of}: at most 100%` }),
+    ],
+    { error: () => `${what} is a number (0 or more) or a percentage of ${of} from 0% to 100%` },
+  );
+const maxChanges = limit('maxChanges', 'the account-roles in scope');
+const maxCascade = limit('maxCascade', 'the contacts or open tickets in the system');
 
 const cron = z.string().refine(
   (expr) => {
@@ -211,7 +219,20 @@ export const rawConfigSchema = z
     roles: z
       .record(z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'role names are snake_case' }), role)
       .refine((r) => Object.keys(r).length > 0, { message: 'define at least one role' }),
-    safety: z.strictObject({ maxChanges: maxChanges.default('10%') }).default({ maxChanges: '10%' }),
+    safety: z
+      .strictObject({
+        maxChanges: maxChanges
+          .default('10%')
+          .describe(
+            'Most account-roles a sync may re-own without --force: a number (0 = every change needs --force) or a percentage of the account-roles in scope',
+          ),
+        maxCascade: maxCascade
+          .default('10%')
+          .describe(
+            'Most contacts or open tickets a sync may move after owner changes without --force: a number, or a percentage of those records in the system',
+          ),
+      })
+      .default({ maxChanges: '10%', maxCascade: '10%' }),
     schedule: cron.optional(),
     state: z
       .strictObject({ sqlite: z.string().min(1).default('.spoc/state.db') })

@@ -56,6 +56,9 @@ export type LinkRule =
   /** Values equal across systems; a system without a field contributes its record id. */
   { kind: 'xref'; fields: Partial<Record<SystemId, string>> } | { kind: 'domain' };
 
+/** A safety limit: a count, or a percentage (0–100) of what is in scope. */
+export type Limit = { kind: 'absolute'; value: number } | { kind: 'percent'; value: number };
+
 export interface SpocConfig {
   version: 1;
   /** The config file (absolute), for messages. */
@@ -69,7 +72,7 @@ export interface SpocConfig {
   peopleRefreshMs: number;
   link: LinkRule[];
   roles: RoleConfig[];
-  safety: { maxChanges: { kind: 'absolute'; value: number } | { kind: 'percent'; value: number } };
+  safety: { maxChanges: Limit; maxCascade: Limit };
   schedule: string | undefined;
   /** Absolute path of the SQLite state file. */
   statePath: string;

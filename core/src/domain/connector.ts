@@ -1,5 +1,13 @@
 import type { Logger } from 'pino';
-import type { AccountRecord, AssignmentWrite, Cursor, PersonRecord, SystemId, WriteResult } from './types.ts';
+import type {
+  AccountRecord,
+  AssignmentWrite,
+  CascadeKind,
+  Cursor,
+  PersonRecord,
+  SystemId,
+  WriteResult,
+} from './types.ts';
 
 /** What a connector reports from `check()`. */
 export interface CheckResult {
@@ -24,17 +32,36 @@ export interface AccountPage {
   rejected?: { id: string; reason: string }[];
 }
 
-/** Contact cascade: each account's contacts take the account's owner (owner-type fields only). */
-export interface ContactOwnerUpdate {
+/**
+ * A cascade one owner change asks for in one account record: `contacts` (every contact of
+ * the account takes the new owner) or `openTickets` (the unsolved tickets the previous
+ * POC, `fromId`, holds there move to the new one, `toId`).
+ */
+export interface CascadeRequest {
+  kind: CascadeKind;
   accountRecordId: string;
-  ownerId: string;
+  /** Previous owner's id in this system; openTickets only moves what they hold (null: nothing moves). */
+  fromId: string | null;
+  toId: string;
 }
 
-/** Open-ticket handover: unsolved tickets of the account assigned to `fromId` move to `toId`. */
-export interface TicketHandover {
+/** One record (a contact, a ticket) a cascade would move to `toId`. */
+export interface CascadeMove {
+  kind: CascadeKind;
   accountRecordId: string;
-  fromId: string;
+  /** The contact's or ticket's id. */
+  id: string;
   toId: string;
+}
+
+/**
+ * What the requests would move, read before anything is written so `plan` can show it
+ * and the guard can count it. `problems`: what the preview could not see (e.g. a
+ * search capped below the real number of tickets), per account.
+ */
+export interface CascadePreview {
+  moves: CascadeMove[];
+  problems: { accountRecordId: string; code: string; message: string }[];
 }
 
 /** Result of a cascade for one account: how many records moved, and any per-record failures. */
@@ -69,8 +96,14 @@ export interface Connector {
   readonly writeCallSize?: number;
   /** Writes role values; batched inside; one result per input, in input order. */
   writeAssignments(writes: AssignmentWrite[], signal?: AbortSignal): Promise<WriteResult[]>;
-  cascadeContacts?(updates: ContactOwnerUpdate[], signal?: AbortSignal): Promise<CascadeResult[]>;
-  handOverOpenTickets?(handovers: TicketHandover[], signal?: AbortSignal): Promise<CascadeResult[]>;
+  /** The cascade kinds this connector carries out (its capability); the others are never asked of it. */
+  readonly cascades?: readonly CascadeKind[];
+  /** Reads only: which records the requests would move (records already held by the target are left out). */
+  previewCascade?(requests: CascadeRequest[], signal?: AbortSignal): Promise<CascadePreview>;
+  /** Writes the moves; one result per account record, in the order accounts first appear. */
+  applyCascade?(moves: CascadeMove[], signal?: AbortSignal): Promise<CascadeResult[]>;
+  /** How many records of `kind` the system holds (contacts; unsolved tickets), for a percentage maxCascade. */
+  countCascadeScope?(kind: CascadeKind, signal?: AbortSignal): Promise<number>;
   stats(): ConnectorStats;
 }
 

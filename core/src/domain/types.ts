@@ -141,26 +141,52 @@ export interface PlannedChange {
   reason: ChangeReason;
 }
 
-export type IssueKind = 'conflict' | 'unresolvable' | 'ambiguous' | 'missing';
+/**
+ * `ambiguous`: records that cannot be linked safely; `ambiguous-person`: one email held by
+ * several users of one system, none or several active (nothing involving them is written
+ * there); `config`: a setting the data read cannot satisfy (a fallback nobody is).
+ */
+export type IssueKind = 'conflict' | 'unresolvable' | 'ambiguous' | 'ambiguous-person' | 'missing' | 'config';
 
 export interface PlanIssue {
   kind: IssueKind;
+  /** The account key; '' for an issue of the config itself (kind `config`). */
   account: string;
+  /** The account's name (its key record's), when the issue is about an account. */
+  accountName?: string;
   role?: string;
   system?: SystemId;
   detail: string;
 }
 
-/** Per account and role, what each system holds and what spoc decided (feeds `report`). */
-export type RoleStatus = 'consistent' | 'drift' | 'conflict' | 'unresolvable' | 'missing';
+/**
+ * Per account and role, what each system holds and what spoc decided (feeds `report`).
+ * `fallback`: every system holds what spoc would write, but in at least one of them that
+ * is the role's fallback stand-in, not the decided owner (or nothing could be decided
+ * and the fallback holds the role).
+ */
+export type RoleStatus = 'consistent' | 'fallback' | 'drift' | 'conflict' | 'unresolvable' | 'missing';
+
+export const ROLE_STATUSES: readonly RoleStatus[] = [
+  'consistent',
+  'fallback',
+  'drift',
+  'conflict',
+  'unresolvable',
+  'missing',
+];
 
 export interface RoleDecision {
   role: string;
   status: RoleStatus;
   /** Canonical email per system (null = empty or unknown person); absent = account not in that system. */
   owners: Partial<Record<SystemId, string | null>>;
+  /** Per system whose field holds something that names no known person: that value as held (text or id). */
+  unknown?: Partial<Record<SystemId, string>>;
   /** The decided owner, or null when nothing could be decided. */
   decided: string | null;
+  /** The status once every planned change is written (`status` itself says `drift` until then). */
+  settled: RoleStatus;
 }
 
 export interface AccountDecision {
@@ -170,9 +196,12 @@ export interface AccountDecision {
   roles: RoleDecision[];
 }
 
+/** Records that follow an account's owner change: its contacts, or its open tickets held by the previous POC. */
+export type CascadeKind = 'contacts' | 'openTickets';
+
 /** A follow-up for a change once it is written (contact owners, open-ticket handover). */
 export interface CascadeStep {
-  kind: 'contacts' | 'openTickets';
+  kind: CascadeKind;
   system: SystemId;
   account: string;
   recordId: string;
@@ -192,6 +221,8 @@ export interface Plan {
   cascades: CascadeStep[];
   /** Admin overrides (by overrideKey) this plan decided by, for the runner to settle once written. */
   overridden: string[];
+  /** What the safety guard counted: account-roles changing (overrides excluded) out of those in scope. */
+  scope: { changing: number; inScope: number };
   /** Set when the safety guard refused the plan (and it was not forced). */
   refused: { reason: string } | null;
 }

@@ -30,7 +30,7 @@ function config(policy: Policy): SpocConfig {
         cascade: { contacts: false, openTickets: false },
       },
     ],
-    safety: { maxChanges: { kind: 'absolute', value: 100 } },
+    safety: { maxChanges: { kind: 'absolute', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
   };

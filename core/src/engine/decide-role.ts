@@ -21,7 +21,10 @@ export interface Holding {
 export type Decision =
   | { kind: 'decided'; person: Person; reason: ChangeReason; conflict?: string }
   | { kind: 'fallback'; person: Person; reason: ChangeReason; why: string }
-  | { kind: 'none'; why: string }
+  /** Nothing to decide from: `issue` says which kind of issue reports it (default unresolvable). */
+  | { kind: 'none'; why: string; issue?: 'unresolvable' | 'ambiguous-person'; system?: SystemId }
+  /** No deciding system holds a record of the account: nothing is decided, nothing written. */
+  | { kind: 'missing'; why: string; systems: SystemId[] }
   | { kind: 'manual'; conflict: string };
 
 export function holdingsFor(
@@ -61,17 +64,26 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   // owner who left cannot decide, or writing the fallback into the deciding system
   // would flip the next decision (a sync loop).
   const known = (h: Holding | undefined): h is Holding & { email: string } =>
-    h?.email != null && !h.standIn && directory.byEmail(h.email)?.systems[h.system]?.active === true;
+    h?.email != null && !h.standIn && directory.activeHolder(h.system, h.resolved);
   const person = (h: Holding & { email: string }) => directory.byEmail(h.email) as Person;
   const policy = role.policy;
 
   if (policy.kind === 'authority') {
     const h = holdings.find((x) => x.system === policy.system);
-    if (!h) return fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no record of this account`);
+    // The authority does not hold the account: it decided nothing, so nothing is written
+    // (a fallback here would overwrite owners the other systems' people set).
+    if (!h)
+      return {
+        kind: 'missing',
+        systems: [policy.system],
+        why: `${policy.system}, the role's authority, holds no record of this account: nothing decided, nothing written`,
+      };
     if (known(h)) return { kind: 'decided', person: person(h), reason: 'authority' };
     if (h.resolved.kind === 'person' && !h.standIn) {
-      // The authority names someone who cannot own here (left, or two users share the email).
       const standing = directory.standing(h.resolved.person, policy.system);
+      // Several users share the email there: which one is meant is unclear, so neither the
+      // person nor a fallback is written over the authority's own value.
+      if (standing === 'ambiguous') return ambiguousHolder(h.resolved.person, policy.system, directory);
       return fallbackOr(
         role,
         directory,
@@ -97,6 +109,13 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   }
 
   if (policy.kind === 'priority') {
+    const held = policy.order.filter((system) => holdings.some((x) => x.system === system));
+    if (held.length === 0)
+      return {
+        kind: 'missing',
+        systems: policy.order,
+        why: `none of ${policy.order.join(', ')} (the role's priority) holds a record of this account: nothing decided, nothing written`,
+      };
     for (const system of policy.order) {
       const h = holdings.find((x) => x.system === system);
       if (known(h)) return { kind: 'decided', person: person(h), reason: 'priority' };
@@ -110,6 +129,13 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   }
 
   // two-way: three-way merge against the baseline.
+  if (holdings.length === 0)
+    return {
+      kind: 'missing',
+      systems: policy.order,
+      why: 'no system carrying this role holds a record of this account',
+    };
+
   const rank = (s: SystemId) => {
     const i = policy.order.indexOf(s);
     return i === -1 ? policy.order.length : i;
@@ -163,6 +189,25 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
     for (const h of byOrder) if (modifiedTime(h.record) > modifiedTime(chosen.record)) chosen = h;
   }
   return { kind: 'decided', person: person(chosen), reason: 'propagate' };
+}
+
+/** The deciding system holds an inactive user of a person several users share the email of there. */
+function ambiguousHolder(held: Person, system: SystemId, directory: Directory): Decision {
+  return {
+    kind: 'none',
+    issue: 'ambiguous-person',
+    system,
+    why: `${system} holds ${held.email}, ${describeDuplicates(held, system, directory)}; nothing decided, nothing written`,
+  };
+}
+
+/** `users 1, 2 share the email in hubspot and none is active` (ids in the vendor's own form). */
+export function describeDuplicates(person: Person, system: SystemId, directory: Directory): string {
+  const users = directory.duplicates(person, system);
+  const active = users.filter((u) => u.active).length;
+  return `whose email ${users.length} ${system} users share (${users.map((u) => u.id).join(', ')}) with ${
+    active === 0 ? 'none' : active === users.length ? 'all' : active
+  } active`;
 }
 
 function fallbackOr(role: RoleConfig, directory: Directory, reason: ChangeReason, why: string): Decision {

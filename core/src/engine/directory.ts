@@ -37,6 +37,14 @@ export interface Directory {
   /** The raw record of a user of `system` by vendor id (also users without an email). */
   recordOf(system: SystemId, id: string): PersonRecord | undefined;
   standing(person: Person, system: SystemId): Standing;
+  /** The users of `system` sharing the person's email when there are several (sorted by id), else []. */
+  duplicates(person: Person, system: SystemId): PersonRecord[];
+  /**
+   * Whether a field's value names someone active where it is held: the person's one usable
+   * user there, or, for a person ambiguous there, the very user the field holds (an email
+   * text field: any of their users) is active. One duplicate never makes the holder unknown.
+   */
+  activeHolder(system: SystemId, resolved: Resolved): boolean;
   resolve(system: SystemId, value: OwnerValue): Resolved;
 }
 
@@ -108,6 +116,16 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     (a, b) => compareText(a.kind, b.kind) || compareText(a.email, b.email) || compareText(a.system, b.system),
   );
 
+  function standing(person: Person, system: SystemId): Standing {
+    const entry = person.systems[system];
+    if (entry) return entry.active ? 'active' : 'inactive';
+    return ambiguous.has(`${system}:${person.email}`) ? 'ambiguous' : 'absent';
+  }
+  function duplicates(person: Person, system: SystemId): PersonRecord[] {
+    const list = idsByEmailSystem.get(`${system}:${person.email}`)?.records ?? [];
+    return list.length > 1 ? list : [];
+  }
+
   return {
     persons,
     issues,
@@ -115,10 +133,15 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     byEmail: (email) => persons.get(canonical(email)),
     bySystemId: (system, id) => byId.get(`${system}:${id}`),
     recordOf: (system, id) => records.get(`${system}:${id}`),
-    standing: (person, system) => {
-      const entry = person.systems[system];
-      if (entry) return entry.active ? 'active' : 'inactive';
-      return ambiguous.has(`${system}:${person.email}`) ? 'ambiguous' : 'absent';
+    standing,
+    duplicates,
+    activeHolder: (system, resolved) => {
+      if (resolved.kind !== 'person') return false;
+      const { person, id } = resolved;
+      const usable = standing(person, system);
+      if (usable !== 'ambiguous') return usable === 'active';
+      if (id !== null) return records.get(`${system}:${id}`)?.active === true;
+      return duplicates(person, system).some((r) => r.active);
     },
     resolve: (system, value) => {
       if (value === null) return { kind: 'empty' };

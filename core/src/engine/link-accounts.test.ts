@@ -104,6 +104,7 @@ describe('linkAccounts', () => {
       {
         kind: 'ambiguous',
         account: 'zendesk:Z1',
+        accountName: 'zendesk Z1',
         detail: 'domain acme.com matches zendesk:Z1, claimed by accounts salesforce:S1 and salesforce:S2',
       },
     ]);
@@ -125,6 +126,7 @@ describe('linkAccounts', () => {
       {
         kind: 'ambiguous',
         account: 'salesforce:S1',
+        accountName: 'salesforce S1',
         detail: 'cross-reference S1 matches hubspot:H1, hubspot:H2, salesforce:S1',
       },
     ]);
@@ -155,7 +157,13 @@ describe('linkAccounts', () => {
     );
     expect(r.accounts.map((a) => [a.key, a.name])).toEqual([['hubspot:H1', 'A']]);
     expect(r.issues).toEqual([
-      { kind: 'missing', account: 'hubspot:H1', system: 'salesforce', detail: 'no salesforce record linked to A' },
+      {
+        kind: 'missing',
+        account: 'hubspot:H1',
+        accountName: 'A',
+        system: 'salesforce',
+        detail: 'no salesforce record linked to A',
+      },
     ]);
   });
 

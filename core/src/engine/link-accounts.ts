@@ -72,7 +72,7 @@ export function linkAccounts(records: AccountRecord[], rules: LinkRule[], system
     const keyRecord = keyRecordOf(members);
     const key = ref(keyRecord);
     if (group.ambiguous !== null) {
-      issues.push({ kind: 'ambiguous', account: key, detail: group.ambiguous });
+      issues.push({ kind: 'ambiguous', account: key, accountName: keyRecord.name, detail: group.ambiguous });
       continue;
     }
     accounts.push({ key, name: keyRecord.name, records: bySystem });
@@ -81,6 +81,7 @@ export function linkAccounts(records: AccountRecord[], rules: LinkRule[], system
         issues.push({
           kind: 'missing',
           account: key,
+          accountName: keyRecord.name,
           system,
           detail: `no ${system} record linked to ${keyRecord.name}`,
         });

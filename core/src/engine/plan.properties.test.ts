@@ -33,6 +33,10 @@ const worldArb = systemsArb.chain((enabled) =>
     zendeskEmail: fc.boolean(),
     /** Per person, per system: 0 absent, 1 inactive, 2+ active. */
     people: fc.array(fc.array(fc.nat(4), { minLength: 3, maxLength: 3 }), { minLength: 4, maxLength: 4 }),
+    /** Second users sharing a person's email in one system (a duplicated or re-created user). */
+    twins: fc.array(fc.record({ name: fc.constantFrom(...NAMES), s: fc.nat(2), active: fc.boolean() }), {
+      maxLength: 2,
+    }),
     accounts: fc.array(
       fc.record({
         owners: fc.array(fc.constantFrom(...OWNERS), { minLength: 3, maxLength: 3 }),
@@ -74,6 +78,12 @@ function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<s
       return state === 0 ? [] : [{ system, id: `${system}-${name}`, email: email(name), active: state >= 2 }];
     }),
   );
+  for (const t of w.twins) {
+    const system = SYSTEMS[t.s] as SystemId;
+    const id = `${system}-${t.name}-2`;
+    if (!people.some((x) => x.system === system && x.id === id))
+      people.push({ system, id, email: email(t.name), active: t.active });
+  }
   const emailField = (system: SystemId) => system === 'zendesk' && w.zendeskEmail;
   const accounts = w.accounts.flatMap((a, n) =>
     a.present.map((system): AccountRecord => {
@@ -111,7 +121,7 @@ function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<s
         cascade: { contacts: true, openTickets: true },
       },
     ],
-    safety: { maxChanges: { kind: 'percent', value: 100 } },
+    safety: { maxChanges: { kind: 'percent', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
   };
@@ -159,8 +169,12 @@ function advance(baseline: Map<string, BaselineEntry>, p: Plan, results: WriteRe
   return next;
 }
 
+/** The email is one active user of that system (not absent, inactive or shared by several active users). */
+const usable = (people: PersonRecord[], system: SystemId, who: string) =>
+  people.filter((p) => p.system === system && p.email === who && p.active).length === 1;
+
 const writeKey = (c: { system: string; recordId: string; to: string }) => `${c.system}/${c.recordId}/${c.to}`;
-const RUNS = { numRuns: 150 };
+const RUNS = { numRuns: 300 };
 
 describe('plan: properties over random worlds', () => {
   it('idempotence: apply a plan, advance the baseline, plan again → no changes', () => {
@@ -200,9 +214,7 @@ describe('plan: properties over random worlds', () => {
           if (!role?.decided) continue;
           const decided = role.decided;
           const targets = Object.keys(role.owners) as SystemId[];
-          const activeEverywhere = targets.every((s) =>
-            snapshot.people.some((p) => p.system === s && p.email === decided && p.active),
-          );
+          const activeEverywhere = targets.every((s) => usable(snapshot.people, s, decided));
           if (!activeEverywhere) continue;
           const now = after.decisions.find((d) => d.account === decision.account)?.roles[0];
           for (const s of targets) expect(now?.owners[s]).toBe(decided);
@@ -235,7 +247,7 @@ describe('plan: properties over random worlds', () => {
             (e) =>
               e !== role.decided &&
               !Object.values(role.owners).includes(e) &&
-              systems.every((s) => settled.snapshot.people.some((p) => p.system === s && p.email === e && p.active)),
+              systems.every((s) => usable(settled.snapshot.people, s, e)),
           );
           fc.pre(newcomer !== undefined);
           const editedId = target.records[edited] as string;
@@ -244,10 +256,15 @@ describe('plan: properties over random worlds', () => {
               ? {
                   ...a,
                   roles: {
+                    // The person's one active user there, as a human picks them in the vendor's UI.
                     owner:
                       cfg.roles[0]?.fields[edited]?.value === 'email'
                         ? { email: newcomer }
-                        : { id: `${edited}-${newcomer.split('@')[0]}` },
+                        : {
+                            id: settled.snapshot.people.find(
+                              (x) => x.system === edited && x.email === newcomer && x.active,
+                            )?.id as string,
+                          },
                   },
                 }
               : a,
@@ -294,6 +311,69 @@ describe('plan: properties over random worlds', () => {
           for (const failures of runs) state = round(state, cfg, (i) => Boolean(failures[i])).next;
           state = round(state, cfg).next;
           expect(plan(state.snapshot, state.baseline, cfg, NOW).changes).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('an account held by none of the deciding systems (authority, priority) is never written', () => {
+    fc.assert(
+      fc.property(
+        worldArb.filter((w) => w.policy.kind !== 'two-way'),
+        (w) => {
+          const { snapshot, cfg, baseline } = build(w);
+          const policy = w.policy;
+          const deciding: SystemId[] =
+            policy.kind === 'authority' ? [policy.system] : policy.kind === 'priority' ? policy.order : [];
+          const p = plan(snapshot, baseline, cfg, NOW);
+          const undecidable = new Set(
+            p.decisions.filter((d) => deciding.every((s) => d.records[s] === undefined)).map((d) => d.account),
+          );
+          expect(p.changes.filter((c) => undecidable.has(c.account))).toEqual([]);
+          for (const d of p.decisions.filter((x) => undecidable.has(x.account)))
+            expect(d.roles[0]).toMatchObject({ status: 'missing', decided: null });
+        },
+      ),
+      RUNS,
+    );
+  });
+
+  it('a duplicated user is ambiguous only where it is: never written there, never a fallback over the authority', () => {
+    fc.assert(
+      fc.property(
+        // Duplicates where they matter most: in the authority, with a fallback that could be misused.
+        worldArb.filter(
+          (w) =>
+            w.policy.kind === 'authority' &&
+            w.fallback &&
+            w.twins.some((t) => SYSTEMS[t.s] === (w.policy as { system: SystemId }).system),
+        ),
+        (w) => {
+          const { snapshot, cfg, baseline } = build(w);
+          const p = plan(snapshot, baseline, cfg, NOW);
+          const usersOf = (system: SystemId, to: string) =>
+            snapshot.people.filter((x) => x.system === system && x.email === to);
+          for (const c of p.changes) {
+            // The user written is the one active user of that email there, never one of several.
+            const users = usersOf(c.system, c.to);
+            expect(users.filter((u) => u.active).map((u) => u.id)).toEqual([c.toId]);
+          }
+          const policy = w.policy;
+          if (policy.kind !== 'authority') return;
+          for (const d of p.decisions) {
+            const recordId = d.records[policy.system];
+            const held = snapshot.accounts.find((a) => a.system === policy.system && a.id === recordId)?.roles.owner;
+            const heldEmail =
+              held && 'id' in held
+                ? snapshot.people.find((x) => x.system === policy.system && x.id === held.id)?.email
+                : held?.email;
+            if (!heldEmail) continue;
+            const active = usersOf(policy.system, heldEmail).filter((u) => u.active).length;
+            if (usersOf(policy.system, heldEmail).length < 2 || active === 1) continue;
+            // The authority holds a person several of its users share: its record is left alone.
+            expect(p.changes.filter((c) => c.account === d.account && c.system === policy.system)).toEqual([]);
+          }
         },
       ),
       RUNS,

@@ -34,7 +34,7 @@ function config(
         ...extra,
       },
     ],
-    safety: { maxChanges },
+    safety: { maxChanges, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
   };
@@ -243,11 +243,13 @@ describe('plan: safety guard and cascades', () => {
       config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'absolute', value: 3 }),
       NOW,
     );
-    expect(absolute.refused?.reason).toBe('4 changes exceed safety.maxChanges 3');
+    expect(absolute.refused?.reason).toMatch(
+      /^4 of 4 account-roles in scope would change owner, more than safety.maxChanges 3 /,
+    );
     expect(absolute.changes).toHaveLength(4);
     const percent = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'percent', value: 50 });
-    expect(plan(drifted, new Map(), percent, NOW).refused?.reason).toBe(
-      '4 changes exceed safety.maxChanges 50% of 4 accounts',
+    expect(plan(drifted, new Map(), percent, NOW).refused?.reason).toMatch(
+      /^4 of 4 account-roles in scope would change owner, more than safety.maxChanges 50% of 4 account-roles \(2\) /,
     );
     expect(plan(drifted, new Map(), percent, NOW, { force: true }).refused).toBeNull();
   });
@@ -319,9 +321,17 @@ describe('plan: policies, more cases', () => {
     const snap = { people, accounts: account(1, { hubspot: 'bruno', zendesk: 'anna' }) };
     const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
     expect(p.changes).toEqual([]);
-    expect(p.issues.filter((i) => i.kind === 'unresolvable').map((i) => i.detail)).toEqual([
-      'salesforce holds no record of this account',
+    expect(p.issues.filter((i) => i.role === 'owner')).toEqual([
+      {
+        kind: 'missing',
+        account: 'hubspot:hubspot1',
+        accountName: 'Customer 1',
+        role: 'owner',
+        system: 'salesforce',
+        detail: "salesforce, the role's authority, holds no record of this account: nothing decided, nothing written",
+      },
     ]);
+    expect(p.decisions[0]?.roles[0]).toMatchObject({ status: 'missing', decided: null });
   });
 
   it('authority naming someone who left: never propagated; the fallback stands in (fallback:inactive)', () => {
@@ -419,9 +429,17 @@ describe('plan: targets, statuses and output', () => {
     const snap = { people: [...people, ...twins], accounts: account(1, { salesforce: 'anna', zendesk: 'bruno' }) };
     const p = plan(snap, new Map(), config({ kind: 'authority', system: 'salesforce' }), NOW);
     expect(p.changes).toEqual([]);
-    expect(p.issues.find((i) => i.kind === 'unresolvable')?.detail).toBe(
-      'anna@acme.test is ambiguous (several users share the email, none or several active) in zendesk',
-    );
+    expect(p.issues.filter((i) => i.kind !== 'missing')).toEqual([
+      {
+        kind: 'ambiguous-person',
+        account: 'salesforce:0011',
+        accountName: 'Customer 1',
+        role: 'owner',
+        system: 'zendesk',
+        detail:
+          'anna@acme.test is decided, whose email 2 zendesk users share (zendesk-anna, zendesk-anna-2) with all active: nothing written in zendesk',
+      },
+    ]);
   });
 
   it('a field holding the inactive twin of the decided person is moved to the active user', () => {
@@ -504,8 +522,8 @@ describe('plan: targets, statuses and output', () => {
     const cfg = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'percent', value: 50 });
     expect(plan(snap, new Map(), cfg, NOW).refused).toBeNull();
     const tighter = config({ kind: 'authority', system: 'salesforce' }, {}, { kind: 'percent', value: 49 });
-    expect(plan(snap, new Map(), tighter, NOW).refused?.reason).toBe(
-      '2 changes exceed safety.maxChanges 49% of 4 accounts',
+    expect(plan(snap, new Map(), tighter, NOW).refused?.reason).toMatch(
+      /^2 of 4 account-roles in scope would change owner, more than safety.maxChanges 49% of 4 account-roles \(1\)/,
     );
   });
 
@@ -650,8 +668,167 @@ describe('plan: admin overrides (console settle / handover)', () => {
         ...account(6, { salesforce: 'anna', hubspot: 'bruno' }),
       ],
     };
-    expect(plan(drifted, new Map(), strict, NOW, { overrides: handover }).refused?.reason).toBe(
-      '2 changes exceed safety.maxChanges 1',
+    expect(plan(drifted, new Map(), strict, NOW, { overrides: handover }).refused?.reason).toMatch(
+      /^2 of 6 account-roles in scope would change owner, more than safety.maxChanges 1 /,
     );
+  });
+});
+
+describe('plan: never a write without a decision', () => {
+  const fallbackTo = (email: string) => ({ onUnresolvable: { kind: 'fallback' as const, email } });
+
+  it('authority + fallback: an account the authority does not hold keeps its owners and is reported missing', () => {
+    // A company that exists only in HubSpot and Zendesk: Salesforce decided nothing about it.
+    const snap = { people, accounts: account(1, { hubspot: 'bruno', zendesk: 'chloe' }) };
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('anna@acme.test'));
+    const p = plan(snap, new Map(), cfg, NOW);
+    expect(p.changes).toEqual([]);
+    expect(p.issues.filter((i) => i.role === 'owner').map((i) => [i.kind, i.system])).toEqual([
+      ['missing', 'salesforce'],
+    ]);
+    expect(p.decisions[0]?.roles[0]).toMatchObject({ status: 'missing', decided: null });
+  });
+
+  it('authority + fallback: the fallback still stands in where the authority holds the record with no owner', () => {
+    const snap = { people, accounts: account(1, { salesforce: null, hubspot: 'bruno' }) };
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('anna@acme.test'));
+    expect(plan(snap, new Map(), cfg, NOW).changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['hubspot', 'anna@acme.test', 'fallback:empty'],
+      ['salesforce', 'anna@acme.test', 'fallback:empty'],
+    ]);
+  });
+
+  it('priority + fallback: no write when none of the listed systems holds the account', () => {
+    const snap = { people, accounts: account(1, { zendesk: 'bruno' }) };
+    const cfg = config({ kind: 'priority', order: ['salesforce', 'hubspot'] }, fallbackTo('anna@acme.test'));
+    const p = plan(snap, new Map(), cfg, NOW);
+    expect(p.changes).toEqual([]);
+    expect(p.issues.filter((i) => i.role === 'owner').map((i) => [i.kind, i.system])).toEqual([
+      ['missing', 'hubspot'],
+      ['missing', 'salesforce'],
+    ]);
+    // One listed system holding the record with no known owner is enough for the fallback.
+    const held = { people, accounts: account(1, { hubspot: null, zendesk: 'bruno' }) };
+    expect(plan(held, new Map(), cfg, NOW).changes.map((c) => [c.system, c.to])).toEqual([
+      ['hubspot', 'anna@acme.test'],
+      ['zendesk', 'anna@acme.test'],
+    ]);
+  });
+
+  it("a duplicated user in the authority re-owns nothing: the person is decided, the authority's record is left alone", () => {
+    // Bruno was re-created in Salesforce: two active Users share his email.
+    const twin: PersonRecord = {
+      system: 'salesforce',
+      id: 'salesforce-bruno-2',
+      email: 'bruno@acme.test',
+      active: true,
+    };
+    const book = [1, 2, 3].flatMap((n) => account(n, { salesforce: 'bruno', hubspot: 'bruno', zendesk: 'anna' }));
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('anna@acme.test'));
+    const p = plan({ people: [...people, twin], accounts: book }, new Map(), cfg, NOW);
+    // Bruno is still Bruno in HubSpot and Zendesk: Zendesk follows the authority, nothing gets the fallback.
+    expect(p.changes.map((c) => [c.account, c.system, c.to, c.reason])).toEqual([
+      ['salesforce:0011', 'zendesk', 'bruno@acme.test', 'authority'],
+      ['salesforce:0012', 'zendesk', 'bruno@acme.test', 'authority'],
+      ['salesforce:0013', 'zendesk', 'bruno@acme.test', 'authority'],
+    ]);
+    expect(p.decisions.map((d) => d.roles[0]?.decided)).toEqual([
+      'bruno@acme.test',
+      'bruno@acme.test',
+      'bruno@acme.test',
+    ]);
+  });
+
+  it('a duplicated user that holds nothing usable in the authority: an ambiguous-person issue naming both ids, no write', () => {
+    const twins: PersonRecord[] = [
+      { system: 'salesforce', id: 'salesforce-bruno', email: 'bruno@acme.test', active: false },
+      { system: 'salesforce', id: 'salesforce-bruno-2', email: 'bruno@acme.test', active: false },
+    ];
+    const others = people.filter((x) => !(x.system === 'salesforce' && x.email === 'bruno@acme.test'));
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('anna@acme.test'));
+    const p = plan(
+      { people: [...others, ...twins], accounts: account(1, { salesforce: 'bruno', hubspot: 'chloe' }) },
+      new Map(),
+      cfg,
+      NOW,
+    );
+    expect(p.changes).toEqual([]);
+    expect(p.issues.filter((i) => i.kind === 'ambiguous-person')).toEqual([
+      {
+        kind: 'ambiguous-person',
+        account: 'salesforce:0011',
+        accountName: 'Customer 1',
+        role: 'owner',
+        system: 'salesforce',
+        detail:
+          'salesforce holds bruno@acme.test, whose email 2 salesforce users share (salesforce-bruno, salesforce-bruno-2) with none active; nothing decided, nothing written',
+      },
+    ]);
+  });
+
+  it('a fallback stand-in has its own status: fallback, not consistent, not drift', () => {
+    // Chloe owns it in Salesforce but is inactive in Zendesk, where the fallback stands in.
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('anna@acme.test'));
+    const before = { people, accounts: account(1, { salesforce: 'chloe', hubspot: 'chloe', zendesk: 'bruno' }) };
+    const planned = plan(before, new Map(), cfg, NOW);
+    expect(planned.changes.map((c) => [c.system, c.to, c.reason])).toEqual([
+      ['zendesk', 'anna@acme.test', 'fallback:inactive'],
+    ]);
+    expect(planned.decisions[0]?.roles[0]).toMatchObject({ status: 'drift', settled: 'fallback' });
+    const after = { people, accounts: account(1, { salesforce: 'chloe', hubspot: 'chloe', zendesk: 'anna' }) };
+    expect(plan(after, new Map(), cfg, NOW).decisions[0]?.roles[0]).toMatchObject({
+      status: 'fallback',
+      decided: 'chloe@acme.test',
+    });
+  });
+
+  it('a fallback that is nobody is a config issue, reported even when no account needs it', () => {
+    const cfg = config({ kind: 'authority', system: 'salesforce' }, fallbackTo('nobody@acme.test'));
+    const p = plan({ people, accounts: account(1, { salesforce: 'anna', hubspot: 'anna' }) }, new Map(), cfg, NOW);
+    expect(p.issues.filter((i) => i.kind === 'config')).toEqual([
+      {
+        kind: 'config',
+        account: '',
+        role: 'owner',
+        detail:
+          'roles.owner.onUnresolvable.fallback nobody@acme.test is not a user of any system: nothing stands in where the owner cannot be written',
+      },
+    ]);
+  });
+});
+
+describe('plan: the safety guard counts account-roles', () => {
+  const authority = (maxChanges: SpocConfig['safety']['maxChanges']) =>
+    config({ kind: 'authority', system: 'salesforce' }, {}, maxChanges);
+  // Customer 1 changes in HubSpot and Zendesk: one account-role, written twice.
+  const snap = {
+    people,
+    accounts: [
+      ...account(1, { salesforce: 'anna', hubspot: 'bruno', zendesk: 'bruno' }),
+      ...account(2, { salesforce: 'anna', hubspot: 'anna', zendesk: 'anna' }),
+    ],
+  };
+
+  it('one account re-owned in several systems counts once', () => {
+    const p = plan(snap, new Map(), authority({ kind: 'absolute', value: 1 }), NOW);
+    expect(p.changes).toHaveLength(2);
+    expect(p.scope).toEqual({ changing: 1, inScope: 2 });
+    expect(p.refused).toBeNull();
+  });
+
+  it('100% never refuses, 0 refuses any change, and a refusal says both numbers and what they count', () => {
+    const all = {
+      people,
+      accounts: [1, 2, 3].flatMap((n) => account(n, { salesforce: 'anna', hubspot: 'bruno', zendesk: 'bruno' })),
+    };
+    expect(plan(all, new Map(), authority({ kind: 'percent', value: 100 }), NOW).refused).toBeNull();
+    expect(plan(all, new Map(), authority({ kind: 'absolute', value: 0 }), NOW).refused?.reason).toBe(
+      '3 of 3 account-roles in scope would change owner, more than safety.maxChanges 0 (an account-role is one role of one account, however many systems it is written in)',
+    );
+    expect(plan(all, new Map(), authority({ kind: 'percent', value: 50 }), NOW).refused?.reason).toMatch(
+      /^3 of 3 account-roles in scope would change owner, more than safety.maxChanges 50% of 3 account-roles \(1\)/,
+    );
+    const noChange = { people, accounts: account(1, { salesforce: 'anna', hubspot: 'anna' }) };
+    expect(plan(noChange, new Map(), authority({ kind: 'absolute', value: 0 }), NOW).refused).toBeNull();
   });
 });

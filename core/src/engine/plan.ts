@@ -15,8 +15,16 @@ import type {
   SystemId,
 } from '../domain/types.ts';
 import { overrideKey } from '../domain/types.ts';
-import { type Decision, decideRole, describeStanding, type Holding, holdingsFor } from './decide-role.ts';
+import {
+  type Decision,
+  decideRole,
+  describeDuplicates,
+  describeStanding,
+  type Holding,
+  holdingsFor,
+} from './decide-role.ts';
 import { buildDirectory, type Directory } from './directory.ts';
+import { changeScope, guardChanges } from './guard.ts';
 import { type LinkedAccount, linkAccounts } from './link-accounts.ts';
 
 /**
@@ -33,22 +41,17 @@ export function plan(
   const directory = buildDirectory(snapshot.people, config.aliases);
   const linked = linkAccounts(snapshot.accounts, config.link, config.enabledSystems);
   const changes: PlannedChange[] = [];
-  const issues: PlanIssue[] = [...linked.issues];
+  const issues: PlanIssue[] = [...linked.issues, ...fallbackIssues(config, directory)];
   const cascades: CascadeStep[] = [];
   const decisions: AccountDecision[] = [];
   const overridden: string[] = [];
-  // An admin's override is a deliberate change: it does not count against the safety guard.
-  let overrideChanges = 0;
 
   for (const account of linked.accounts) {
     const roles: RoleDecision[] = [];
     for (const role of config.roles) {
       const override = options.overrides?.get(overrideKey(account.key, role.name));
       const outcome = planRole(account, role, baseline, directory, config.enabledSystems, override);
-      if (override) {
-        overridden.push(overrideKey(account.key, role.name));
-        overrideChanges += outcome.changes.length;
-      }
+      if (override) overridden.push(overrideKey(account.key, role.name));
       changes.push(...outcome.changes);
       issues.push(...outcome.issues);
       cascades.push(...outcome.cascades);
@@ -72,16 +75,33 @@ export function plan(
     (a, b) => cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system) || cmp(a.kind, b.kind),
   );
 
-  const accounts = linked.accounts.length;
+  const scope = changeScope(changes, decisions, new Set(overridden));
   return {
-    accounts,
+    accounts: linked.accounts.length,
     changes,
     issues,
     decisions,
     cascades,
     overridden,
-    refused: guard(changes.length - overrideChanges, accounts, config, options.force),
+    scope,
+    refused: guardChanges(scope, config.safety.maxChanges, options.force),
   };
+}
+
+/** A fallback that is nobody never stands in: say so once per role, whether or not it was needed. */
+function fallbackIssues(config: SpocConfig, directory: Directory): PlanIssue[] {
+  return config.roles.flatMap((role) =>
+    role.onUnresolvable.kind === 'fallback' && !directory.byEmail(role.onUnresolvable.email)
+      ? [
+          {
+            kind: 'config' as const,
+            account: '',
+            role: role.name,
+            detail: `roles.${role.name}.onUnresolvable.fallback ${role.onUnresolvable.email} is not a user of any system: nothing stands in where the owner cannot be written`,
+          },
+        ]
+      : [],
+  );
 }
 
 interface RoleOutcome {
@@ -101,56 +121,85 @@ function planRole(
 ): RoleOutcome {
   const holdings = holdingsFor(role, account.records, directory, baseline);
   const owners: RoleDecision['owners'] = {};
-  for (const h of holdings) owners[h.system] = h.email;
+  const unknown: NonNullable<RoleDecision['unknown']> = {};
+  for (const h of holdings) {
+    owners[h.system] = h.email;
+    if (h.resolved.kind === 'unknown') unknown[h.system] = h.resolved.value;
+    else if (h.resolved.kind === 'no-email') unknown[h.system] = h.resolved.id;
+  }
   const out: RoleOutcome = {
     changes: [],
     issues: [],
     cascades: [],
-    decision: { role: role.name, status: 'consistent', owners, decided: null },
+    decision: { role: role.name, status: 'consistent', owners, decided: null, settled: 'consistent' },
   };
+  if (Object.keys(unknown).length > 0) out.decision.unknown = unknown;
   const issue = (kind: PlanIssue['kind'], detail: string, system?: SystemId) => {
-    const i: PlanIssue = { kind, account: account.key, role: role.name, detail };
+    const i: PlanIssue = { kind, account: account.key, accountName: account.name, role: role.name, detail };
     if (system) i.system = system;
     out.issues.push(i);
   };
 
   const decision = override ? overrideDecision(override, directory) : decideRole(role, holdings, directory);
-  let status: RoleStatus = 'consistent';
   if (decision.kind === 'manual') {
     issue('conflict', `changed in several systems: ${decision.conflict}; left for a human (tieBreak manual)`);
-    out.decision.status = 'conflict';
+    out.decision.status = out.decision.settled = 'conflict';
+    return out;
+  }
+  if (decision.kind === 'missing') {
+    for (const system of decision.systems) issue('missing', decision.why, system);
+    out.decision.status = out.decision.settled = 'missing';
     return out;
   }
   if (decision.kind === 'none') {
-    issue('unresolvable', decision.why);
-    out.decision.status = 'unresolvable';
+    issue(decision.issue ?? 'unresolvable', decision.why, decision.system);
+    out.decision.status = out.decision.settled = 'unresolvable';
     return out;
   }
   if (decision.kind === 'decided' && decision.conflict) {
     issue('conflict', `changed in several systems: ${decision.conflict}; settled by ${decision.reason}`);
-    status = 'drift';
   }
   out.decision.decided = decision.person.email;
 
+  let unresolvable = false;
+  // A stand-in is what spoc leaves: the decision itself, or a target that takes the fallback.
+  let standIn = decision.kind === 'fallback';
   for (const h of holdings) {
+    const standing = directory.standing(decision.person, h.system);
+    if (standing === 'ambiguous') {
+      // Several users of this system share the person's email: the record is left as it is.
+      if (h.email === decision.person.email) continue;
+      issue(
+        'ambiguous-person',
+        `${decision.person.email} is decided, ${describeDuplicates(decision.person, h.system, directory)}: nothing written in ${h.system}`,
+        h.system,
+      );
+      unresolvable = true;
+      continue;
+    }
     const target = targetFor(h.system, decision.person, decision.reason, role, directory);
     if (!target) {
-      const standing = describeStanding(directory.standing(decision.person, h.system));
       const fallback =
         role.onUnresolvable.kind === 'fallback'
           ? `; fallback ${role.onUnresolvable.email} cannot be written there either`
           : '';
-      issue('unresolvable', `${decision.person.email} is ${standing} in ${h.system}${fallback}`, h.system);
-      status = 'unresolvable';
+      issue(
+        'unresolvable',
+        `${decision.person.email} is ${describeStanding(standing)} in ${h.system}${fallback}`,
+        h.system,
+      );
+      unresolvable = true;
       continue;
     }
+    if (target.person !== decision.person) standIn = true;
     if (holds(h, target.person)) continue;
     out.changes.push(change(account, role, h, target.person, target.reason));
-    if (status === 'consistent') status = 'drift';
     addCascades(out.cascades, account, role, h, target.person, override?.openTickets === true);
   }
-  if (status === 'consistent' && enabled.some((s) => role.fields[s] && !account.records[s])) status = 'missing';
-  out.decision.status = status;
+  const absent = enabled.some((s) => role.fields[s] && !account.records[s]);
+  const settled: RoleStatus = unresolvable ? 'unresolvable' : standIn ? 'fallback' : absent ? 'missing' : 'consistent';
+  out.decision.settled = settled;
+  out.decision.status = unresolvable ? 'unresolvable' : out.changes.length > 0 ? 'drift' : settled;
   return out;
 }
 
@@ -240,19 +289,6 @@ function addCascades(
       });
     }
   }
-}
-
-function guard(changes: number, accounts: number, config: SpocConfig, force: boolean | undefined): Plan['refused'] {
-  const limit = config.safety.maxChanges;
-  const over =
-    limit.kind === 'absolute'
-      ? changes > limit.value
-      : accounts > 0
-        ? (changes / accounts) * 100 > limit.value
-        : changes > 0;
-  if (!over || force) return null;
-  const max = limit.kind === 'absolute' ? `${limit.value}` : `${limit.value}% of ${accounts} accounts`;
-  return { reason: `${changes} changes exceed safety.maxChanges ${max}` };
 }
 
 function cmp(a: string, b: string): number {

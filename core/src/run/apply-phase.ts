@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
-import type { AssignmentWrite, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
+import type { AssignmentWrite, CascadeStep, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { ProgressEvent } from './run-types.ts';
@@ -27,6 +27,8 @@ export async function applySystem(
     batchSize: number;
     /** Whether the role's field in this system holds a person id or an email. */
     valueKind: (role: string) => 'id' | 'email';
+    /** The cascades a change asks for, journaled with it. */
+    cascadesOf: (change: PlannedChange) => CascadeStep[];
     signal?: AbortSignal;
     onProgress?: (event: ProgressEvent) => void;
   },
@@ -62,6 +64,7 @@ export async function applySystem(
         toEmail: c.to,
         toValue: writtenValue(c, context.valueKind(c.role)),
         fromEmail: c.from,
+        cascades: context.cascadesOf(c).map((step) => ({ kind: step.kind, fromId: step.fromId, toId: step.toId })),
       })),
     );
 

@@ -1,83 +1,209 @@
 import type { Logger } from 'pino';
-import type { Connector } from '../domain/connector.ts';
-import type { Plan, SystemId } from '../domain/types.ts';
+import type { Limit } from '../config/types.ts';
+import type { CascadeMove, Connector } from '../domain/connector.ts';
+import { type CascadeKind, type CascadeStep, overrideKey, type Plan, type SystemId } from '../domain/types.ts';
+import { allowed, describeLimit } from '../engine/guard.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
-import type { AppliedChange } from './apply-phase.ts';
+import type { OpenCascade, StateStore } from '../store/state-store.ts';
+
+/**
+ * Cascades (contacts take the account's new owner; open tickets held by the previous
+ * POC move to the new one) are read before anything is written, so `plan` shows them
+ * and the guard counts them; journaled with the owner write that asks for them; and
+ * carried out once that write landed. A run stopped in between leaves them open in the
+ * journal: the next run previews them again and finishes them.
+ */
+
+export interface CascadeItem {
+  step: CascadeStep;
+  accountName: string;
+  /** Journal id when the item comes from a run that stopped before carrying it out. */
+  resumed: number | null;
+  /** What the preview found would move. */
+  moves: CascadeMove[];
+}
+
+export interface CascadePlan {
+  items: CascadeItem[];
+  problems: { account: string; system: SystemId; code: string; message: string }[];
+}
 
 export interface CascadeSummary {
-  kind: 'contacts' | 'openTickets';
+  kind: CascadeKind;
   system: SystemId;
   updated: number;
   failed: number;
 }
 
-/**
- * Follow-ups of written changes only: contacts take the account's new owner, and
- * open tickets held by the previous POC move to the new one. A cascade failure is
- * reported; it never undoes the owner change.
- */
-export async function runCascades(
+const stepKey = (s: { system: string; recordId: string; role: string }) =>
+  `${s.system}\u0000${s.recordId}\u0000${s.role}`;
+
+/** Cascades left open by runs that stopped after the owner write landed (the others cannot happen any more). */
+export function resumableCascades(open: OpenCascade[]): { due: OpenCascade[]; moot: OpenCascade[] } {
+  const landed = (c: OpenCascade) => c.ownerOutcome === 'written' || c.ownerOutcome === 'confirmed';
+  const lost = (c: OpenCascade) => c.ownerOutcome === 'failed' || c.ownerOutcome === 'superseded';
+  return { due: open.filter(landed), moot: open.filter(lost) };
+}
+
+/** Asks each system what its cascades would move: this plan's and the resumed ones. Reads only. */
+export async function previewCascades(
   connectors: Connector[],
   plan: Plan,
-  applied: AppliedChange[],
+  resumed: OpenCascade[],
+  signal?: AbortSignal,
+): Promise<CascadePlan> {
+  const accountOf = new Map<string, { key: string; name: string }>();
+  for (const d of plan.decisions)
+    for (const [system, id] of Object.entries(d.records))
+      accountOf.set(`${system}\u0000${id}`, { key: d.account, name: d.name });
+  const named = (step: CascadeStep) => accountOf.get(`${step.system}\u0000${step.recordId}`)?.name ?? step.account;
+
+  const items: CascadeItem[] = [
+    ...plan.cascades.map((step) => ({ step, accountName: named(step), resumed: null, moves: [] })),
+    ...resumed.map((c) => {
+      const step: CascadeStep = {
+        kind: c.kind,
+        system: c.system,
+        account: accountOf.get(`${c.system}\u0000${c.recordId}`)?.key ?? `${c.system}:${c.recordId}`,
+        recordId: c.recordId,
+        role: c.role,
+        fromId: c.fromId,
+        toId: c.toId,
+      };
+      return { step, accountName: named(step), resumed: c.id, moves: [] as CascadeMove[] };
+    }),
+  ];
+  const problems: CascadePlan['problems'] = [];
+  for (const connector of connectors) {
+    const mine = items.filter((i) => i.step.system === connector.system && connector.cascades?.includes(i.step.kind));
+    // Tickets move only from a previous POC spoc knows there.
+    const asked = mine.filter((i) => i.step.kind === 'contacts' || i.step.fromId !== null);
+    if (asked.length === 0 || !connector.previewCascade) continue;
+    const preview = await connector.previewCascade(
+      asked.map((i) => ({
+        kind: i.step.kind,
+        accountRecordId: i.step.recordId,
+        fromId: i.step.fromId,
+        toId: i.step.toId,
+      })),
+      signal,
+    );
+    const byRequest = new Map<string, CascadeItem>();
+    for (const i of asked) {
+      const key = `${i.step.kind}\u0000${i.step.recordId}\u0000${i.step.toId}`;
+      if (!byRequest.has(key)) byRequest.set(key, i);
+    }
+    for (const move of preview.moves)
+      byRequest.get(`${move.kind}\u0000${move.accountRecordId}\u0000${move.toId}`)?.moves.push(move);
+    for (const p of preview.problems) {
+      const account = asked.find((i) => i.step.recordId === p.accountRecordId)?.step.account ?? p.accountRecordId;
+      problems.push({ account, system: connector.system, code: p.code, message: p.message });
+    }
+  }
+  return { items, problems };
+}
+
+/**
+ * safety.maxCascade per system and kind, over this plan's cascades: resumed ones were
+ * allowed by the run that planned them, and an admin's override (`exempt`, by
+ * overrideKey) was chosen in the console, as its owner changes are. A percentage is of
+ * the records of that kind the system holds, counted with one call only when a limit
+ * could be passed.
+ */
+export async function guardCascades(
+  connectors: Connector[],
+  cascade: CascadePlan,
+  limit: Limit,
+  exempt: ReadonlySet<string>,
+  signal?: AbortSignal,
+): Promise<string | null> {
+  const reasons: string[] = [];
+  for (const connector of connectors) {
+    for (const kind of connector.cascades ?? []) {
+      const planned = cascade.items.filter(
+        (i) =>
+          i.resumed === null &&
+          i.step.system === connector.system &&
+          i.step.kind === kind &&
+          !exempt.has(overrideKey(i.step.account, i.step.role)),
+      );
+      const moving = planned.reduce((n, i) => n + i.moves.length, 0);
+      if (moving === 0) continue;
+      if (limit.kind === 'absolute' && moving <= limit.value) continue;
+      const scope = limit.kind === 'percent' ? ((await connector.countCascadeScope?.(kind, signal)) ?? moving) : 0;
+      if (moving <= allowed(limit, scope)) continue;
+      const what = kind === 'contacts' ? 'contacts' : 'open tickets';
+      reasons.push(
+        `${moving} ${what} in ${connector.system} would follow ${planned.length} owner change${planned.length === 1 ? '' : 's'}, more than ${describeLimit('safety.maxCascade', limit, scope, `${what} in ${connector.system}`)}`,
+      );
+    }
+  }
+  return reasons.length > 0 ? reasons.join('; ') : null;
+}
+
+/**
+ * Carries out the cascades whose owner write landed (this run's and the resumed ones),
+ * settles their journal entries, and cancels those whose write did not land. A cascade
+ * failure is reported; it never undoes the owner change. Stopped (signal) or failed
+ * as a whole, a system's cascades stay open for the next run.
+ */
+export async function applyCascades(
+  connectors: Connector[],
+  cascade: CascadePlan,
+  store: StateStore,
+  runId: string,
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<CascadeSummary[]> {
-  const written = new Set(
-    applied
-      .filter((a) => a.result?.ok)
-      .map((a) => `${a.change.system}\u0000${a.change.recordId}\u0000${a.change.role}`),
-  );
-  const steps = plan.cascades.filter((s) => written.has(`${s.system}\u0000${s.recordId}\u0000${s.role}`));
-  const summaries: CascadeSummary[] = [];
+  const journal = new Map<string, number[]>();
+  const landed = new Set<string>();
+  const lost: number[] = [];
+  for (const c of store.openCascades(runId)) {
+    if (c.runId !== runId) continue;
+    if (c.ownerOutcome === 'written') {
+      landed.add(`${stepKey(c)}\u0000${c.kind}`);
+      const key = `${stepKey(c)}\u0000${c.kind}`;
+      journal.set(key, [...(journal.get(key) ?? []), c.id]);
+    } else if (c.ownerOutcome === 'failed') lost.push(c.id);
+  }
+  store.settleCascades(lost, 'cancelled');
 
+  const summaries: CascadeSummary[] = [];
   for (const connector of connectors) {
-    const mine = steps.filter((s) => s.system === connector.system);
-    const contacts = mine.filter((s) => s.kind === 'contacts');
-    const tickets = mine.filter((s) => s.kind === 'openTickets' && s.fromId !== null);
-    if (contacts.length > 0 && connector.cascadeContacts) {
-      summaries.push(
-        await summarise('contacts', connector.system, logger, () =>
-          connector.cascadeContacts?.(
-            contacts.map((s) => ({ accountRecordId: s.recordId, ownerId: s.toId })),
-            signal,
-          ),
-        ),
-      );
-    }
-    if (tickets.length > 0 && connector.handOverOpenTickets) {
-      summaries.push(
-        await summarise('openTickets', connector.system, logger, () =>
-          connector.handOverOpenTickets?.(
-            tickets.map((s) => ({ accountRecordId: s.recordId, fromId: s.fromId ?? '', toId: s.toId })),
-            signal,
-          ),
-        ),
-      );
+    const due = cascade.items.filter(
+      (i) =>
+        i.step.system === connector.system &&
+        (i.resumed !== null || landed.has(`${stepKey(i.step)}\u0000${i.step.kind}`)),
+    );
+    for (const kind of connector.cascades ?? []) {
+      const items = due.filter((i) => i.step.kind === kind);
+      if (items.length === 0 || signal?.aborted) continue;
+      const idsOf = (i: CascadeItem) =>
+        i.resumed !== null ? [i.resumed] : (journal.get(`${stepKey(i.step)}\u0000${kind}`) ?? []);
+      const moves = items.flatMap((i) => i.moves);
+      if (moves.length === 0 || !connector.applyCascade) {
+        store.settleCascades(items.flatMap(idsOf), 'done');
+        continue;
+      }
+      try {
+        const results = await connector.applyCascade(moves, signal);
+        const summary = {
+          kind,
+          system: connector.system,
+          updated: results.reduce((n, r) => n + r.updated, 0),
+          failed: results.reduce((n, r) => n + r.failed.length, 0),
+        };
+        logger.info(summary, 'cascade done');
+        summaries.push(summary);
+        // An account whose records did not all move stays open: the next run moves the rest.
+        const incomplete = new Set(results.filter((r) => r.failed.length > 0).map((r) => r.accountRecordId));
+        store.settleCascades(items.filter((i) => !incomplete.has(i.step.recordId)).flatMap(idsOf), 'done');
+      } catch (error) {
+        const info = toErrorInfo(error);
+        logger.error({ kind, code: info.code, err: info.message }, 'cascade stopped; the next run finishes it');
+        summaries.push({ kind, system: connector.system, updated: 0, failed: moves.length });
+      }
     }
   }
   return summaries;
-}
-
-async function summarise(
-  kind: CascadeSummary['kind'],
-  system: SystemId,
-  logger: Logger,
-  run: () => Promise<{ updated: number; failed: unknown[] }[] | undefined> | undefined,
-): Promise<CascadeSummary> {
-  try {
-    const results = (await run()) ?? [];
-    const summary = {
-      kind,
-      system,
-      updated: results.reduce((n, r) => n + r.updated, 0),
-      failed: results.reduce((n, r) => n + r.failed.length, 0),
-    };
-    logger.info(summary, 'cascade done');
-    return summary;
-  } catch (error) {
-    const info = toErrorInfo(error);
-    logger.error({ system, kind, code: info.code, err: info.message }, 'cascade failed');
-    return { kind, system, updated: 0, failed: 1 };
-  }
 }

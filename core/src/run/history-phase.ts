@@ -24,12 +24,14 @@ export function recordHistory(
         for (const [system, email] of Object.entries(role.owners) as [keyof typeof role.owners, string | null][]) {
           const recordId = decision.records[system];
           if (recordId === undefined || !isFresh(system, recordId)) continue;
+          const value = role.unknown?.[system];
           rows.push({
             account: decision.account,
             role: role.role,
             system,
             recordId,
             email,
+            ...(value === undefined ? {} : { value }),
             runId,
             reason: 'observed',
             at,

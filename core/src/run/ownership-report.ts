@@ -1,4 +1,4 @@
-import { type Plan, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+import { type Plan, ROLE_STATUSES, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
 
 /** The `report --json` document (DESIGN.md §6): add fields, never rename. */
 export interface OwnershipReport {
@@ -21,7 +21,8 @@ export function ownershipReport(plan: Plan): OwnershipReport {
         string | null
       >;
       roles[role.role] = { status: role.status, owners, decided: role.decided };
-      const counts = summary[role.role] ?? { consistent: 0, drift: 0, conflict: 0, unresolvable: 0, missing: 0 };
+      const counts =
+        summary[role.role] ?? (Object.fromEntries(ROLE_STATUSES.map((s) => [s, 0])) as Record<RoleStatus, number>);
       counts[role.status]++;
       summary[role.role] = counts;
     }

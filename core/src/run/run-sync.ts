@@ -5,6 +5,8 @@ import {
   type Baseline,
   type BaselineEntry,
   baselineKey,
+  type CascadeStep,
+  type OwnerValue,
   type Plan,
   type Snapshot,
   type SystemId,
@@ -13,7 +15,7 @@ import { advanceBaseline } from '../engine/advance-baseline.ts';
 import { plan as makePlan } from '../engine/plan.ts';
 import { SpocError, toErrorInfo } from '../errors/spoc-error.ts';
 import { type AppliedChange, applySystem } from './apply-phase.ts';
-import { runCascades } from './cascade-phase.ts';
+import { applyCascades, type CascadePlan, guardCascades, previewCascades, resumableCascades } from './cascade-phase.ts';
 import { recordHistory } from './history-phase.ts';
 import { persistRead, readSystem, type SystemRead } from './read-phase.ts';
 import { confirmRecoveredIntents } from './recover-intents.ts';
@@ -65,9 +67,36 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
         base.set(baselineKey(entry.system, entry.recordId, entry.role), entry);
       }
     });
-    log.info({ accounts: plan.accounts, changes: plan.changes.length, issues: plan.issues.length }, 'planned');
+    // Cascades: this plan's, and those a stopped run left open once its owner write landed.
+    const { due, moot } = resumableCascades(store.openCascades());
+    if (!options.dryRun)
+      store.settleCascades(
+        moot.map((c) => c.id),
+        'cancelled',
+      );
+    const cascade = await previewCascades(deps.connectors, plan, due, options.signal);
+    if (!options.force) {
+      const refused = await guardCascades(
+        deps.connectors,
+        cascade,
+        deps.config.safety.maxCascade,
+        new Set(plan.overridden),
+        options.signal,
+      );
+      if (refused) plan.refused = { reason: plan.refused ? `${plan.refused.reason}; ${refused}` : refused };
+    }
+    log.info(
+      {
+        accounts: plan.accounts,
+        changes: plan.changes.length,
+        issues: plan.issues.length,
+        cascadeMoves: cascade.items.reduce((n, i) => n + i.moves.length, 0),
+      },
+      'planned',
+    );
 
-    if (options.dryRun) return finish(reportOf(plan, [], plan.refused ? 'refused' : 'ok', plan.refused?.reason));
+    if (options.dryRun)
+      return finish(reportOf(plan, [], cascade, plan.refused ? 'refused' : 'ok', plan.refused?.reason));
 
     for (const read of reads) persistRead(store, read);
     recordHistory(store, plan, runId, freshRecords(reads), [], now());
@@ -80,7 +109,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
       store.upsertBaseline(advanceBaseline(baseline, plan, [], now()));
       recordOwnershipState(store, plan, [], people, deps.config, runId);
-      return finish(reportOf(plan, [], 'refused', `${plan.refused.reason}; re-run with --force to apply`));
+      return finish(reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`));
     }
 
     const applied = await applyAll(deps, plan, runId, options);
@@ -94,6 +123,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
         system: a.change.system,
         recordId: a.change.recordId,
         from: a.change.from,
+        fromValue: a.change.fromValue,
         to: a.change.to,
         reason: a.change.reason,
         result: resultOf(a),
@@ -101,7 +131,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       })),
     );
 
-    const cascades = await runCascades(deps.connectors, plan, applied, log, options.signal);
+    const cascades = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
     store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
     recordHistory(store, plan, runId, () => false, applied, now());
     recordOwnershipState(store, plan, applied, people, deps.config, runId);
@@ -113,7 +143,13 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
     const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
-    const report = reportOf(plan, applied, status, interrupted ? 'stopped before every batch was sent' : undefined);
+    const report = reportOf(
+      plan,
+      applied,
+      cascade,
+      status,
+      interrupted ? 'stopped before every batch was sent' : undefined,
+    );
     return finish({ ...report, cascades });
   } catch (error) {
     const info = toErrorInfo(error);
@@ -223,6 +259,11 @@ async function applyAll(deps: RunDeps, plan: Plan, runId: string, options: RunOp
     list.push(change);
     bySystem.set(change.system, list);
   }
+  const cascadesOf = new Map<string, CascadeStep[]>();
+  for (const step of plan.cascades) {
+    const key = `${step.system}\u0000${step.recordId}\u0000${step.role}`;
+    cascadesOf.set(key, [...(cascadesOf.get(key) ?? []), step]);
+  }
   const perSystem = await Promise.all(
     deps.connectors
       .filter((c) => bySystem.has(c.system))
@@ -232,6 +273,7 @@ async function applyAll(deps: RunDeps, plan: Plan, runId: string, options: RunOp
           runId,
           logger: deps.logger.child({ runId, system: connector.system }),
           batchSize: alignedBatch(options.batchSize ?? DEFAULT_BATCH, connector.writeCallSize),
+          cascadesOf: (c) => cascadesOf.get(`${c.system}\u0000${c.recordId}\u0000${c.role}`) ?? [],
           valueKind: (role) =>
             deps.config.roles.find((r) => r.name === role)?.fields[connector.system]?.value === 'email'
               ? 'email'
@@ -253,6 +295,7 @@ function alignedBatch(requested: number, callSize: number | undefined): number {
 function reportOf(
   plan: Plan,
   applied: AppliedChange[],
+  cascade: CascadePlan,
   status: RunStatus,
   message?: string,
 ): Omit<RunReport, 'runId' | 'dryRun'> {
@@ -261,6 +304,7 @@ function reportOf(
     const a = resultByChange.get(change);
     const row: RunReport['changes'][number] = {
       account: change.account,
+      accountName: change.accountName,
       role: change.role,
       system: change.system,
       recordId: change.recordId,
@@ -269,6 +313,8 @@ function reportOf(
       reason: change.reason,
       result: a ? resultOf(a) : 'planned',
     };
+    // The value overwritten when it names no known person (a text field's own words, an unknown id).
+    if (change.from === null && change.fromValue !== null) row.fromValue = valueText(change.fromValue);
     if (a?.result && !a.result.ok) row.error = `${a.result.error.code}: ${a.result.error.message}`;
     return row;
   });
@@ -278,18 +324,49 @@ function reportOf(
     counts: {
       accounts: plan.accounts,
       changes: plan.changes.length,
+      accountRoles: plan.scope.changing,
+      inScope: plan.scope.inScope,
       written: changes.filter((c) => c.result === 'written').length,
       failed: changes.filter((c) => c.result === 'failed').length,
       conflicts: count('conflict'),
       unresolvable: count('unresolvable'),
       ambiguous: count('ambiguous'),
+      ambiguousPeople: count('ambiguous-person'),
       missing: count('missing'),
+      config: count('config'),
     },
     changes,
     issues: plan.issues.map((i) => ({ ...i })),
+    cascadePlan: cascadeReport(cascade),
   };
   if (message !== undefined) report.message = message;
   return report;
+}
+
+function cascadeReport(cascade: CascadePlan): NonNullable<RunReport['cascadePlan']> {
+  const totals = { contacts: 0, openTickets: 0 };
+  const resumed = { contacts: 0, openTickets: 0 };
+  const accounts = cascade.items
+    .filter((i) => i.moves.length > 0)
+    .map((i) => {
+      (i.resumed === null ? totals : resumed)[i.step.kind] += i.moves.length;
+      const row: NonNullable<RunReport['cascadePlan']>['accounts'][number] = {
+        account: i.step.account,
+        accountName: i.accountName,
+        role: i.step.role,
+        system: i.step.system,
+        kind: i.step.kind,
+        records: i.moves.length,
+      };
+      if (i.resumed !== null) row.resumed = true;
+      return row;
+    });
+  return { totals, resumed, accounts, problems: cascade.problems };
+}
+
+function valueText(value: OwnerValue): string {
+  if (value === null) return '';
+  return 'id' in value ? value.id : value.email;
 }
 
 function resultOf(a: AppliedChange): 'planned' | 'written' | 'failed' {
@@ -300,7 +377,20 @@ function resultOf(a: AppliedChange): 'planned' | 'written' | 'failed' {
 function emptyReport(status: RunStatus): Omit<RunReport, 'runId' | 'dryRun'> {
   return {
     status,
-    counts: { accounts: 0, changes: 0, written: 0, failed: 0, conflicts: 0, unresolvable: 0, ambiguous: 0, missing: 0 },
+    counts: {
+      accounts: 0,
+      changes: 0,
+      accountRoles: 0,
+      inScope: 0,
+      written: 0,
+      failed: 0,
+      conflicts: 0,
+      unresolvable: 0,
+      ambiguous: 0,
+      ambiguousPeople: 0,
+      missing: 0,
+      config: 0,
+    },
     changes: [],
     issues: [],
   };

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SpocConfig } from '../config/types.ts';
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
-import type { IssueKind, SystemId } from '../domain/types.ts';
+import type { CascadeKind, IssueKind, SystemId } from '../domain/types.ts';
 import type { StateStore } from '../store/state-store.ts';
 
 export interface RunDeps {
@@ -39,31 +39,65 @@ export interface RunReport {
   dryRun: boolean;
   counts: {
     accounts: number;
+    /** Writes planned (one per system). */
     changes: number;
+    /** Account-roles those writes re-own, and the account-roles in scope: what safety.maxChanges counts. */
+    accountRoles: number;
+    inScope: number;
     written: number;
     failed: number;
     conflicts: number;
     unresolvable: number;
     ambiguous: number;
+    ambiguousPeople: number;
     missing: number;
+    config: number;
   };
   changes: {
     account: string;
+    accountName: string;
     role: string;
     system: SystemId;
     recordId: string;
     from: string | null;
+    /** What the field held when it names no known person (its text, or an unknown id). */
+    fromValue?: string;
     to: string;
     reason: string;
     result: 'planned' | 'written' | 'failed';
     error?: string;
   }[];
-  issues: { kind: IssueKind; account: string; role?: string; system?: SystemId; detail: string }[];
+  issues: {
+    kind: IssueKind;
+    account: string;
+    accountName?: string;
+    role?: string;
+    system?: SystemId;
+    detail: string;
+  }[];
   /** Why the run was refused or failed, when it was. */
   message?: string;
   /** The error that failed the run (its kind decides the exit code). */
   error?: { code: string; kind: string };
-  cascades?: { kind: 'contacts' | 'openTickets'; system: SystemId; updated: number; failed: number }[];
+  /** What the cascades would move (previewed before any write): per account, with totals. */
+  cascadePlan?: {
+    /** Records this plan's owner changes would move. */
+    totals: Record<CascadeKind, number>;
+    /** Records of cascades a stopped run left open, finished by this run. */
+    resumed: Record<CascadeKind, number>;
+    accounts: {
+      account: string;
+      accountName: string;
+      role: string;
+      system: SystemId;
+      kind: CascadeKind;
+      records: number;
+      resumed?: true;
+    }[];
+    problems: { account: string; system: SystemId; code: string; message: string }[];
+  };
+  /** What the cascades did. */
+  cascades?: { kind: CascadeKind; system: SystemId; updated: number; failed: number }[];
   calls?: Partial<Record<SystemId, ConnectorStats>>;
   durationMs?: number;
 }

@@ -47,12 +47,7 @@ export function recordOwnershipState(
         }
         // Drift is gone only when every change planned for the role was written (none, when the guard refused).
         const allWritten = (planned.get(key) ?? 0) === results.filter((a) => a.result?.ok).length;
-        let status: RoleStatus = role.status;
-        if (status === 'drift' && allWritten) {
-          const roleConfig = config.roles.find((r) => r.name === role.role);
-          const absent = config.enabledSystems.some((s) => roleConfig?.fields[s] && !decision.records[s]);
-          status = absent ? 'missing' : 'consistent';
-        }
+        const status: RoleStatus = role.status === 'drift' && allWritten ? role.settled : role.status;
         yield {
           account: decision.account,
           role: role.role,

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BaselineEntry } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import { salesforceIdSuffix } from '../engine/normalise-reference.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { type OwnershipReason, openStore } from './state-store.ts';
@@ -130,6 +131,8 @@ describe('runs and the audit', () => {
       system: 'hubspot' as const,
       recordId: '1000',
       from: null,
+      // A text field's own words, kept as they were (not a known person).
+      fromValue: { email: 'partner@elsewhere.example' },
       to: 'b@x.io',
       reason: 'authority',
       result: 'written' as const,
@@ -140,6 +143,7 @@ describe('runs and the audit', () => {
       account: 'salesforce:001B',
       system: 'zendesk' as const,
       from: 'a@x.io',
+      fromValue: { id: '360001' },
       result: 'failed' as const,
       error: { code: 'INVALID', kind: 'record', message: 'agent suspended' },
     };
@@ -327,14 +331,35 @@ describe('ownership history', () => {
     store.close();
   });
 
-  it('finds accounts by key prefix or by a record id, treating LIKE wildcards literally', () => {
+  it('finds an account by key, name (any case), or a record id of any system, Salesforce ids in 15 or 18 characters', () => {
     const store = openStore(path);
-    store.recordOwnership([row('a@x.io', 'r1'), { ...row('a@x.io', 'r1'), account: 'hubspot:77', recordId: '77' }]);
-    expect(store.historyAccounts('1000')).toEqual(['salesforce:001A']);
-    expect(store.historyAccounts('salesforce:')).toEqual(['salesforce:001A']);
-    expect(store.historyAccounts('hubspot:7')).toEqual(['hubspot:77']);
-    expect(store.historyAccounts('%')).toEqual([]);
-    expect(store.historyAccounts('_ubspot')).toEqual([]);
+    const id15 = '001Aa00000Bcd12';
+    const id18 = id15 + salesforceIdSuffix(id15);
+    const run = store.startRun({ dryRun: false, full: false });
+    store.ownership.save(
+      run,
+      [
+        {
+          account: `salesforce:${id18}`,
+          role: 'owner',
+          name: 'Acme GmbH',
+          status: 'consistent',
+          decided: 'a@x.io',
+          detail: null,
+          systems: { salesforce: { recordId: id18, owner: 'a@x.io' }, hubspot: { recordId: '1000', owner: 'a@x.io' } },
+          runId: run,
+        },
+      ],
+      [],
+    );
+    // An account only the history knows (its state predates the read model): found by key or record.
+    store.recordOwnership([{ ...row('a@x.io', 'r1'), account: 'hubspot:77', recordId: '77' }]);
+    const acme = [{ account: `salesforce:${id18}`, name: 'Acme GmbH' }];
+    for (const q of [`salesforce:${id18}`, 'acme gmbh', id18, id15, '1000'])
+      expect(store.findAccounts(q)).toEqual(acme);
+    expect(store.findAccounts('77')).toEqual([{ account: 'hubspot:77', name: null }]);
+    expect(store.findAccounts('Acme')).toEqual([]);
+    expect(store.findAccounts('%')).toEqual([]);
     store.close();
   });
 });

@@ -7,6 +7,7 @@ import type {
   AccountRecord,
   Baseline,
   BaselineEntry,
+  CascadeKind,
   ChangeReason,
   OwnerValue,
   PersonRecord,
@@ -14,6 +15,7 @@ import type {
   WriteResult,
 } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import { normaliseReference, salesforceIdSuffix } from '../engine/normalise-reference.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { AdminActions } from './admin-actions.ts';
 import { isAbandoned } from './liveness.ts';
@@ -44,6 +46,8 @@ export interface ChangeRow {
   system: SystemId;
   recordId: string;
   from: string | null;
+  /** The value overwritten as the field held it (id or text), whether or not it names a person. */
+  fromValue: OwnerValue;
   to: string;
   reason: string;
   result: 'planned' | 'written' | 'failed';
@@ -65,6 +69,8 @@ export interface OwnershipRow {
   system: SystemId;
   recordId: string;
   email: string | null;
+  /** What the field held when it names no known person (text or id); absent otherwise. */
+  value?: string;
   runId: string;
   reason: OwnershipReason;
   at: string;
@@ -84,6 +90,22 @@ export interface Intent {
   toEmail: string;
   toValue: OwnerValue;
   fromEmail: string | null;
+  /** Cascades this write asks for once it lands, journaled with it. */
+  cascades?: { kind: CascadeKind; fromId: string | null; toId: string }[];
+}
+
+/** A journaled cascade not yet carried out, with the outcome of the owner write that asks for it. */
+export interface OpenCascade {
+  id: number;
+  runId: string;
+  system: SystemId;
+  recordId: string;
+  role: string;
+  kind: CascadeKind;
+  fromId: string | null;
+  toId: string;
+  /** The owner write's outcome: null while unknown (sent, not confirmed). */
+  ownerOutcome: 'written' | 'confirmed' | 'failed' | 'superseded' | null;
 }
 
 export interface PendingIntent extends Intent {
@@ -275,8 +297,8 @@ export class StateStore {
 
   recordChanges(runId: string, rows: ChangeRow[]): void {
     const insert = this.sql(
-      `INSERT INTO changes (run_id, account, account_name, role, system, record_id, from_email, to_email, reason, result, error, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO changes (run_id, account, account_name, role, system, record_id, from_email, from_value, to_email, reason, result, error, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const at = this.iso();
     this.transaction(() => {
@@ -289,6 +311,7 @@ export class StateStore {
           r.system,
           r.recordId,
           r.from,
+          r.fromValue === null ? null : JSON.stringify(r.fromValue),
           r.to,
           r.reason,
           r.result,
@@ -481,16 +504,18 @@ export class StateStore {
   /** Appends the rows whose value differs from the latest one for that (account, role, system). */
   recordOwnership(rows: OwnershipRow[]): void {
     const latest = this.sql(
-      'SELECT email FROM ownership WHERE account = ? AND role = ? AND system = ? ORDER BY seq DESC LIMIT 1',
+      'SELECT email, value FROM ownership WHERE account = ? AND role = ? AND system = ? ORDER BY seq DESC LIMIT 1',
     );
     const insert = this.sql(
-      'INSERT INTO ownership (account, role, system, record_id, email, run_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO ownership (account, role, system, record_id, email, value, run_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     this.transaction(() => {
       for (const r of rows) {
-        const last = latest.get(r.account, r.role, r.system) as { email: string | null } | undefined;
-        if (last && last.email === r.email) continue;
-        insert.run(r.account, r.role, r.system, r.recordId, r.email, r.runId, r.reason, r.at);
+        const last = latest.get(r.account, r.role, r.system) as
+          | { email: string | null; value: string | null }
+          | undefined;
+        if (last && last.email === r.email && last.value === (r.value ?? null)) continue;
+        insert.run(r.account, r.role, r.system, r.recordId, r.email, r.value ?? null, r.runId, r.reason, r.at);
       }
     });
   }
@@ -502,6 +527,7 @@ export class StateStore {
       system: SystemId;
       record_id: string;
       email: string | null;
+      value: string | null;
       run_id: string;
       reason: OwnershipReason;
       at: string;
@@ -512,18 +538,33 @@ export class StateStore {
       system: r.system,
       recordId: r.record_id,
       email: r.email,
+      ...(r.value === null ? {} : { value: r.value }),
       runId: r.run_id,
       reason: r.reason,
       at: r.at,
     }));
   }
 
-  /** Account keys whose key starts with `search` or that hold a record with that id. */
-  historyAccounts(search: string): string[] {
-    const rows = this.sql(
-      `SELECT DISTINCT account FROM ownership WHERE account LIKE ? ESCAPE '\\' OR record_id = ? ORDER BY account LIMIT 50`,
-    ).all(`${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`, search) as { account: string }[];
-    return rows.map((r) => r.account);
+  /**
+   * Accounts an admin may mean by `query`: its account key, its name (any case), or the id
+   * of one of its records (a Salesforce id in its 15- or 18-character form), as the last
+   * sync saw them or as the history holds them. Each with its name when known.
+   */
+  findAccounts(query: string): { account: string; name: string | null }[] {
+    const q = query.trim();
+    const ids = [...new Set([q, normaliseReference(q), /^[a-zA-Z0-9]{15}$/.test(q) ? q + salesforceIdSuffix(q) : q])];
+    const marks = ids.map(() => '?').join(', ');
+    const idColumns = ['hubspot_id', 'salesforce_id', 'zendesk_id'].map((c) => `${c} IN (${marks})`).join(' OR ');
+    const known = this.sql(
+      `SELECT DISTINCT account, name FROM account_roles
+       WHERE account = ? OR name = ? COLLATE NOCASE OR ${idColumns} ORDER BY account LIMIT 50`,
+    ).all(q, q, ...ids, ...ids, ...ids) as { account: string; name: string }[];
+    const seen = new Map<string, string | null>(known.map((r) => [r.account, r.name]));
+    const historic = this.sql(
+      `SELECT DISTINCT account FROM ownership WHERE account = ? OR record_id IN (${marks}) ORDER BY account LIMIT 50`,
+    ).all(q, ...ids) as { account: string }[];
+    for (const r of historic) if (!seen.has(r.account)) seen.set(r.account, null);
+    return [...seen].map(([account, name]) => ({ account, name }));
   }
 
   // Lock ---------------------------------------------------------------------------------
@@ -580,8 +621,19 @@ export class StateStore {
       const insert = this.sql(
         'INSERT INTO intents (batch_id, run_id, system, record_id, role, to_email, to_value, from_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       );
+      const cascade = this.sql('INSERT INTO cascade_intents (intent_id, kind, from_id, to_id) VALUES (?, ?, ?, ?)');
       for (const i of intents) {
-        insert.run(next.id, runId, i.system, i.recordId, i.role, i.toEmail, JSON.stringify(i.toValue), i.fromEmail);
+        const row = insert.run(
+          next.id,
+          runId,
+          i.system,
+          i.recordId,
+          i.role,
+          i.toEmail,
+          JSON.stringify(i.toValue),
+          i.fromEmail,
+        );
+        for (const c of i.cascades ?? []) cascade.run(row.lastInsertRowid, c.kind, c.fromId, c.toId);
       }
       return next.id;
     });
@@ -640,6 +692,34 @@ export class StateStore {
    */
   resolveIntents(ids: number[], outcome: 'confirmed' | 'superseded'): void {
     const update = this.sql('UPDATE intents SET outcome = ? WHERE id = ? AND outcome IS NULL');
+    this.transaction(() => {
+      for (const id of ids) update.run(outcome, id);
+    });
+  }
+
+  /**
+   * Journaled cascades not carried out yet: those of `runId` (this run's), and those of
+   * runs no longer running (stopped between an owner write and its cascade). Oldest first.
+   */
+  openCascades(runId?: string): OpenCascade[] {
+    const now = this.now();
+    const live = new Set(
+      this.runningRuns()
+        .filter((r) => !isAbandoned(r, now, this.lockTtlMs))
+        .map((r) => r.id),
+    );
+    const rows = this.sql(
+      `SELECT c.id, i.run_id AS runId, i.system, i.record_id AS recordId, i.role, c.kind, c.from_id AS fromId,
+              c.to_id AS toId, i.outcome AS ownerOutcome
+       FROM cascade_intents c JOIN intents i ON i.id = c.intent_id
+       WHERE c.outcome IS NULL ORDER BY c.id`,
+    ).all() as unknown as OpenCascade[];
+    return rows.filter((r) => r.runId === runId || !live.has(r.runId));
+  }
+
+  /** `done` (carried out, whatever each record's result) or `cancelled` (its owner write did not land). */
+  settleCascades(ids: number[], outcome: 'done' | 'cancelled'): void {
+    const update = this.sql('UPDATE cascade_intents SET outcome = ? WHERE id = ? AND outcome IS NULL');
     this.transaction(() => {
       for (const id of ids) update.run(outcome, id);
     });
@@ -712,6 +792,7 @@ interface RawChange {
   system: SystemId;
   record_id: string;
   from_email: string | null;
+  from_value: string | null;
   to_email: string;
   reason: string;
   result: ChangeRow['result'];
@@ -729,6 +810,7 @@ function auditRow(r: RawChange): AuditRow {
     system: r.system,
     recordId: r.record_id,
     from: r.from_email,
+    fromValue: r.from_value === null ? null : (JSON.parse(r.from_value) as OwnerValue),
     to: r.to_email,
     reason: r.reason,
     result: r.result,

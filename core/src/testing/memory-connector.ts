@@ -2,6 +2,11 @@ import type {
   AccountPage,
   AccountRecord,
   AssignmentWrite,
+  CascadeKind,
+  CascadeMove,
+  CascadePreview,
+  CascadeRequest,
+  CascadeResult,
   CheckResult,
   Connector,
   PersonRecord,
@@ -24,6 +29,15 @@ export class MemoryConnector implements Connector {
   peopleReads = 0;
   /** Record ids whose writes the vendor refuses (e.g. an owner who left). */
   readonly refuse = new Set<string>();
+  /** Contacts by id: each belongs to one account and has an owner (the contact cascade moves them). */
+  readonly contacts = new Map<string, { accountId: string; ownerId: string | null }>();
+  /** Tickets by id: of one account, assigned to someone, open or solved (the handover moves open ones). */
+  readonly tickets = new Map<string, { accountId: string; assigneeId: string | null; open: boolean }>();
+  readonly cascades: readonly CascadeKind[] = ['contacts', 'openTickets'];
+  /** Contact and ticket moves applied, in order. */
+  readonly moved: CascadeMove[] = [];
+  /** Called before each contact move is applied (a test can stop the run there). */
+  beforeMove: (move: CascadeMove) => void = () => {};
 
   constructor(
     system: SystemId,
@@ -74,8 +88,51 @@ export class MemoryConnector implements Connector {
     });
   }
 
-  async handOverOpenTickets(handovers: { accountRecordId: string }[]) {
-    return handovers.map((h) => ({ accountRecordId: h.accountRecordId, updated: 1, failed: [] }));
+  async previewCascade(requests: CascadeRequest[]): Promise<CascadePreview> {
+    const moves: CascadeMove[] = [];
+    for (const r of requests) {
+      if (r.kind === 'contacts') {
+        for (const [id, c] of this.contacts) {
+          if (c.accountId === r.accountRecordId && c.ownerId !== r.toId)
+            moves.push({ kind: 'contacts', accountRecordId: r.accountRecordId, id, toId: r.toId });
+        }
+        continue;
+      }
+      for (const [id, t] of this.tickets) {
+        if (t.accountId === r.accountRecordId && t.open && r.fromId !== null && t.assigneeId === r.fromId)
+          moves.push({ kind: 'openTickets', accountRecordId: r.accountRecordId, id, toId: r.toId });
+      }
+    }
+    return { moves, problems: [] };
+  }
+
+  async applyCascade(moves: CascadeMove[]): Promise<CascadeResult[]> {
+    const results = new Map<string, CascadeResult>();
+    for (const move of moves) {
+      this.beforeMove(move);
+      const result = results.get(move.accountRecordId) ?? {
+        accountRecordId: move.accountRecordId,
+        updated: 0,
+        failed: [],
+      };
+      results.set(move.accountRecordId, result);
+      if (move.kind === 'contacts') {
+        const contact = this.contacts.get(move.id);
+        if (!contact) continue;
+        contact.ownerId = move.toId;
+      } else {
+        const ticket = this.tickets.get(move.id);
+        if (!ticket) continue;
+        ticket.assigneeId = move.toId;
+      }
+      this.moved.push(move);
+      result.updated++;
+    }
+    return [...results.values()];
+  }
+
+  async countCascadeScope(kind: CascadeKind): Promise<number> {
+    return kind === 'contacts' ? this.contacts.size : [...this.tickets.values()].filter((t) => t.open).length;
   }
 
   stats() {

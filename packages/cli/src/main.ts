@@ -78,7 +78,7 @@ program
 program
   .command('history')
   .description('who owned an account, when, which run and system changed it')
-  .argument('<account>', 'account key (e.g. salesforce:001…) or a record id')
+  .argument('<account>', 'account key (e.g. salesforce:001…), account name, or a record id in any system')
   .addOption(configOption())
   .option('--json', 'one JSON document on stdout')
   .action(async (account, o) => set((await commands.history()).historyCommand(account, o)));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Html, html } from './html.ts';
 
 const STYLE = `
@@ -17,8 +18,8 @@ th { background: #eef0f4; font-weight: 600; }
 .badge { display: inline-block; padding: .05rem .45rem; border-radius: 999px; font-size: .78rem; background: #e3e6ec; }
 .s-consistent, .st-active { background: #d8f3e0; color: #145c2c; } .s-drift { background: #fde7c7; color: #7a4300; }
 .s-conflict { background: #fbd3d3; color: #8a1111; } .s-unresolvable, .st-inactive, .st-ambiguous { background: #f0d5f5; color: #5e1670; }
-.s-missing, .st-absent { background: #e3e6ec; color: #3d4555; }
-td.mismatch { background: #fff1dd; font-weight: 600; }
+.s-missing, .st-absent { background: #e3e6ec; color: #3d4555; } .s-fallback { background: #dde9fb; color: #1d3f7a; }
+td.mismatch { background: #fff1dd; font-weight: 600; } td.stand-in { background: #eef4fd; }
 .muted { color: #6b7486; } .small { font-size: .8rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; margin-bottom: .8rem; }
 form.filters label { display: flex; flex-direction: column; font-size: .8rem; gap: .15rem; }
@@ -29,7 +30,11 @@ button.secondary { background: #e3e6ec; color: #1d2330; }
 .warn { background: #fff4e0; border-color: #f3c98a; }
 .pager { margin: .6rem 0; display: flex; gap: 1rem; align-items: center; }
 pre.detail { white-space: pre-wrap; margin: 0; font: inherit; font-size: .82rem; color: #5a6275; }
+svg.chart { background: #fff; border: 1px solid #e3e6ec; }
 `;
+
+/** The Content-Security-Policy allows this one inline stylesheet by its hash (no 'unsafe-inline'). */
+export const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
 export type Section = 'overview' | 'accounts' | 'people';
 

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, parseConfig, runSync, type SpocConfig, type StateStore } from '@spoc/core';
@@ -13,6 +15,7 @@ let store: StateStore;
 let config: SpocConfig;
 let vendors: MemoryConnector[];
 let app: FastifyInstance;
+let port: number;
 
 const silent = pino({ level: 'silent' });
 const fields = { owner: 'id', csm: 'email' } as const;
@@ -28,6 +31,9 @@ beforeEach(async () => {
   // The guard (maxChanges 1) refuses the first run: the console shows the drift it held back.
   expect((await sync()).status).toBe('refused');
   app = await buildConsole({ config, store });
+  // Listening, as `spoc serve` does: the console answers only to its own loopback address and port.
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  port = (app.server.address() as AddressInfo).port;
 });
 afterEach(async () => {
   await app.close();
@@ -37,6 +43,9 @@ afterEach(async () => {
 const sync = (force = false) =>
   runSync({ config, connectors: vendors, store, logger: silent }, { dryRun: false, full: false, force });
 
+/** A GET from a browser on this machine (Host is the console's own address). */
+const get = (url: string, headers: Record<string, string> = {}) =>
+  app.inject({ url, headers: { host: `127.0.0.1:${port}`, ...headers } });
 const csrfOf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 const post = (url: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
@@ -44,29 +53,29 @@ const post = (url: string, fields: Record<string, string>, headers: Record<strin
     method: 'POST',
     url,
     payload: form(fields),
-    headers: { 'content-type': 'application/x-www-form-urlencoded', host: 'localhost', ...headers },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', host: `localhost:${port}`, ...headers },
   });
 const vendor = (s: string) => vendors.find((v) => v.system === s) as MemoryConnector;
 const KEY3 = 'salesforce:0013';
 
 describe('console: reading the state', () => {
   it('overview: accounts in scope, % consistent per role, what needs a look, the last runs', async () => {
-    const overview = (await app.inject('/api/overview')).json();
+    const overview = (await get('/api/overview')).json();
     expect(overview.accounts).toBe(6);
     // owner: HubSpot holds bruno on customers 1 and 2 (drift); csm: customer 3 is a conflict.
     expect(overview.perRole).toEqual([
       { role: 'csm', total: 6, consistent: 5, percent: (5 / 6) * 100 },
       { role: 'owner', total: 6, consistent: 4, percent: (4 / 6) * 100 },
     ]);
-    expect(overview.counts).toEqual({ drift: 2, conflict: 1, unresolvable: 0, missing: 0 });
+    expect(overview.counts).toEqual({ fallback: 0, drift: 2, conflict: 1, unresolvable: 0, missing: 0 });
     expect(overview.runs[0]).toMatchObject({ status: 'refused' });
-    const page = (await app.inject('/')).body;
+    const page = (await get('/')).body;
     expect(page).toContain('data-test="count-drift"');
     expect(page).toMatch(/data-test="consistent-owner">66.7%/);
   });
 
   it('accounts: filtered on the server, owners side by side, mismatches marked, vendor links', async () => {
-    const drift = (await app.inject('/api/accounts?status=drift&role=owner')).json();
+    const drift = (await get('/api/accounts?status=drift&role=owner')).json();
     expect(drift.total).toBe(2);
     expect(drift.rows.map((r: { name: string }) => r.name)).toEqual(['Customer 1', 'Customer 2']);
     expect(drift.rows[0].systems).toEqual({
@@ -74,28 +83,65 @@ describe('console: reading the state', () => {
       salesforce: { recordId: '0011', owner: 'anna@acme.test' },
       zendesk: { recordId: 'zendesk1', owner: 'anna@acme.test' },
     });
-    expect((await app.inject('/api/accounts?owner=dora@acme.test&system=salesforce')).json().total).toBe(6);
-    expect((await app.inject('/api/accounts?q=customer 3')).json().total).toBe(2);
+    expect((await get('/api/accounts?owner=dora@acme.test&system=salesforce')).json().total).toBe(6);
+    expect((await get('/api/accounts?q=customer 3')).json().total).toBe(2);
 
-    const html = (await app.inject('/accounts?status=drift&role=owner')).body;
+    const html = (await get('/accounts?status=drift&role=owner')).body;
     expect(html).toContain('<td class="mismatch" data-system="hubspot">bruno@acme.test');
     expect(html).toContain('https://app.hubspot.com/contacts/4242/record/0-2/hubspot1');
     expect(html).toContain('https://acme.my.salesforce.com/lightning/r/Account/0011/view');
     expect(html).toContain('https://acme.zendesk.com/agent/organizations/zendesk1');
   });
 
+  it('a fallback stand-in is its own status: not consistent, not a mismatch, counted apart in the overview', async () => {
+    // Chloe owns customer 4 in Salesforce but left Zendesk, where the owner role's fallback stands in.
+    await app.close();
+    config = parseConfig(
+      WORLD_CONFIG.replace('STATE', config.statePath).replace(
+        'policy: { authority: salesforce }',
+        'policy: { authority: salesforce }\n    onUnresolvable: { fallback: anna@acme.test }',
+      ),
+      'spoc.yaml',
+      WORLD_SECRETS,
+    );
+    for (const v of vendors) {
+      const record = v.accounts.get(v.system === 'salesforce' ? '0014' : `${v.system}4`);
+      if (record && v.system !== 'zendesk') record.roles.owner = { id: `${v.system}-chloe` };
+    }
+    expect((await sync(true)).status).toBe('ok');
+    app = await buildConsole({ config, store });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+
+    const fallback = (await get('/api/accounts?status=fallback&role=owner')).json();
+    expect(fallback.rows.map((r: { name: string; decided: string }) => [r.name, r.decided])).toEqual([
+      ['Customer 4', 'chloe@acme.test'],
+    ]);
+    const overview = (await get('/api/overview')).json();
+    expect(overview.counts.fallback).toBe(1);
+    expect(overview.perRole.find((r: { role: string }) => r.role === 'owner')).toMatchObject({
+      consistent: 5,
+      total: 6,
+    });
+    const html = (await get('/accounts?status=fallback')).body;
+    expect(html).toContain(
+      '<td class="stand-in" data-system="zendesk">anna@acme.test <span class="small muted">(fallback)</span>',
+    );
+    expect(html).not.toContain('class="mismatch"');
+  });
+
   it('rejects a bad filter with a message naming it', async () => {
-    const response = await app.inject('/api/accounts?status=broken');
+    const response = await get('/api/accounts?status=broken');
     expect(response.statusCode).toBe(400);
-    expect(response.json().error).toBe('status: one of consistent, drift, conflict, unresolvable, missing');
-    const role = await app.inject('/accounts?role=ceo');
+    expect(response.json().error).toBe('status: one of consistent, fallback, drift, conflict, unresolvable, missing');
+    const role = await get('/accounts?role=ceo');
     expect(role.statusCode).toBe(400);
     expect(role.body).toContain('role: not a configured role (owner, csm)');
-    expect((await app.inject('/accounts/salesforce:nope')).statusCode).toBe(404);
+    expect((await get('/accounts/salesforce:nope')).statusCode).toBe(404);
   });
 
   it('people: standing per system and whose accounts lack a contact somewhere', async () => {
-    const people = (await app.inject('/api/people')).json();
+    const people = (await get('/api/people')).json();
     const chloe = people.find((p: { email: string }) => p.email === 'chloe@acme.test');
     expect(chloe.systems.zendesk).toEqual({ standing: 'inactive', id: 'zendesk-chloe' });
     expect(people.find((p: { email: string }) => p.email === 'dora@acme.test')).toMatchObject({ decidedFor: 5 });
@@ -114,7 +160,7 @@ describe('console: reading the state', () => {
         '/api/accounts',
         `/api/accounts/${KEY3}`,
         '/api/people',
-      ].map(async (url) => (await app.inject(url)).body),
+      ].map(async (url) => (await get(url)).body),
     );
     for (const body of bodies) for (const secret of Object.values(WORLD_SECRETS)) expect(body).not.toContain(secret);
   });
@@ -122,7 +168,7 @@ describe('console: reading the state', () => {
 
 describe('console: settling a conflict', () => {
   it('previews the writes, records the action, and the next sync writes the winner everywhere, once', async () => {
-    const page = (await app.inject(`/accounts/${KEY3}`)).body;
+    const page = (await get(`/accounts/${KEY3}`)).body;
     expect(page).toContain('Settle the csm conflict');
     const csrf = csrfOf(page);
 
@@ -165,7 +211,7 @@ describe('console: settling a conflict', () => {
     expect(vendor('salesforce').accounts.get('0013')?.roles.csm).toEqual({ id: 'salesforce-bruno' });
     expect(store.actions.list()[0]).toMatchObject({ status: 'done', overrides: [{ outcome: 'applied' }] });
     expect(
-      (await app.inject(`/api/accounts/${KEY3}`)).json().roles.find((r: { role: string }) => r.role === 'csm'),
+      (await get(`/api/accounts/${KEY3}`)).json().roles.find((r: { role: string }) => r.role === 'csm'),
     ).toMatchObject({
       status: 'consistent',
       decided: 'bruno@acme.test',
@@ -177,7 +223,7 @@ describe('console: settling a conflict', () => {
   });
 
   it('refuses an owner that is not an email, or nothing chosen, without recording anything', async () => {
-    const csrf = csrfOf((await app.inject(`/accounts/${KEY3}`)).body);
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
     const bad = await post(`/accounts/${KEY3}/settle/preview`, { _csrf: csrf, role: 'csm', other: 'not an email' });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('not an email is not an email address');
@@ -188,7 +234,12 @@ describe('console: settling a conflict', () => {
 
 describe('console: handing over a person', () => {
   it('moves every account role bruno holds or is decided for to dora, with open tickets, at the next sync', async () => {
-    const page = (await app.inject('/people/bruno@acme.test')).body;
+    // Customer 6 in Zendesk: bruno's open ticket moves; a solved one and anna's stay.
+    const zendesk = vendor('zendesk');
+    zendesk.tickets.set('t1', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: true });
+    zendesk.tickets.set('t2', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: false });
+    zendesk.tickets.set('t3', { accountId: 'zendesk6', assigneeId: 'zendesk-anna', open: true });
+    const page = (await get('/people/bruno@acme.test')).body;
     const csrf = csrfOf(page);
     const preview = await post('/people/bruno@acme.test/handover/preview', {
       _csrf: csrf,
@@ -209,10 +260,17 @@ describe('console: handing over a person', () => {
       new Set(['salesforce:0011/owner', 'salesforce:0012/owner', 'salesforce:0016/owner', 'salesforce:0013/csm']),
     );
     expect(handedOver.every((c) => c.to === 'dora@acme.test' && c.result === 'written')).toBe(true);
-    expect(report.cascades).toContainEqual(expect.objectContaining({ kind: 'openTickets', system: 'zendesk' }));
+    expect(report.cascades).toContainEqual({ kind: 'openTickets', system: 'zendesk', updated: 1, failed: 0 });
+    expect([...zendesk.tickets].map(([id, t]) => `${id}:${t.assigneeId}`)).toEqual([
+      't1:zendesk-dora',
+      't2:zendesk-bruno',
+      't3:zendesk-anna',
+    ]);
     expect(store.ownership.list({ owner: 'bruno@acme.test' }, { offset: 0, limit: 10 }).total).toBe(0);
   });
 });
+
+const TOKEN = 'console-token-0123456789abcdefghijklmnop';
 
 describe('console: security', () => {
   it('bound beyond loopback it will not start without a token', async () => {
@@ -221,13 +279,21 @@ describe('console: security', () => {
     );
   });
 
+  it('refuses a token shorter than 32 characters, saying the minimum', async () => {
+    await expect(buildConsole({ config, store, host: '0.0.0.0', token: 'x'.repeat(31) })).rejects.toThrow(
+      'SPOC_CONSOLE_TOKEN holds 31 characters: the console token needs at least 32',
+    );
+    const ok = await buildConsole({ config, store, host: '0.0.0.0', token: 'x'.repeat(32) });
+    await ok.close();
+  });
+
   it('with a token: pages redirect to login, the API answers 401, a wrong token is refused, the right one logs in', async () => {
-    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: 'console-token' });
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
     try {
       expect((await guarded.inject('/')).headers.location).toBe('/login');
       expect((await guarded.inject('/api/overview')).statusCode).toBe(401);
       expect(
-        (await guarded.inject({ url: '/api/overview', headers: { authorization: 'Bearer console-token' } })).statusCode,
+        (await guarded.inject({ url: '/api/overview', headers: { authorization: `Bearer ${TOKEN}` } })).statusCode,
       ).toBe(200);
       const login = (token: string) =>
         guarded.inject({
@@ -237,19 +303,43 @@ describe('console: security', () => {
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
         });
       expect((await login('guess')).statusCode).toBe(401);
-      const ok = await login('console-token');
+      const ok = await login(TOKEN);
       expect(ok.statusCode).toBe(303);
       const cookie = ok.cookies[0];
       expect(cookie).toMatchObject({ name: 'spoc_console', httpOnly: true, sameSite: 'Strict' });
-      expect(cookie?.value).not.toContain('console-token');
+      expect(cookie?.value).not.toContain(TOKEN);
       expect((await guarded.inject({ url: '/', cookies: { spoc_console: cookie?.value ?? '' } })).statusCode).toBe(200);
     } finally {
       await guarded.close();
     }
   });
 
+  it('login is rate-limited: the 11th attempt in a minute gets 429 with Retry-After, even with the right token', async () => {
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
+    try {
+      const login = (token: string) =>
+        guarded.inject({
+          method: 'POST',
+          url: '/login',
+          payload: form({ token }),
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
+      for (let i = 0; i < 10; i++) expect((await login(`guess-${i}`)).statusCode).toBe(401);
+      const limited = await login(TOKEN);
+      expect(limited.statusCode).toBe(429);
+      expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+      expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(60);
+      expect(limited.cookies).toEqual([]);
+      expect(limited.body).toContain('Too many');
+      // Reading pages is not limited.
+      expect((await guarded.inject('/login')).statusCode).toBe(200);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('refuses actions without the form token or from another site', async () => {
-    const csrf = csrfOf((await app.inject(`/accounts/${KEY3}`)).body);
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
     const fields = { role: 'csm', other: 'bruno@acme.test' };
     expect((await post(`/accounts/${KEY3}/settle`, fields)).statusCode).toBe(403);
     expect((await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: 'forged' })).statusCode).toBe(403);
@@ -263,7 +353,137 @@ describe('console: security', () => {
     ).toBe(403);
     expect(store.actions.list()).toEqual([]);
     expect(
-      (await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: csrf }, { origin: 'http://localhost' })).statusCode,
+      (await post(`/accounts/${KEY3}/settle`, { ...fields, _csrf: csrf }, { origin: `http://localhost:${port}` }))
+        .statusCode,
     ).toBe(303);
+  });
+});
+
+describe('console: DNS rebinding (no token, loopback)', () => {
+  const PAGES = ['/', '/accounts', `/accounts/${KEY3}`, '/people', '/people/bruno@acme.test', '/login', '/nope'];
+  const APIS = ['/api/overview', '/api/accounts', `/api/accounts/${KEY3}`, '/api/people'];
+
+  it('a request for another host name is refused (421) before any page, owner or form token is served', async () => {
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    expect(csrf).not.toBe('');
+    for (const host of [`evil.example:${port}`, 'evil.example', `127.0.0.1.evil.example:${port}`, `localhost:1`]) {
+      for (const url of [...PAGES, ...APIS]) {
+        const response = await get(url, { host });
+        expect(response.statusCode, `${host}${url}`).toBe(421);
+        expect(response.body).not.toContain('acme.test');
+        expect(response.body).not.toContain('Customer');
+        expect(response.body).not.toContain(csrf);
+        expect(response.body).not.toContain('_csrf');
+      }
+    }
+    expect(store.actions.list()).toEqual([]);
+  });
+
+  it('a rebinding page cannot queue a settle or a handover, even holding a form token', async () => {
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    const evil = {
+      host: `evil.example:${port}`,
+      origin: `http://evil.example:${port}`,
+      'sec-fetch-site': 'same-origin',
+    };
+    const settle = await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm', other: 'bruno@acme.test' }, evil);
+    expect(settle.statusCode).toBe(421);
+    const handover = await post('/people/bruno@acme.test/handover', { _csrf: csrf, to: 'dora@acme.test' }, evil);
+    expect(handover.statusCode).toBe(421);
+    expect(store.actions.list()).toEqual([]);
+  });
+
+  it('answers at 127.0.0.1, localhost and [::1] on the port it is bound to', async () => {
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `LocalHost:${port}`, `[::1]:${port}`]) {
+      expect((await get('/api/overview', { host })).statusCode, host).toBe(200);
+    }
+  });
+
+  it('refuses every request until it is listening (no port yet to answer for)', async () => {
+    const idle = await buildConsole({ config, store });
+    try {
+      expect((await idle.inject({ url: '/api/overview', headers: { host: 'localhost:80' } })).statusCode).toBe(421);
+    } finally {
+      await idle.close();
+    }
+  });
+});
+
+describe('console: security headers and content policy', () => {
+  const csp = (headers: Record<string, unknown>) => String(headers['content-security-policy'] ?? '');
+
+  const expectHeaders = (label: string, headers: Record<string, unknown>) => {
+    const policy = csp(headers);
+    expect(policy, label).toContain("default-src 'none'");
+    expect(policy, label).toContain("frame-ancestors 'none'");
+    expect(policy, label).toContain("form-action 'self'");
+    expect(policy, label).not.toContain('unsafe-inline');
+    expect(policy, label).not.toContain('unsafe-eval');
+    expect(headers['x-content-type-options'], label).toBe('nosniff');
+    expect(headers['referrer-policy'], label).toBe('same-origin');
+    expect(headers['x-frame-options'], label).toBe('DENY');
+  };
+
+  it('every response carries them: pages, API, 404, errors, redirects, refusals, login', async () => {
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    const responses = {
+      page: await get('/'),
+      api: await get('/api/overview'),
+      notFound: await get('/nope'),
+      missingAccount: await get('/accounts/salesforce:nope'),
+      badFilter: await get('/accounts?role=ceo'),
+      csrfRefused: await post(`/accounts/${KEY3}/settle`, { role: 'csm', other: 'bruno@acme.test' }),
+      redirect: await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm', other: 'bruno@acme.test' }),
+      misdirected: await get('/', { host: `evil.example:${port}` }),
+      login: await get('/login'),
+    };
+    expect(responses.notFound.statusCode).toBe(404);
+    expect(responses.redirect.statusCode).toBe(303);
+    expect(responses.misdirected.statusCode).toBe(421);
+    for (const [label, response] of Object.entries(responses)) expectHeaders(label, response.headers);
+
+    const guarded = await buildConsole({ config, store, host: '0.0.0.0', token: TOKEN });
+    try {
+      const toLogin = await guarded.inject('/');
+      expect(toLogin.statusCode).toBe(303);
+      expectHeaders('redirect to login', toLogin.headers);
+      expectHeaders('401', (await guarded.inject('/api/overview')).headers);
+    } finally {
+      await guarded.close();
+    }
+  });
+
+  it('no page runs inline script; every inline style is allowed by its hash', async () => {
+    await sync(true); // a second run: the overview draws its trend chart
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    const pages = [
+      await get('/'),
+      await get('/accounts'),
+      await get('/accounts?status=drift'),
+      await get(`/accounts/${KEY3}`),
+      await get('/people'),
+      await get('/people?risk=1'),
+      await get('/people/bruno@acme.test'),
+      await get('/login'),
+      await get('/nope'),
+      await post(`/accounts/${KEY3}/settle/preview`, { _csrf: csrf, role: 'csm', email: 'bruno@acme.test' }),
+      await post('/people/bruno@acme.test/handover/preview', { _csrf: csrf, to: 'dora@acme.test' }),
+    ];
+    expect(pages[0]?.body).toContain('<svg');
+    for (const response of pages) {
+      const body = response.body;
+      const label = `${response.statusCode} ${body.slice(body.indexOf('<title>'), body.indexOf('</title>'))}`;
+      expect(body, label).not.toMatch(/<script/i);
+      expect(body, label).not.toMatch(/\son[a-z]+\s*=/i);
+      expect(body, label).not.toMatch(/javascript:/i);
+      expect(body, label).not.toMatch(/\sstyle\s*=/i);
+      const policy = csp(response.headers);
+      const styles = [...body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '');
+      expect(styles.length, label).toBeGreaterThan(0);
+      for (const style of styles) {
+        const hash = createHash('sha256').update(style).digest('base64');
+        expect(policy, label).toContain(`style-src 'sha256-${hash}'`);
+      }
+    }
   });
 });

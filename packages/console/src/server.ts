@@ -1,5 +1,7 @@
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import { canonicalEmail, type SpocConfig, type StateStore, SYSTEMS } from '@spoc/core';
 import { Cron } from 'croner';
 import Fastify, {
@@ -11,8 +13,9 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { STYLE_HASH } from './layout.ts';
 import { previewOverrides } from './preview.ts';
-import { createGuard, isLoopback, registerGuard, SESSION_COOKIE } from './security.ts';
+import { createGuard, registerGuard, SESSION_COOKIE, startProblem } from './security.ts';
 import { accountPage } from './views/account.ts';
 import { accountsPage, PAGE_SIZE, STATUSES } from './views/accounts.ts';
 import { errorPage, loginPage } from './views/login.ts';
@@ -41,9 +44,8 @@ class BadRequest extends Error {}
 export async function buildConsole(options: ConsoleOptions): Promise<FastifyInstance> {
   const { config, store } = options;
   const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.token) {
-    throw new BadRequest(`the console bound to ${host} needs a token: set SPOC_CONSOLE_TOKEN`);
-  }
+  const problem = startProblem(host, options.token);
+  if (problem) throw new BadRequest(problem);
   const now = options.now ?? (() => new Date());
   const guard = createGuard(options.token);
   const app = Fastify({
@@ -51,6 +53,10 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     // One log line per page view would drown the sync's logs; actions and errors are logged.
     logController: new LogController({ disableRequestLogging: true }),
   });
+  // First, so every answer carries the headers: pages, errors, redirects and the guard's refusals.
+  await app.register(helmet, CONTENT_POLICY);
+  // Only /login is limited (below): it is where a token could be guessed.
+  await app.register(rateLimit, { global: false });
   await app.register(cookie);
   await app.register(formbody);
   registerGuard(app, guard);
@@ -70,6 +76,12 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
       errorPage(status, status >= 500 ? 'Something went wrong; see the console log.' : message),
       status,
     );
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const message = `nothing at ${request.url.split('?')[0]}`;
+    if (request.url.startsWith('/api/')) return reply.code(404).send({ error: message });
+    return sendPage(reply, errorPage(404, message), 404);
   });
 
   // --- reading ---------------------------------------------------------------------
@@ -273,7 +285,16 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   // --- login (only when a token is required) ---------------------------------------
 
   app.get('/login', (_req, reply) => sendPage(reply, loginPage(false)));
-  app.post('/login', (request, reply) => {
+  const loginLimit = {
+    // Per client address: ten tries a minute make guessing a 32-character token hopeless.
+    max: 10,
+    timeWindow: '1 minute',
+    errorResponseBuilder: (_request: unknown, context: { statusCode: number; after: string }) =>
+      Object.assign(new Error(`Too many login attempts: try again in ${context.after}.`), {
+        statusCode: context.statusCode,
+      }),
+  };
+  app.post('/login', { config: { rateLimit: loginLimit } }, (request, reply) => {
     const token = z.object({ token: z.string() }).safeParse(request.body);
     const session = token.success ? guard.session(token.data.token) : null;
     if (!session) return sendPage(reply, loginPage(true), 401);
@@ -283,6 +304,29 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
 
   return app;
 }
+
+/**
+ * Pages are plain HTML and forms: no script at all, the one stylesheet allowed by its
+ * hash, nothing framed, no referrer beyond this origin. No HSTS and no
+ * upgrade-insecure-requests: the console serves plain HTTP on loopback (TLS, if any,
+ * is a proxy's job, and its policy to set).
+ */
+const CONTENT_POLICY = {
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: {
+      defaultSrc: ["'none'"],
+      styleSrc: [`'sha256-${STYLE_HASH}'`],
+      imgSrc: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+    },
+  },
+  frameguard: { action: 'deny' as const },
+  referrerPolicy: { policy: 'same-origin' as const },
+  strictTransportSecurity: false,
+};
 
 function pageOf(page: number): { offset: number; limit: number } {
   return { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE };

@@ -7,7 +7,8 @@ import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
 import { createConnectors } from '../connectors.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
-import { renderOwnership, renderRun, table } from '../render.ts';
+import { renderOwnership, renderRun } from '../render.ts';
+import { table } from '../table.ts';
 
 const DEMO_CONFIG = fileURLToPath(new URL('../../../../config/spoc.demo.yaml', import.meta.url));
 
@@ -84,7 +85,6 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
         table(
           ['at', 'role', 'system', 'owner', 'reason'],
           store.historyForAccount(account).map((r) => [r.at, r.role, r.system, r.email ?? '—', r.reason]),
-          40,
         ),
       );
       out();

@@ -1,9 +1,16 @@
-import { type AccountFilter, type AccountRoleRow, type SpocConfig, SYSTEMS, type SystemId } from '@spoc/core';
+import {
+  type AccountFilter,
+  type AccountRoleRow,
+  ROLE_STATUSES,
+  type SpocConfig,
+  SYSTEMS,
+  type SystemId,
+} from '@spoc/core';
 import { type Html, html } from '../html.ts';
 import { page, statusBadge } from '../layout.ts';
 import { recordUrl } from '../vendor-links.ts';
 
-export const STATUSES = ['consistent', 'drift', 'conflict', 'unresolvable', 'missing'] as const;
+export const STATUSES = ROLE_STATUSES;
 export const PAGE_SIZE = 50;
 
 const LABEL: Record<SystemId, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', zendesk: 'Zendesk' };
@@ -64,12 +71,17 @@ ${SYSTEMS.map((s) => ownerCell(config, r, s))}</tr>`,
 )}</tbody></table>`;
 }
 
-/** One system's owner; highlighted when it differs from the decided owner. */
+/**
+ * One system's owner: highlighted as a mismatch when it differs from the decided owner,
+ * or marked as the fallback stand-in when the role's status says every system holds what
+ * spoc would write (the decided owner cannot be held there).
+ */
 export function ownerCell(config: SpocConfig, row: AccountRoleRow, system: SystemId): Html {
   const held = row.systems[system];
   if (!held) return html`<td class="muted small">not in ${LABEL[system]}</td>`;
-  const mismatch = row.decided !== null && held.owner !== row.decided;
+  const differs = row.decided !== null && held.owner !== row.decided;
+  const standIn = differs && row.status === 'fallback';
   const url = recordUrl(config, system, held.recordId);
-  return html`<td class="${mismatch ? 'mismatch' : ''}" data-system="${system}">${held.owner ?? html`<span class="muted">empty or unknown</span>`}
+  return html`<td class="${standIn ? 'stand-in' : differs ? 'mismatch' : ''}" data-system="${system}">${held.owner ?? html`<span class="muted">empty or unknown</span>`}${standIn ? html` <span class="small muted">(fallback)</span>` : ''}
 <div class="small muted">${url ? html`<a href="${url}" target="_blank" rel="noopener noreferrer">${held.recordId} ↗</a>` : held.recordId}</div></td>`;
 }

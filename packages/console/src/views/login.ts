@@ -15,6 +15,6 @@ export function errorPage(status: number, message: string): string {
   return page(
     status === 404 ? 'Not found' : 'Cannot do that',
     null,
-    html`<h1>${status === 404 ? 'Not found' : 'Cannot do that'}</h1><div class="notice warn" data-test="error">${message}</div><p><a href="javascript:history.back()">Back</a></p>`,
+    html`<h1>${status === 404 ? 'Not found' : 'Cannot do that'}</h1><div class="notice warn" data-test="error">${message}</div><p><a href="/">Back to the overview</a></p>`,
   );
 }

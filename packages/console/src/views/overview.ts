@@ -11,7 +11,7 @@ export interface OverviewData {
   actions: AdminAction[];
 }
 
-const ISSUES: RoleStatus[] = ['drift', 'conflict', 'unresolvable', 'missing'];
+const ISSUES: RoleStatus[] = ['fallback', 'drift', 'conflict', 'unresolvable', 'missing'];
 
 /** What an admin checks every morning: consistency per role, what needs a look, recent runs. */
 export function overviewModel(data: OverviewData) {
@@ -103,7 +103,7 @@ function trendChart(points: ConsistencyPoint[]): Html {
     const colour = colours[n % colours.length] ?? '#2f5bd3';
     return html`<polyline fill="none" stroke="${colour}" stroke-width="2" points="${coords}"/><text x="${width - 10}" y="${14 + n * 14}" text-anchor="end" font-size="11" fill="${colour}">${role}</text>`;
   });
-  return html`<svg role="img" aria-label="consistency per role over the last ${runs.length} runs" width="${width}" height="${height}" style="background:#fff;border:1px solid #e3e6ec">
+  return html`<svg role="img" aria-label="consistency per role over the last ${runs.length} runs" width="${width}" height="${height}" class="chart">
 <line x1="40" y1="${y(100)}" x2="${width - 20}" y2="${y(100)}" stroke="#e3e6ec"/><line x1="40" y1="${y(50)}" x2="${width - 20}" y2="${y(50)}" stroke="#e3e6ec"/>
 <text x="4" y="${y(100) + 4}" font-size="10" fill="#6b7486">100%</text><text x="8" y="${y(50) + 4}" font-size="10" fill="#6b7486">50%</text><text x="14" y="${y(0) + 4}" font-size="10" fill="#6b7486">0%</text>
 ${lines}</svg>`;
