@@ -24,8 +24,10 @@ export interface ConfigProblem {
 export class ConfigError extends SpocError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super('config', 'CONFIG_INVALID', problems.map(formatProblem).join('\n'));
-    this.problems = problems;
+    // In file order, as an editor shows them.
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    super('config', 'CONFIG_INVALID', sorted.map(formatProblem).join('\n'));
+    this.problems = sorted;
   }
 }
 

@@ -33,6 +33,7 @@ const set = (code: number) => {
 // nor the sandbox (memory a scheduled run would carry for nothing).
 const commands = {
   validate: () => import('./commands/validate.ts'),
+  check: () => import('./commands/check.ts'),
   run: () => import('./commands/run-command.ts'),
   report: () => import('./commands/report.ts'),
   history: () => import('./commands/history.ts'),
@@ -46,7 +47,15 @@ program
   .command('validate')
   .description('check the config; exit 0 valid, 2 invalid')
   .addOption(configOption())
+  .option('--offline', 'check the structure only: secrets not provided here are listed, not errors')
   .action(async (o) => set((await commands.validate()).validateCommand(o)));
+
+program
+  .command('check')
+  .description('prove each system’s credentials and scopes, and that every fallback is a person; exit 0 or 2')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .action(async (o) => set(await (await commands.check()).checkCommand(o)));
 
 program
   .command('plan')
