@@ -33,7 +33,7 @@ export function urlProblems(raw: RawConfig, skip: (path: Path) => boolean = () =
 const SUBDOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 /** What is wrong with a vendor URL, or undefined when it may be used. */
-export function urlProblem(value: string, allowInsecureHttp: boolean): string | undefined {
+function urlProblem(value: string, allowInsecureHttp: boolean): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

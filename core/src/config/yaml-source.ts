@@ -50,10 +50,10 @@ export interface YamlProblem extends Located {
 export function readYaml(text: string): { source: YamlSource } | { problems: YamlProblem[] } {
   const value = MAY_HOLD_ANCHORS.test(text) ? undefined : plainValue(text);
   if (value === undefined) return readPositioned(text);
-  let located: YamlSource | undefined;
+  let located: YamlSource['locate'] | undefined;
   const locate = (path: Path, atKey?: boolean): Located => {
-    located ??= positioned(text);
-    return located.locate(path, atKey);
+    located ??= positionsOf(text);
+    return located(path, atKey);
   };
   return { source: { value, locate } };
 }
@@ -104,11 +104,11 @@ function readPositioned(text: string): { source: YamlSource } | { problems: Yaml
   return { source: { value, locate: locator(doc, at) } };
 }
 
-/** Positions for a text the fast path has read: parsed again only to locate a problem. */
-function positioned(text: string): YamlSource {
+/** Positions in a text the fast path has read: parsed again only to locate a problem. */
+function positionsOf(text: string): YamlSource['locate'] {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: false, prettyErrors: false });
-  return { value: undefined, locate: locator(doc, (offset) => lineCounter.linePos(offset)) };
+  return locator(doc, (offset) => lineCounter.linePos(offset));
 }
 
 function locator(doc: Document.Parsed, at: (offset: number) => Located): YamlSource['locate'] {
