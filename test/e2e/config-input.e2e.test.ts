@@ -141,8 +141,9 @@ describe('spoc validate on hostile input', () => {
       SPOC_DEMO_TOKEN: 't',
       SPOC_DEMO_STATE: 'x.db',
     });
-    // About 1.4 s here, process start included (quadratic before: over a minute).
-    expect(Date.now() - started).toBeLessThan(4_000);
+    // About 1.4 s alone, process start included; the bound leaves room for a busy machine
+    // (quadratic before: over a minute).
+    expect(Date.now() - started).toBeLessThan(8_000);
     expect(result.stdout).toBe(`${file}: valid (systems: hubspot, salesforce, zendesk; roles: account_owner, csm)\n`);
     expect(result.code).toBe(0);
   });
