@@ -6,7 +6,7 @@ import { readYaml } from './yaml-source.ts';
 // Configs without anchors are read by js-yaml, the others (and every problem's position)
 // by the yaml library: both must see the same values.
 
-const valueOf = (text: string) => {
+const parsedValue = (text: string) => {
   const read = readYaml(text);
   if ('problems' in read) throw new Error(read.problems[0]?.message);
   return read.source.value;
@@ -17,7 +17,7 @@ describe('readYaml', () => {
   it('reads the shipped configs as the positional parser does', () => {
     for (const name of ['spoc.example.yaml', 'spoc.demo.yaml']) {
       const text = readFileSync(new URL(`../../../config/${name}`, import.meta.url), 'utf8');
-      expect(valueOf(text)).toEqual(positional(text));
+      expect(parsedValue(text)).toEqual(positional(text));
     }
   });
 
@@ -38,8 +38,8 @@ describe('readYaml', () => {
       'n: 010',
       'o: 1e3',
     ].join('\n');
-    expect(valueOf(text)).toEqual(positional(text));
-    expect(valueOf(`${text}\nz: &anchor 1\n`)).toEqual(positional(`${text}\nz: &anchor 1\n`));
+    expect(parsedValue(text)).toEqual(positional(text));
+    expect(parsedValue(`${text}\nz: &anchor 1\n`)).toEqual(positional(`${text}\nz: &anchor 1\n`));
   });
 
   it('locates a path after the fast read, parsing again only then', () => {
