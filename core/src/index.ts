@@ -7,7 +7,7 @@ export type { ConfigProblem, OfflineConfig } from './config/load.ts';
 export { ConfigError, formatProblem, loadConfig, loadConfigOffline, parseConfig } from './config/load.ts';
 export { rawConfigSchema } from './config/schema.ts';
 export type { SecretFileRead } from './config/secret-refs.ts';
-export { readSecretFile } from './config/secret-refs.ts';
+export { readSecretFile, secretTextProblem } from './config/secret-refs.ts';
 export type {
   HubspotSystemConfig,
   LinkRule,
