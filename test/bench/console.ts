@@ -6,8 +6,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REGISTRY } from '@spoc/cli';
 import { buildConsole } from '@spoc/console';
-import { type AccountRoleRow, openStore, type PersonState, parseConfig, SYSTEMS } from '@spoc/core';
+import { type AccountRoleRow, openStore, type PersonState, parseConfig } from '@spoc/core';
 
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '100000' } } });
 const accounts = Number(values.accounts);
@@ -34,8 +35,10 @@ roles:
 state: { sqlite: ${path} }
 `,
   'bench.yaml',
+  REGISTRY,
   { T: 'bench' },
 );
+const SYSTEMS = config.enabledSystems;
 const store = openStore(path);
 const people: PersonState[] = Array.from({ length: 2000 }, (_, i) => ({
   email: `p${i}@acme.test`,

@@ -1,4 +1,4 @@
-import type { SystemId } from '@spoc/core';
+import type { SystemName as SystemId } from '@spoc/sandbox';
 
 /**
  * The performance model of DESIGN.md §8: the fewest calls a full sync can make per

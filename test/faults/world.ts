@@ -2,8 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnectors } from '@spoc/cli';
-import { loadConfig, openStore, type RunReport, runSync, type SpocConfig, type SystemId } from '@spoc/core';
+import { createConnectors, REGISTRY } from '@spoc/cli';
+import { loadConfig, openStore, type RunReport, runSync, type SpocConfig } from '@spoc/core';
+import type { SystemName as SystemId } from '@spoc/sandbox';
 import { generateSeed, type Sandbox, type SandboxSeed, startSandbox, type WriteEntry } from '@spoc/sandbox';
 import pino from 'pino';
 
@@ -52,7 +53,7 @@ export async function startWorld(
   };
   const configFile = join(dir, 'spoc.yaml');
   writeFileSync(configFile, readFileSync(DEMO_CONFIG, 'utf8'));
-  const config = loadConfig(configFile, env);
+  const config = loadConfig(configFile, REGISTRY, env);
   return {
     seed,
     sandbox,
@@ -73,7 +74,7 @@ export async function syncOnce(world: World, options: { full?: boolean; now?: Da
   const store = openStore(world.config.statePath);
   try {
     return await runSync(
-      { config: world.config, store, logger, connectors: createConnectors(world.config, logger) },
+      { config: world.config, store, logger, connectors: await createConnectors(world.config, logger) },
       {
         dryRun: false,
         full: options.full ?? false,

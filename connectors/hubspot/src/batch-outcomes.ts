@@ -1,4 +1,4 @@
-import type { RecordOutcome, SpocError } from '@spoc/core';
+import type { RecordOutcome, SpocError } from '@spoc/core/connector';
 import { type BatchResponse, idsOfBatchError } from './mapping.ts';
 
 /**

@@ -1,8 +1,9 @@
-import type { ConnectorContext, HubspotSystemConfig } from '@spoc/core';
+import type { ConnectorContext } from '@spoc/core/connector';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createHubspotConnector } from './hubspot-connector.ts';
+import type { HubspotSettings } from './settings.ts';
 
 const BASE = 'https://sandbox.example.test';
 const ctx: ConnectorContext = {
@@ -12,8 +13,9 @@ const ctx: ConnectorContext = {
     csm: { field: 'csm_owner', value: 'id' },
   },
   xrefFields: ['salesforceaccountid'],
+  cascades: [],
 };
-const config: HubspotSystemConfig = {
+const config: HubspotSettings = {
   accessToken: 'pat-na1-test',
   baseUrl: `${BASE}/`,
   rateLimit: { perTenSeconds: 190, searchPerSecond: 5 },
@@ -135,7 +137,7 @@ describe('check()', () => {
       .reply(403, missingScope('crm.objects.contacts.read'))
       .post('/crm/v3/objects/contacts/batch/update')
       .reply(200, { status: 'COMPLETE', results: [] });
-    const result = await createHubspotConnector(config, ctx, { ...fast, contactCascade: true }).check();
+    const result = await createHubspotConnector(config, { ...ctx, cascades: ['contacts'] }, fast).check();
     expect(result.problems).toEqual([
       'the HubSpot private app lacks the scope crm.objects.contacts.read (needed for the contact cascade)',
     ]);

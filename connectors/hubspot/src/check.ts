@@ -1,4 +1,4 @@
-import type { CheckResult, ConnectorContext } from '@spoc/core';
+import type { CheckResult, ConnectorContext } from '@spoc/core/connector';
 import { toSpocError } from './errors.ts';
 import type { HubspotApi } from './hubspot-api.ts';
 import { companyProperties, STANDARD_COMPANY_PROPERTIES, toPropertyIndex } from './mapping.ts';

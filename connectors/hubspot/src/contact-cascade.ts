@@ -5,7 +5,7 @@ import {
   type CascadeResult,
   SpocError,
   toErrorInfo,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
 import { toSpocError } from './errors.ts';
 import type { HubspotApi } from './hubspot-api.ts';

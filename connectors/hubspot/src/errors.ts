@@ -1,4 +1,4 @@
-import { type RateObservation, SpocError } from '@spoc/core';
+import { type RateObservation, SpocError } from '@spoc/core/connector';
 
 /** What @hubspot/api-client throws: ApiException {code, body, headers}, or a fetch/network Error. */
 interface ApiExceptionLike {

@@ -1,7 +1,8 @@
 import { Client } from '@hubspot/api-client';
-import { type ConnectorStats, type HubspotSystemConfig, type RetryOptions, SpocError, VendorGate } from '@spoc/core';
+import { type ConnectorStats, type RetryOptions, SpocError, VendorGate } from '@spoc/core/connector';
 import { rateObservation, toSpocError } from './errors.ts';
 import { type ApiPage, type BatchResponse, BatchResponseApiSchema, PageApiSchema, type SearchBody } from './mapping.ts';
+import type { HubspotSettings } from './settings.ts';
 
 export type CrmObjectType = 'companies' | 'contacts';
 
@@ -26,7 +27,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 60_000;
  * SpocError. The SDK's own retry (numberOfApiCallRetries) and Bottleneck limiter stay
  * off: its retry ignores Retry-After and its limiter is process-wide.
  */
-export function createHubspotApi(config: HubspotSystemConfig, options: HubspotApiOptions = {}) {
+export function createHubspotApi(config: HubspotSettings, options: HubspotApiOptions = {}) {
   const client = new Client({
     accessToken: config.accessToken,
     ...(config.baseUrl ? { basePath: config.baseUrl.replace(/\/+$/, '') } : {}),

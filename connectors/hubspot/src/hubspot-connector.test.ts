@@ -1,8 +1,9 @@
-import type { AccountPage, ConnectorContext, HubspotSystemConfig, PersonRecord } from '@spoc/core';
+import type { AccountPage, ConnectorContext, PersonRecord } from '@spoc/core/connector';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createHubspotConnector, FULL_READ_OVERLAP_MS } from './hubspot-connector.ts';
+import type { HubspotSettings } from './settings.ts';
 
 const BASE = 'https://api.hubapi.com';
 const ctx: ConnectorContext = {
@@ -12,8 +13,9 @@ const ctx: ConnectorContext = {
     csm: { field: 'csm_owner', value: 'id' },
   },
   xrefFields: ['salesforceaccountid'],
+  cascades: [],
 };
-const config: HubspotSystemConfig = {
+const config: HubspotSettings = {
   accessToken: 'pat-na1-test',
   baseUrl: undefined,
   rateLimit: { perTenSeconds: 190, searchPerSecond: 5 },

@@ -3,16 +3,16 @@ import type {
   AssignmentWrite,
   Connector,
   ConnectorContext,
-  HubspotSystemConfig,
   PersonRecord,
   RetryOptions,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { checkHubspot } from './check.ts';
 import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
 import { formatCursor, type HubspotCursor, laterCursor, ORIGIN, parseCursor } from './cursor.ts';
 import { createHubspotApi } from './hubspot-api.ts';
 import { readModifiedSince } from './incremental-read.ts';
 import { companyProperties, toCompany, toPerson } from './mapping.ts';
+import type { HubspotSettings } from './settings.ts';
 import { writeAssignments } from './write-assignments.ts';
 
 /** HubSpot's page and batch caps. */
@@ -35,8 +35,6 @@ export interface HubspotConnectorOptions {
   limits?: Partial<Record<keyof typeof HUBSPOT_LIMITS, number>>;
   /** A call that has not answered by then is abandoned and retried. Default 60 s. */
   requestTimeoutMs?: number;
-  /** check() also proves the contact scopes (set when a role cascades to contacts). */
-  contactCascade?: boolean;
 }
 
 /**
@@ -51,7 +49,7 @@ export const FULL_READ_OVERLAP_MS = 5 * 60_000;
  * people, companies as accounts, batch updates for role values, contact cascade.
  */
 export function createHubspotConnector(
-  config: HubspotSystemConfig,
+  config: HubspotSettings,
   ctx: ConnectorContext,
   options: HubspotConnectorOptions = {},
 ): Connector {
@@ -67,7 +65,7 @@ export function createHubspotConnector(
   return {
     system: 'hubspot',
 
-    check: (signal) => checkHubspot(api, ctx, { contacts: options.contactCascade ?? false }, signal),
+    check: (signal) => checkHubspot(api, ctx, { contacts: ctx.cascades.includes('contacts') }, signal),
 
     async *listPeople(signal) {
       // Active and archived owners come from separate listings; archived ones are inactive people.

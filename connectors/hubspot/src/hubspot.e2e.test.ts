@@ -1,13 +1,15 @@
-import type { AccountRecord, ConnectorContext, HubspotSystemConfig, PersonRecord } from '@spoc/core';
+import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/connector';
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubspotConnector, type HubspotConnectorOptions } from './hubspot-connector.ts';
+import type { HubspotSettings } from './settings.ts';
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'hubspot_owner_id', value: 'id' }, csm: { field: 'csm_owner', value: 'id' } },
   xrefFields: ['salesforceaccountid'],
+  cascades: [],
 };
 
 let sandbox: Sandbox | undefined;
@@ -23,7 +25,7 @@ async function start(accounts: number, options: { contacts?: boolean; rateLimits
     rateLimits: options.rateLimits ?? false,
     ...(options.faults ? { faults: options.faults } : {}),
   });
-  const config: HubspotSystemConfig = {
+  const config: HubspotSettings = {
     accessToken: 'pat-test',
     baseUrl: sandbox.urls.hubspot,
     rateLimit: { perTenSeconds: 190, searchPerSecond: 5 },
@@ -31,7 +33,7 @@ async function start(accounts: number, options: { contacts?: boolean; rateLimits
   return config;
 }
 
-async function readAll(config: HubspotSystemConfig, since: string | null, options: HubspotConnectorOptions = {}) {
+async function readAll(config: HubspotSettings, since: string | null, options: HubspotConnectorOptions = {}) {
   const connector = createHubspotConnector(config, ctx, options);
   const records: AccountRecord[] = [];
   let cursor = since;
@@ -127,7 +129,7 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
   it('check() names a missing property, a bad token and a missing write scope', async () => {
     const config = await start(5);
     expect(await createHubspotConnector(config, ctx).check()).toEqual({ ok: true, problems: [] });
-    expect(await createHubspotConnector(config, ctx, { contactCascade: true }).check()).toEqual({
+    expect(await createHubspotConnector(config, { ...ctx, cascades: ['contacts'] }).check()).toEqual({
       ok: true,
       problems: [],
     });

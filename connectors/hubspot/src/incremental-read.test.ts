@@ -1,4 +1,4 @@
-import type { ConnectorContext, HubspotSystemConfig } from '@spoc/core';
+import type { ConnectorContext } from '@spoc/core/connector';
 import fc from 'fast-check';
 import nock from 'nock';
 import pino from 'pino';
@@ -7,15 +7,17 @@ import { type FakeRecord, type FakeSearchOptions, fakeSearch } from './fake-sear
 import { createHubspotConnector } from './hubspot-connector.ts';
 import { readModifiedSince } from './incremental-read.ts';
 import { toCompany } from './mapping.ts';
+import type { HubspotSettings } from './settings.ts';
 
 const BASE = 'https://api.hubapi.com';
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'hubspot_owner_id', value: 'id' } },
   xrefFields: [],
+  cascades: [],
 };
 // Search pacing far above HubSpot's so thousands of simulated records stay fast.
-const config: HubspotSystemConfig = {
+const config: HubspotSettings = {
   accessToken: 'pat-test',
   baseUrl: undefined,
   rateLimit: { perTenSeconds: 190, searchPerSecond: 10_000 },

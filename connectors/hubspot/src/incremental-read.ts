@@ -1,4 +1,4 @@
-import { type AccountPage, type AccountRecord, SpocError } from '@spoc/core';
+import { type AccountPage, type AccountRecord, SpocError } from '@spoc/core/connector';
 import { compareIds, formatCursor, type HubspotCursor, laterCursor } from './cursor.ts';
 import type { ApiPage, SearchBody } from './mapping.ts';
 import { modifiedAfterSearch, sameTimestampSearch } from './mapping.ts';

@@ -1,4 +1,4 @@
-import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core';
+import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core/connector';
 import { z } from 'zod';
 import type { HubspotCursor } from './cursor.ts';
 

@@ -6,7 +6,7 @@ import {
   resultsAfterStop,
   type WriteResult,
   writeResults,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
 import { toSpocError } from './errors.ts';
 import type { HubspotApi } from './hubspot-api.ts';

@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 
 /**
  * spoc's share of the org's daily API allocation (systems.salesforce.dailyApiShare), so a

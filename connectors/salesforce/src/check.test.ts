@@ -50,7 +50,7 @@ describe('check()', () => {
         field('OwnerId', 'reference', true, ['User']),
       ],
     );
-    const connector = createSalesforceConnector(config, ctx, { ...fast, contactCascade: true });
+    const connector = createSalesforceConnector(config, { ...ctx, cascades: ['contacts'] }, fast);
     const result = await connector.check();
     expect(result).toEqual({
       ok: true,
@@ -74,7 +74,7 @@ describe('check()', () => {
       support_lead: { field: 'Support_Lead__c', value: 'id' as const },
       owner_email: { field: 'Website', value: 'email' as const },
     };
-    const connector = createSalesforceConnector(config, { ...ctx, roles }, { ...fast, contactCascade: true });
+    const connector = createSalesforceConnector(config, { ...ctx, roles, cascades: ['contacts'] }, fast);
     const result = await connector.check();
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([

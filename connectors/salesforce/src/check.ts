@@ -1,4 +1,4 @@
-import { type CheckResult, type ConnectorContext, SpocError } from '@spoc/core';
+import { type CheckResult, type ConnectorContext, SpocError } from '@spoc/core/connector';
 import { toSpocError } from './errors.ts';
 import { DESCRIBED, type DescribeField } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';

@@ -1,4 +1,4 @@
-import { type RecordOutcome, SpocError } from '@spoc/core';
+import { type RecordOutcome, SpocError } from '@spoc/core/connector';
 import { toSpocError } from './errors.ts';
 import type { SaveResult } from './mapping.ts';
 import { COLLECTION_LIMIT, type SalesforceApi } from './salesforce-api.ts';

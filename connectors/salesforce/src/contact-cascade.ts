@@ -5,7 +5,7 @@ import {
   type CascadeResult,
   SpocError,
   toErrorInfo,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { updateCollection } from './collection-update.ts';
 import { contactCountQuery, contactOwnerUpdate, contactQuery, toContact } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';

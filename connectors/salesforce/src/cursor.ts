@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 
 /**
  * Resume point of an Account read: the (SystemModstamp, Id) of the last record read, in the

@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 import { describe, expect, it } from 'vitest';
 import { toSpocError } from './errors.ts';
 

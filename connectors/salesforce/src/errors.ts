@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 
 /** What jsforce throws: HttpApiError {errorCode, message, data}, OAuth2 errors (name = OAuth error), or fetch/undici errors. */
 interface JsforceErrorLike {

@@ -1,4 +1,4 @@
-import type { AccountPage, Connector } from '@spoc/core';
+import type { AccountPage, Connector } from '@spoc/core/connector';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnector } from './salesforce-connector.ts';

@@ -1,4 +1,4 @@
-import type { AccountPage, ConnectorContext, ReadQuery } from '@spoc/core';
+import type { AccountPage, ConnectorContext, ReadQuery } from '@spoc/core/connector';
 import { formatCursor, ORIGIN, parseCursor, type SalesforceCursor } from './cursor.ts';
 import { accountPosition, accountQuery, toAccount } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';

@@ -1,5 +1,5 @@
-import type { ConnectorStats, RetryOptions, SalesforceSystemConfig } from '@spoc/core';
-import { SpocError, VendorGate } from '@spoc/core';
+import type { ConnectorStats, RetryOptions } from '@spoc/core/connector';
+import { SpocError, VendorGate } from '@spoc/core/connector';
 import { Connection, type HttpRequest, type HttpResponse } from 'jsforce';
 import type { z } from 'zod';
 import { ApiShare } from './api-share.ts';
@@ -12,6 +12,7 @@ import {
   SaveResultsApiSchema,
 } from './mapping.ts';
 import { Session } from './session.ts';
+import type { SalesforceSettings } from './settings.ts';
 
 export interface SalesforceApiOptions {
   retry?: Partial<RetryOptions>;
@@ -41,7 +42,7 @@ export class SalesforceApi {
   /** Replays after a renewed token: calls the gate did not see. */
   private replays = 0;
 
-  constructor(config: SalesforceSystemConfig, options: SalesforceApiOptions) {
+  constructor(config: SalesforceSettings, options: SalesforceApiOptions) {
     this.options = options;
     this.conn = new Connection({
       instanceUrl: config.instanceUrl,

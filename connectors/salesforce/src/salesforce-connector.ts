@@ -1,9 +1,10 @@
-import type { Connector, ConnectorContext, PersonRecord, RetryOptions, SalesforceSystemConfig } from '@spoc/core';
+import type { Connector, ConnectorContext, PersonRecord, RetryOptions } from '@spoc/core/connector';
 import { checkSalesforce } from './check.ts';
 import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
 import { toPerson, USER_QUERY } from './mapping.ts';
 import { readAccounts } from './read-accounts.ts';
 import { COLLECTION_LIMIT, SalesforceApi } from './salesforce-api.ts';
+import type { SalesforceSettings } from './settings.ts';
 import { writeAssignments } from './write-assignments.ts';
 
 export interface SalesforceConnectorOptions {
@@ -23,8 +24,6 @@ export interface SalesforceConnectorOptions {
    * recalculation, and parallel batches on one org earn UNABLE_TO_LOCK_ROW record errors.
    */
   writeConcurrency?: number;
-  /** check() also proves Contact.OwnerId (set when a role cascades to contacts). */
-  contactCascade?: boolean;
 }
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
@@ -37,7 +36,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 120_000;
  * call for an idle incremental read; describe only in check().
  */
 export function createSalesforceConnector(
-  config: SalesforceSystemConfig,
+  config: SalesforceSettings,
   ctx: ConnectorContext,
   options: SalesforceConnectorOptions = {},
 ): Connector {
@@ -55,7 +54,7 @@ export function createSalesforceConnector(
     system: 'salesforce',
     writeCallSize: COLLECTION_LIMIT,
 
-    check: (signal) => checkSalesforce(api, ctx, { contacts: options.contactCascade ?? false }, signal),
+    check: (signal) => checkSalesforce(api, ctx, { contacts: ctx.cascades.includes('contacts') }, signal),
 
     async *listPeople(signal) {
       for await (const page of api.query(USER_QUERY, signal)) {

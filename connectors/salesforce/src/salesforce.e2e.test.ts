@@ -1,8 +1,9 @@
-import type { AccountRecord, ConnectorContext, PersonRecord, SalesforceSystemConfig } from '@spoc/core';
+import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/connector';
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from './salesforce-connector.ts';
+import type { SalesforceSettings } from './settings.ts';
 
 // Real jsforce over HTTP against @spoc/sandbox's Salesforce emulator.
 
@@ -10,10 +11,11 @@ const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'OwnerId', value: 'id' }, csm: { field: 'CSM__c', value: 'id' } },
   xrefFields: [],
+  cascades: [],
 };
 const fast: SalesforceConnectorOptions = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10 } };
 
-function configFor(sandbox: Sandbox, overrides: Partial<SalesforceSystemConfig> = {}): SalesforceSystemConfig {
+function configFor(sandbox: Sandbox, overrides: Partial<SalesforceSettings> = {}): SalesforceSettings {
   return {
     instanceUrl: sandbox.urls.salesforce,
     apiVersion: '62.0',
@@ -45,7 +47,7 @@ async function people(connector: ReturnType<typeof createSalesforceConnector>) {
 
 describe('Salesforce connector against the sandbox', () => {
   let sandbox: Sandbox;
-  let config: SalesforceSystemConfig;
+  let config: SalesforceSettings;
   beforeAll(async () => {
     sandbox = await startSandbox({
       seed: generateSeed({ accounts: 4500, contactsPerAccount: 2, contactAccounts: 3 }),
@@ -123,7 +125,7 @@ describe('Salesforce connector against the sandbox', () => {
   });
 
   it('check() passes for the seeded org (contact cascade included) and names a role field Account lacks', async () => {
-    const good = await createSalesforceConnector(config, ctx, { ...fast, contactCascade: true }).check();
+    const good = await createSalesforceConnector(config, { ...ctx, cascades: ['contacts'] }, fast).check();
     expect(good).toMatchObject({ ok: true, problems: [] });
     expect(good.details).toMatchObject({ apiLimit: expect.any(Number), apiRemaining: expect.any(Number) });
     const bad = createSalesforceConnector(config, {

@@ -1,7 +1,7 @@
-import type { SalesforceSystemConfig } from '@spoc/core';
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 import { type Connection, OAuth2, type TokenResponse } from 'jsforce';
 import { toSpocError } from './errors.ts';
+import type { SalesforceSettings } from './settings.ts';
 
 /**
  * The connection's access token: the configured one, else one fetched on first use; a new
@@ -13,13 +13,13 @@ import { toSpocError } from './errors.ts';
  */
 export class Session {
   private readonly conn: Connection;
-  private readonly config: SalesforceSystemConfig;
+  private readonly config: SalesforceSettings;
   private readonly timeoutMs: number;
   private pending: Promise<void> | undefined;
   /** Bumped on every new token, so concurrent 401s of one stale token refresh once. */
   private generation = 0;
 
-  constructor(conn: Connection, config: SalesforceSystemConfig, timeoutMs: number) {
+  constructor(conn: Connection, config: SalesforceSettings, timeoutMs: number) {
     this.conn = conn;
     this.config = config;
     this.timeoutMs = timeoutMs;

@@ -1,6 +1,7 @@
 // Test fixtures in Salesforce's own response shapes (used by the unit tests only).
-import type { ConnectorContext, SalesforceSystemConfig } from '@spoc/core';
+import type { ConnectorContext } from '@spoc/core/connector';
 import pino from 'pino';
+import type { SalesforceSettings } from './settings.ts';
 
 export const BASE = 'https://acme.my.salesforce.com';
 export const LOGIN = 'https://login.salesforce.com';
@@ -10,9 +11,10 @@ export const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'OwnerId', value: 'id' }, csm: { field: 'CSM__c', value: 'id' } },
   xrefFields: ['HubSpot_Id__c'],
+  cascades: [],
 };
 
-export const config: SalesforceSystemConfig = {
+export const config: SalesforceSettings = {
   instanceUrl: BASE,
   apiVersion: '62.0',
   accessToken: 'tok',

@@ -5,7 +5,7 @@ import {
   resultsAfterStop,
   type WriteResult,
   writeResults,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { updateCollection } from './collection-update.ts';
 import { accountUpdate } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';

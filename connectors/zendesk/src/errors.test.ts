@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 import nock from 'nock';
 import zendesk from 'node-zendesk';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';

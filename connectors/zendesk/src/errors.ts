@@ -1,4 +1,4 @@
-import { SpocError } from '@spoc/core';
+import { SpocError } from '@spoc/core/connector';
 
 /** The parts of a node-zendesk response spoc reads (its fetch Response, adapted). */
 export interface SdkResponse {

@@ -5,7 +5,7 @@ import {
   type CascadeResult,
   isSpocError,
   type RecordOutcome,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import type { Logger } from 'pino';
 import type { Page, ZendeskUri } from './http.ts';
 import { allFailed } from './jobs.ts';

@@ -1,4 +1,4 @@
-import type { VendorGate } from '@spoc/core';
+import type { VendorGate } from '@spoc/core/connector';
 import type zendesk from 'node-zendesk';
 import { type SdkResponse, settle, thrownError } from './errors.ts';
 import { cursorMore } from './mapping.ts';

@@ -1,4 +1,4 @@
-import { isSpocError, type RecordOutcome, SpocError, sleep } from '@spoc/core';
+import { isSpocError, type RecordOutcome, SpocError, sleep } from '@spoc/core/connector';
 import type { Page, ZendeskUri } from './http.ts';
 import { type JobStatus, jobOutcome, parseJobStatus } from './mapping.ts';
 

@@ -5,7 +5,7 @@ import {
   type PersonRecord,
   type RecordOutcome,
   SpocError,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import { z } from 'zod';
 
 /** Zendesk attribute names live here and nowhere else. */

@@ -1,11 +1,12 @@
-import type { ConnectorContext, ZendeskSystemConfig } from '@spoc/core';
+import type { ConnectorContext } from '@spoc/core/connector';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { ZendeskSettings } from './settings.ts';
 import { createZendeskConnector } from './zendesk-connector.ts';
 
 const HOST = 'https://acme.zendesk.com';
-const config: ZendeskSystemConfig = {
+const config: ZendeskSettings = {
   baseUrl: `${HOST}/api/v2`,
   email: 'ops@acme.com',
   apiToken: 'tok',
@@ -16,6 +17,7 @@ const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'account_manager', value: 'id' }, csm: { field: 'csm_email', value: 'email' } },
   xrefFields: ['external_id'],
+  cascades: [],
 };
 const fast = { retry: { baseDelayMs: 1, maxDelayMs: 2 }, jobPollMs: 1 };
 const org = (id: number, manager: number | null, csm: string | null = null) => ({

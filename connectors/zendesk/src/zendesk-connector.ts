@@ -9,8 +9,7 @@ import {
   type RetryOptions,
   VendorGate,
   writeResults,
-  type ZendeskSystemConfig,
-} from '@spoc/core';
+} from '@spoc/core/connector';
 import zendesk from 'node-zendesk';
 import { applyTicketMoves, countOpenTickets, type HandoverDeps, previewTickets } from './handover.ts';
 import { cursorPages, type Page, type ZendeskUri, zendeskCall } from './http.ts';
@@ -27,6 +26,7 @@ import {
   toPerson,
   usersPage,
 } from './mapping.ts';
+import type { ZendeskSettings } from './settings.ts';
 
 export interface ZendeskConnectorOptions {
   /** Retry tuning for both gates (tests use tiny delays). */
@@ -60,7 +60,7 @@ const PAGE = 'page[size]=100';
  * read by the next run.
  */
 export function createZendeskConnector(
-  config: ZendeskSystemConfig,
+  config: ZendeskSettings,
   ctx: ConnectorContext,
   options: ZendeskConnectorOptions = {},
 ): Connector {

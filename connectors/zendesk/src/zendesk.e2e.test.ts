@@ -1,13 +1,15 @@
-import type { AccountRecord, ConnectorContext, PersonRecord, ZendeskSystemConfig } from '@spoc/core';
+import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/connector';
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ZendeskSettings } from './settings.ts';
 import { createZendeskConnector } from './zendesk-connector.ts';
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
   roles: { account_owner: { field: 'account_manager', value: 'id' }, csm: { field: 'csm_email', value: 'email' } },
   xrefFields: ['external_id'],
+  cascades: [],
 };
 const fast = { jobPollMs: 25, retry: { baseDelayMs: 1, maxDelayMs: 2 } };
 
@@ -17,7 +19,7 @@ afterEach(async () => {
   sandbox = undefined;
 });
 
-async function start(accounts: number, tickets = false, faults?: string): Promise<ZendeskSystemConfig> {
+async function start(accounts: number, tickets = false, faults?: string): Promise<ZendeskSettings> {
   sandbox = await startSandbox({
     seed: generateSeed({ accounts, ...(tickets ? { ticketsPerAccount: 4, ticketAccounts: 2 } : {}) }),
     port: 0,
@@ -33,7 +35,7 @@ async function start(accounts: number, tickets = false, faults?: string): Promis
   };
 }
 
-async function readAll(config: ZendeskSystemConfig, since: string | null) {
+async function readAll(config: ZendeskSettings, since: string | null) {
   const connector = createZendeskConnector(config, ctx, fast);
   const records: AccountRecord[] = [];
   let cursor = since;

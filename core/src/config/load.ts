@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { RoleFieldMapping } from '../domain/connector.ts';
-import { SYSTEMS, type SystemId } from '../domain/types.ts';
+import type { SystemId } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
+import type { EnabledSystem } from '../registry/definition.ts';
+import type { Registry } from '../registry/registry.ts';
 import { canonicalEmail } from './canonical-email.ts';
-import { type RawConfig, rawConfigSchema } from './schema.ts';
+import { configSchema, type RawConfig } from './schema.ts';
 import { type MissingReference, resolveReferences } from './secret-refs.ts';
-import type { Limit, LinkRule, Policy, RoleConfig, SpocConfig, SystemsConfig } from './types.ts';
-import { urlProblems } from './url-checks.ts';
+import type { Limit, LinkRule, Policy, RoleConfig, SpocConfig } from './types.ts';
 import { type Path, readYaml } from './yaml-source.ts';
 
 export interface ConfigProblem {
@@ -37,15 +38,15 @@ export function formatProblem(p: ConfigProblem): string {
 
 type Env = Record<string, string | undefined>;
 
-/** Reads, validates and resolves a config file. Throws ConfigError (kind `config`). */
-export function loadConfig(file: string, env: Env = process.env): SpocConfig {
+/** Reads, validates and resolves a config file for the systems `registry` knows. Throws ConfigError (kind `config`). */
+export function loadConfig(file: string, registry: Registry, env: Env = process.env): SpocConfig {
   const absolute = resolve(file);
-  return parseConfig(readConfigText(absolute), absolute, env);
+  return parseConfig(readConfigText(absolute), absolute, registry, env);
 }
 
 /** Validates config text. `file` is used for messages and to resolve relative paths. */
-export function parseConfig(text: string, file: string, env: Env = process.env): SpocConfig {
-  return parse(text, file, env, false).config;
+export function parseConfig(text: string, file: string, registry: Registry, env: Env = process.env): SpocConfig {
+  return parse(text, file, registry, env, false).config;
 }
 
 /** What offline validation found: a config valid but for secrets not provided here. */
@@ -61,9 +62,9 @@ export interface OfflineConfig {
  * where the secrets are not provided: a missing one is listed, not an error; a value that
  * is set but unusable (a FIFO, a line break in a token) still is.
  */
-export function loadConfigOffline(file: string, env: Env = process.env): OfflineConfig {
+export function loadConfigOffline(file: string, registry: Registry, env: Env = process.env): OfflineConfig {
   const absolute = resolve(file);
-  return parse(readConfigText(absolute), absolute, env, true);
+  return parse(readConfigText(absolute), absolute, registry, env, true);
 }
 
 function readConfigText(absolute: string): string {
@@ -75,7 +76,7 @@ function readConfigText(absolute: string): string {
   }
 }
 
-function parse(text: string, file: string, env: Env, offline: boolean): OfflineConfig {
+function parse(text: string, file: string, registry: Registry, env: Env, offline: boolean): OfflineConfig {
   const read = readYaml(text);
   if ('problems' in read) {
     throw new ConfigError(
@@ -88,11 +89,11 @@ function parse(text: string, file: string, env: Env, offline: boolean): OfflineC
     return { file, line, col, path: path.join('.'), message };
   };
 
-  const parsed = rawConfigSchema.safeParse(source.value);
+  const parsed = configSchema(registry).safeParse(source.value);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((i) => zodProblems(i, locate)));
 
   const raw = parsed.data;
-  const crossProblems = crossCheck(raw).map(([path, message]) => locate(path, message));
+  const crossProblems = crossCheck(raw, registry).map(([path, message]) => locate(path, message));
   if (crossProblems.length > 0) throw new ConfigError(crossProblems);
 
   const problems: ConfigProblem[] = [];
@@ -115,12 +116,24 @@ function parse(text: string, file: string, env: Env, offline: boolean): OfflineC
         }
       : {}),
   }) as RawConfig;
-  for (const [path, message] of urlProblems(resolved, (p) => unresolved.has(p.join('.'))))
-    problems.push(locate(path, message));
+  // Each system's settings (defaults, URL checks) from its definition, in the config's order.
+  const systems: Record<SystemId, EnabledSystem> = {};
+  // The order of `systems:` as written (the parsed object follows the schema's order).
+  const written = Object.keys((source.value as { systems?: object } | null)?.systems ?? {});
+  for (const id of written) {
+    const definition = registry.get(id);
+    const value = resolved.systems[id];
+    if (!definition || value === undefined) continue;
+    const settings = definition.config.settings(value, (path, message) => {
+      const at: Path = ['systems', id, ...path];
+      if (!unresolved.has(at.join('.'))) problems.push(locate(at, message));
+    });
+    systems[id] = { id, label: definition.label, definition, settings };
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
-    config: normalise(resolved, file),
+    config: normalise(resolved, file, systems, registry),
     missing: missing.map((m) => ({ path: m.path.join('.'), reference: m.reference })),
   };
 }
@@ -140,7 +153,7 @@ function zodProblems(
 }
 
 /** Checks that need several parts of the config at once (the schema checks one value at a time). */
-function crossCheck(raw: RawConfig): [Path, string][] {
+function crossCheck(raw: RawConfig, registry: Registry): [Path, string][] {
   const problems: [Path, string][] = [];
   const enabled = new Set(Object.keys(raw.systems));
   const needSystem = (path: Path, system: string, what: string) => {
@@ -150,6 +163,9 @@ function crossCheck(raw: RawConfig): [Path, string][] {
   raw.accounts.link.forEach((rule, i) => {
     if (rule === 'domain') return;
     for (const system of Object.keys(rule.xref)) needSystem(['accounts', 'link', i, 'xref', system], system, 'xref');
+  });
+  raw.accounts.keyOrder?.forEach((system, i) => {
+    needSystem(['accounts', 'keyOrder', i], system, 'keyOrder');
   });
 
   for (const [name, role] of Object.entries(raw.roles)) {
@@ -176,10 +192,18 @@ function crossCheck(raw: RawConfig): [Path, string][] {
     }
     if ('priority' in role.policy && new Set(role.policy.priority).size !== role.policy.priority.length)
       problems.push([[...base, 'policy', 'priority'], 'a system is listed twice']);
-    if (role.cascade?.openTickets && !withField.has('zendesk'))
-      problems.push([[...base, 'cascade', 'openTickets'], 'open-ticket handover needs a zendesk field for this role']);
-    if (role.cascade?.contacts && !withField.has('hubspot') && !withField.has('salesforce'))
-      problems.push([[...base, 'cascade', 'contacts'], 'contact cascade needs a hubspot or salesforce field']);
+    // A cascade needs a system carrying the role that can carry it out.
+    for (const kind of ['contacts', 'openTickets'] as const) {
+      if (!role.cascade?.[kind]) continue;
+      const able = registry.definitions.filter((d) => d.capabilities.cascades.includes(kind));
+      if (!able.some((d) => withField.has(d.id)))
+        problems.push([
+          [...base, 'cascade', kind],
+          `${kind === 'contacts' ? 'the contact cascade' : 'open-ticket handover'} needs a field for this role in ${
+            able.map((d) => d.id).join(' or ') || 'a system that supports it (none is registered)'
+          }`,
+        ]);
+    }
   }
 
   for (const [primary, aliases] of Object.entries(raw.people.aliases)) {
@@ -193,38 +217,14 @@ function crossCheck(raw: RawConfig): [Path, string][] {
   return problems;
 }
 
-function normalise(raw: RawConfig, file: string): SpocConfig {
-  const systems: SystemsConfig = {};
-  const s = raw.systems;
-  if (s.hubspot) {
-    systems.hubspot = {
-      accessToken: s.hubspot.accessToken,
-      baseUrl: s.hubspot.baseUrl?.replace(/\/+$/, ''),
-      ...(s.hubspot.portalId === undefined ? {} : { portalId: s.hubspot.portalId }),
-      rateLimit: { perTenSeconds: 190, searchPerSecond: 5, ...s.hubspot.rateLimit },
-    };
-  }
-  if (s.salesforce) {
-    systems.salesforce = {
-      instanceUrl: s.salesforce.instanceUrl.replace(/\/+$/, ''),
-      apiVersion: s.salesforce.apiVersion,
-      accessToken: s.salesforce.accessToken,
-      refreshToken: s.salesforce.refreshToken,
-      clientId: s.salesforce.clientId,
-      clientSecret: s.salesforce.clientSecret,
-      loginUrl: (s.salesforce.loginUrl ?? 'https://login.salesforce.com').replace(/\/+$/, ''),
-      dailyApiShare: s.salesforce.dailyApiShare,
-    };
-  }
-  if (s.zendesk) {
-    systems.zendesk = {
-      baseUrl: (s.zendesk.baseUrl ?? `https://${s.zendesk.subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
-      email: s.zendesk.email,
-      apiToken: s.zendesk.apiToken,
-      oauthToken: s.zendesk.oauthToken,
-      rateLimit: { perMinute: 700, ...s.zendesk.rateLimit },
-    };
-  }
+function normalise(
+  raw: RawConfig,
+  file: string,
+  systems: Record<SystemId, EnabledSystem>,
+  registry: Registry,
+): SpocConfig {
+  // The config's own order: `systems:` as written (YAML mappings keep their order).
+  const enabledSystems = Object.keys(systems);
 
   const aliases: Record<string, string> = {};
   for (const [primary, list] of Object.entries(raw.people.aliases)) {
@@ -232,16 +232,20 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
   }
 
   const link: LinkRule[] = raw.accounts.link.map((rule) =>
-    rule === 'domain' ? { kind: 'domain' } : { kind: 'xref', fields: definedOnly(rule.xref) },
+    rule === 'domain'
+      ? { kind: 'domain' }
+      : { kind: 'xref', fields: definedOnly(rule.xref as Record<string, string | undefined>) },
   );
+  const rank = (id: SystemId) => registry.get(id)?.keyRank ?? Number.POSITIVE_INFINITY;
+  const keyOrder = raw.accounts.keyOrder ?? [...enabledSystems].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : 1));
 
   const roles: RoleConfig[] = Object.entries(raw.roles).map(([name, r]) => {
-    const fields: Partial<Record<SystemId, RoleFieldMapping>> = {};
-    if (r.fields.hubspot) fields.hubspot = { field: r.fields.hubspot.property, value: 'id' };
-    if (r.fields.salesforce) fields.salesforce = { field: r.fields.salesforce.field, value: 'id' };
-    if (r.fields.zendesk)
-      fields.zendesk = { field: r.fields.zendesk.field, value: r.fields.zendesk.value === 'email' ? 'email' : 'id' };
-    const roleSystems = SYSTEMS.filter((x) => fields[x] !== undefined);
+    const fields: Record<SystemId, RoleFieldMapping> = {};
+    for (const [system, field] of Object.entries(r.fields)) {
+      const definition = registry.get(system);
+      if (definition && field !== undefined) fields[system] = definition.roleField.mapping(field as never);
+    }
+    const roleSystems = enabledSystems.filter((x) => fields[x] !== undefined);
     let policy: Policy;
     if ('authority' in r.policy) policy = { kind: 'authority', system: r.policy.authority };
     else if ('priority' in r.policy) policy = { kind: 'priority', order: r.policy.priority };
@@ -270,7 +274,8 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
     version: 1,
     file,
     systems,
-    enabledSystems: SYSTEMS.filter((x) => systems[x] !== undefined),
+    enabledSystems,
+    keyOrder,
     aliases,
     peopleRefreshMs: raw.people.refreshMinutes * 60_000,
     link,
@@ -281,11 +286,8 @@ function normalise(raw: RawConfig, file: string): SpocConfig {
   };
 }
 
-function definedOnly<T>(record: Partial<Record<SystemId, T | undefined>>): Partial<Record<SystemId, T>> {
-  const out: Partial<Record<SystemId, T>> = {};
-  for (const system of SYSTEMS) {
-    const value = record[system];
-    if (value !== undefined) out[system] = value;
-  }
+function definedOnly<T>(record: Record<SystemId, T | undefined>): Record<SystemId, T> {
+  const out: Record<SystemId, T> = {};
+  for (const [system, value] of Object.entries(record)) if (value !== undefined) out[system] = value;
   return out;
 }

@@ -1,39 +1,11 @@
-import type { RawConfig } from './schema.ts';
-import type { Path } from './yaml-source.ts';
-
 /**
  * Every vendor URL (after `${VAR}` resolution) is an absolute http(s) URL, and plain http
  * only reaches loopback unless the system allows it: the bearer token and the owner data
- * would otherwise cross the network in clear. `skip` holds the paths whose value could not
- * be resolved (unset, or offline), which cannot be checked.
+ * would otherwise cross the network in clear. Connector definitions check their URLs
+ * with it when they build their settings.
  */
-export function urlProblems(raw: RawConfig, skip: (path: Path) => boolean = () => false): [Path, string][] {
-  const problems: [Path, string][] = [];
-  const check = (path: Path, value: string | undefined, allowInsecureHttp: boolean) => {
-    if (value === undefined || skip(path)) return;
-    const problem = urlProblem(value, allowInsecureHttp);
-    if (problem) problems.push([path, problem]);
-  };
-  const { hubspot, salesforce, zendesk } = raw.systems;
-  if (hubspot) check(['systems', 'hubspot', 'baseUrl'], hubspot.baseUrl, hubspot.allowInsecureHttp);
-  if (salesforce) {
-    check(['systems', 'salesforce', 'instanceUrl'], salesforce.instanceUrl, salesforce.allowInsecureHttp);
-    check(['systems', 'salesforce', 'loginUrl'], salesforce.loginUrl, salesforce.allowInsecureHttp);
-  }
-  if (zendesk) {
-    check(['systems', 'zendesk', 'baseUrl'], zendesk.baseUrl, zendesk.allowInsecureHttp);
-    // The subdomain becomes a host name: `evil.example/x?` would send the token elsewhere.
-    const path: Path = ['systems', 'zendesk', 'subdomain'];
-    if (zendesk.subdomain !== undefined && !skip(path) && !SUBDOMAIN.test(zendesk.subdomain))
-      problems.push([path, 'a subdomain is letters, digits and dashes: acme for acme.zendesk.com']);
-  }
-  return problems;
-}
-
-const SUBDOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
 /** What is wrong with a vendor URL, or undefined when it may be used. */
-function urlProblem(value: string, allowInsecureHttp: boolean): string | undefined {
+export function urlProblem(value: string, allowInsecureHttp: boolean): string | undefined {
   let url: URL;
   try {
     url = new URL(value);

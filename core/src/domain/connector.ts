@@ -115,6 +115,8 @@ export interface ConnectorContext {
   roles: Record<string, RoleFieldMapping>;
   /** Vendor field names holding cross-references, to be read into `AccountRecord.xrefs`. */
   xrefFields: string[];
+  /** Cascades a role asks of this system (check() then also proves what they need). */
+  cascades: CascadeKind[];
 }
 
 /**

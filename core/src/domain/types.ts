@@ -3,10 +3,10 @@
  * these types in their mapping.ts; the engine, the store and the CLI only see these.
  */
 
-export const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
-export type SystemId = (typeof SYSTEMS)[number];
+/** A system's id as its connector definition registers it (see registry/definition.ts). */
+export type SystemId = string;
 
-/** A user of one system who can be a POC (HubSpot owner, Salesforce User, Zendesk agent). */
+/** A user of one system who can be a POC (a CRM's owner or user, a help desk's agent). */
 export interface PersonRecord {
   system: SystemId;
   /** The vendor's id, as a string. */
@@ -24,14 +24,14 @@ export interface PersonRecord {
  */
 export type OwnerValue = { id: string } | { email: string } | null;
 
-/** A customer organisation in one system (HubSpot company, Salesforce Account, Zendesk organization). */
+/** A customer organisation in one system (a CRM's company or account, a help desk's organization). */
 export interface AccountRecord {
   system: SystemId;
   id: string;
   name: string;
   /** Raw domain/website values as the vendor holds them; the engine normalises them. */
   domains: string[];
-  /** Cross-reference values keyed by the vendor field name the config names (e.g. `salesforceaccountid`). */
+  /** Cross-reference values keyed by the vendor field name the config names. */
   xrefs: Record<string, string | null>;
   /** Role name → value of that role's configured field. Roles not configured for this system are absent. */
   roles: Record<string, OwnerValue>;
@@ -55,7 +55,7 @@ export interface Person {
   email: string;
   name: string | null;
   /** Per system: vendor id and active state. Absent = unknown in that system. */
-  systems: Partial<Record<SystemId, { id: string; active: boolean }>>;
+  systems: Record<SystemId, { id: string; active: boolean }>;
 }
 
 /** Everything the planner needs to know about the current state of the three systems. */
@@ -115,7 +115,7 @@ export type ChangeReason =
 export interface OwnerOverride {
   email: string;
   reason: 'settled' | 'handover';
-  /** Also move the previous POC's open tickets in Zendesk, whatever the role's cascade says. */
+  /** Also move the previous POC's open tickets (where a system hands tickets over), whatever the role's cascade says. */
   openTickets: boolean;
 }
 
@@ -180,9 +180,9 @@ export interface RoleDecision {
   role: string;
   status: RoleStatus;
   /** Canonical email per system (null = empty or unknown person); absent = account not in that system. */
-  owners: Partial<Record<SystemId, string | null>>;
+  owners: Record<SystemId, string | null>;
   /** Per system whose field holds something that names no known person: that value as held (text or id). */
-  unknown?: Partial<Record<SystemId, string>>;
+  unknown?: Record<SystemId, string>;
   /** The decided owner, or null when nothing could be decided. */
   decided: string | null;
   /** The status once every planned change is written (`status` itself says `drift` until then). */
@@ -192,7 +192,7 @@ export interface RoleDecision {
 export interface AccountDecision {
   account: string;
   name: string;
-  records: Partial<Record<SystemId, string>>;
+  records: Record<SystemId, string>;
   roles: RoleDecision[];
 }
 

@@ -1,10 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import type { Policy, SpocConfig } from '../config/types.ts';
 import type { AccountRecord, BaselineEntry, PersonRecord, SystemId, WriteResult } from '../domain/types.ts';
-import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import { baselineKey } from '../domain/types.ts';
+import { testSystems } from '../testing/memory-definitions.ts';
 import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
 import { plan } from './plan.ts';
+
+// The three systems these tests name, as their definitions would declare them.
+const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
+const SYSTEMS_CONFIG = {
+  ...testSystems(SYSTEMS, {
+    hubspot: { cascades: ['contacts'] },
+    salesforce: {
+      cascades: ['contacts'],
+      // Salesforce ids compare equal in 15 and 18 characters (its connector folds them).
+      normaliseReference: (v: string) => (/^[a-zA-Z0-9]{18}$/.test(v) ? v.slice(0, 15) : v),
+    },
+    zendesk: { cascades: ['openTickets'] },
+  }),
+  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
+};
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 
@@ -12,7 +28,7 @@ function config(policy: Policy): SpocConfig {
   return {
     version: 1,
     file: 'spoc.yaml',
-    systems: {},
+    ...SYSTEMS_CONFIG,
     enabledSystems: [...SYSTEMS],
     aliases: {},
     peopleRefreshMs: 0,

@@ -1,6 +1,6 @@
 import type { RoleConfig } from '../config/types.ts';
 import type { AccountRecord, Baseline, ChangeReason, Person, SystemId } from '../domain/types.ts';
-import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import { baselineKey } from '../domain/types.ts';
 import type { Directory, Resolved, Standing } from './directory.ts';
 
 /** What one system holds for a role on one account. */
@@ -29,13 +29,15 @@ export type Decision =
 
 export function holdingsFor(
   role: RoleConfig,
-  records: Partial<Record<SystemId, AccountRecord>>,
+  /** The enabled systems, in the config's order. */
+  systems: readonly SystemId[],
+  records: Record<SystemId, AccountRecord>,
   directory: Directory,
   baseline: Baseline,
 ): Holding[] {
   const holdings: Holding[] = [];
-  // Fixed system order, whatever order the config lists the fields in.
-  for (const system of SYSTEMS) {
+  // The systems' order, whatever order the role lists its fields in.
+  for (const system of systems) {
     const record = role.fields[system] ? records[system] : undefined;
     if (!record) continue;
     const resolved = directory.resolve(system, record.roles[role.name] ?? null);
@@ -201,7 +203,7 @@ function ambiguousHolder(held: Person, system: SystemId, directory: Directory): 
   };
 }
 
-/** `users 1, 2 share the email in hubspot and none is active` (ids in the vendor's own form). */
+/** `whose email 2 <system> users share (1, 2) with none active` (ids in the vendor's own form). */
 export function describeDuplicates(person: Person, system: SystemId, directory: Directory): string {
   const users = directory.duplicates(person, system);
   const active = users.filter((u) => u.active).length;

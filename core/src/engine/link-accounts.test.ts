@@ -2,9 +2,15 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { LinkRule } from '../config/types.ts';
 import type { AccountRecord, SystemId } from '../domain/types.ts';
-import { type LinkResult, linkAccounts } from './link-accounts.ts';
+import { type LinkOptions, type LinkResult, linkAccounts } from './link-accounts.ts';
 
-const ALL: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
+/** Systems linked, Salesforce naming accounts first; its 18-character ids fold to 15 (as its definition says). */
+const linking = (systems: SystemId[]): LinkOptions => ({
+  systems,
+  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
+  normaliseReference: (v) => (/^[a-zA-Z0-9]{18}$/.test(v.trim()) ? v.trim().slice(0, 15) : v.trim()),
+});
+const ALL = linking(['hubspot', 'salesforce', 'zendesk']);
 const XREF_THEN_DOMAIN: LinkRule[] = [
   { kind: 'xref', fields: { hubspot: 'salesforceaccountid', zendesk: 'external_id' } },
   { kind: 'domain' },
@@ -75,7 +81,7 @@ describe('linkAccounts', () => {
         rec('hubspot', 'H2', { xrefs: { salesforceaccountid: 'S2' }, domains: ['acme.com'] }),
       ],
       XREF_THEN_DOMAIN,
-      ['hubspot', 'salesforce'],
+      linking(['hubspot', 'salesforce']),
     );
     expect(groups(r)).toEqual([
       ['hubspot:H1', 'salesforce:S1'],
@@ -171,7 +177,7 @@ describe('linkAccounts', () => {
     const r = linkAccounts(
       [rec('salesforce', 'S1', { domains: ['a.io'] }), rec('zendesk', 'Z1', { domains: ['a.io'] })],
       [{ kind: 'domain' }],
-      ['salesforce'],
+      linking(['salesforce']),
     );
     expect(groups(r)).toEqual([['salesforce:S1']]);
     expect(r.issues).toEqual([]);
@@ -195,7 +201,7 @@ describe('linkAccounts', () => {
 
 describe('linkAccounts: properties', () => {
   const recordArb = fc.record({
-    system: fc.constantFrom<SystemId>(...ALL),
+    system: fc.constantFrom<SystemId>(...ALL.systems),
     n: fc.nat(5),
     ref: fc.option(fc.constantFrom('S0', 'S1', 'S2', 'S0AAA'), { nil: null }),
     domains: fc.subarray(['a.io', 'www.b.io', 'https://c.io/x', 'n/a']),

@@ -2,14 +2,13 @@ import type { LinkRule } from '../config/types.ts';
 import type { AccountRecord, PlanIssue, SystemId } from '../domain/types.ts';
 import { compareText } from './compare-text.ts';
 import { normaliseDomain } from './normalise-domain.ts';
-import { normaliseReference } from './normalise-reference.ts';
 
 /** One customer: at most one record per system. */
 export interface LinkedAccount {
-  /** `<system>:<recordId>` of the first present system in the order salesforce, hubspot, zendesk. */
+  /** `<system>:<recordId>` of the first present system in the config's key order. */
   key: string;
   name: string;
-  records: Partial<Record<SystemId, AccountRecord>>;
+  records: Record<SystemId, AccountRecord>;
 }
 
 export interface LinkResult {
@@ -19,19 +18,44 @@ export interface LinkResult {
   issues: PlanIssue[];
 }
 
-/** Order for the stable account key: the system of record first, so the key survives later links. */
-const KEY_ORDER: SystemId[] = ['salesforce', 'hubspot', 'zendesk'];
+/** What linking needs of the config: the systems, which names an account, how references compare. */
+export interface LinkOptions {
+  systems: SystemId[];
+  /** The first present system names the account (the system of record first, so the key survives later links). */
+  keyOrder: SystemId[];
+  /** The comparable form of a cross-reference value (each system's id forms folded). */
+  normaliseReference: (value: string) => string;
+}
+
+/** Link options from a config: every enabled system's reference forms apply to every reference. */
+export function linkOptionsOf(config: {
+  enabledSystems: SystemId[];
+  keyOrder: SystemId[];
+  systems: Record<SystemId, { definition: { link: { normaliseReference?: (v: string) => string } } }>;
+}): LinkOptions {
+  const forms = config.enabledSystems.flatMap((id) => {
+    const f = config.systems[id]?.definition.link.normaliseReference;
+    return f ? [f] : [];
+  });
+  return {
+    systems: config.enabledSystems,
+    keyOrder: config.keyOrder,
+    normaliseReference: (value) => {
+      let v = value.trim();
+      for (const f of forms) v = f(v);
+      return v;
+    },
+  };
+}
 
 /** Records are handled by their index in the sorted input; a group's members stay in that order. */
 interface Group {
   members: number[];
-  /** Bit per system held (see BIT). */
+  /** Bit per system held (a system's bit is 1 << its index in the enabled systems). */
   mask: number;
   /** Why this group cannot be linked safely; an ambiguous group is reported and skipped. */
   ambiguous: string | null;
 }
-
-const BIT: Record<SystemId, number> = { hubspot: 1, salesforce: 2, zendesk: 4 };
 
 /** Linked groups a free component may join (or that contest it); a few are enough to tell. */
 interface Offer {
@@ -53,23 +77,24 @@ const CLAIMANTS_KEPT = 3;
  * A linked group offered two records of one system is reported and skipped. spoc
  * never guesses: an ambiguous account is listed as an issue and not planned.
  */
-export function linkAccounts(records: AccountRecord[], rules: LinkRule[], systems: SystemId[]): LinkResult {
+export function linkAccounts(records: AccountRecord[], rules: LinkRule[], options: LinkOptions): LinkResult {
+  const { systems } = options;
   const enabled = new Set(systems);
   // Sorted, so a record read twice sits next to its duplicate: keep the first.
   const ordered = records
     .filter((r) => enabled.has(r.system))
     .sort((a, b) => compareText(a.system, b.system) || compareText(a.id, b.id))
     .filter((r, i, all) => i === 0 || r.system !== all[i - 1]?.system || r.id !== all[i - 1]?.id);
-  const linker = new Linker(ordered);
+  const linker = new Linker(ordered, options);
   for (const rule of rules) linker.apply(rule);
 
   const accounts: LinkedAccount[] = [];
   const issues: PlanIssue[] = [];
   for (const group of new Set(linker.groupOf)) {
     const members = group.members.map((i) => ordered[i] as AccountRecord);
-    const bySystem: Partial<Record<SystemId, AccountRecord>> = {};
+    const bySystem: Record<SystemId, AccountRecord> = {};
     for (const r of members) bySystem[r.system] ??= r;
-    const keyRecord = keyRecordOf(members);
+    const keyRecord = keyRecordOf(members, options.keyOrder);
     const key = ref(keyRecord);
     if (group.ambiguous !== null) {
       issues.push({ kind: 'ambiguous', account: key, accountName: keyRecord.name, detail: group.ambiguous });
@@ -95,10 +120,18 @@ export function linkAccounts(records: AccountRecord[], rules: LinkRule[], system
 class Linker {
   readonly records: AccountRecord[];
   readonly groupOf: Group[];
+  readonly options: LinkOptions;
+  private readonly bits: Map<SystemId, number>;
 
-  constructor(records: AccountRecord[]) {
+  constructor(records: AccountRecord[], options: LinkOptions) {
     this.records = records;
-    this.groupOf = records.map((r, i) => ({ members: [i], mask: BIT[r.system], ambiguous: null }));
+    this.options = options;
+    this.bits = new Map(options.systems.map((s, i) => [s, 1 << i]));
+    this.groupOf = records.map((r, i) => ({ members: [i], mask: this.bit(r.system), ambiguous: null }));
+  }
+
+  private bit(system: SystemId): number {
+    return this.bits.get(system) ?? 0;
   }
 
   apply(rule: LinkRule): void {
@@ -111,7 +144,7 @@ class Linker {
     const holders = new Map<string, number | number[]>();
     for (let i = 0; i < records.length; i++) {
       if ((groupOf[i] as Group).ambiguous !== null) continue;
-      for (const key of keysFor(records[i] as AccountRecord, rule)) {
+      for (const key of keysFor(records[i] as AccountRecord, rule, this.options.normaliseReference)) {
         const held = holders.get(key);
         if (held === undefined) holders.set(key, i);
         else if (typeof held === 'number') holders.set(key, [held, i]);
@@ -160,7 +193,7 @@ class Linker {
       const list = components.get(root);
       if (list) list.push(i);
       else components.set(root, [i]);
-      componentMask.set(root, (componentMask.get(root) ?? 0) | BIT[(records[i] as AccountRecord).system]);
+      componentMask.set(root, (componentMask.get(root) ?? 0) | this.bit((records[i] as AccountRecord).system));
     }
     const componentKeys = new Map<number, Set<string>>();
     for (const [i, key] of joinKeys) {
@@ -180,7 +213,7 @@ class Linker {
         const group = groupOf[i] as Group;
         if (!isLinked(group)) {
           const root = find(i);
-          freeMask.set(root, (freeMask.get(root) ?? 0) | BIT[(records[i] as AccountRecord).system]);
+          freeMask.set(root, (freeMask.get(root) ?? 0) | this.bit((records[i] as AccountRecord).system));
           continue;
         }
         const kind = kinds.get(group.mask) ?? new Set();
@@ -259,7 +292,10 @@ class Linker {
   }
 
   private keyRecord(group: Group): AccountRecord {
-    return keyRecordOf(group.members.map((i) => this.records[i] as AccountRecord));
+    return keyRecordOf(
+      group.members.map((i) => this.records[i] as AccountRecord),
+      this.options.keyOrder,
+    );
   }
 
   /** Record refs for an issue detail, capped so a placeholder shared by thousands stays readable. */
@@ -269,16 +305,16 @@ class Linker {
   }
 }
 
-/** The record giving the account its key: the first present of salesforce, hubspot, zendesk. */
-function keyRecordOf(members: AccountRecord[]): AccountRecord {
-  for (const system of KEY_ORDER) {
+/** The record giving the account its key: the first present in the key order. */
+function keyRecordOf(members: AccountRecord[], keyOrder: SystemId[]): AccountRecord {
+  for (const system of keyOrder) {
     const r = members.find((m) => m.system === system);
     if (r) return r;
   }
   return members[0] as AccountRecord;
 }
 
-function keysFor(record: AccountRecord, rule: LinkRule): string[] {
+function keysFor(record: AccountRecord, rule: LinkRule, normaliseReference: (v: string) => string): string[] {
   if (rule.kind === 'domain') {
     // A plain loop: records hold one or two domains, and linking 300,000 records should
     // not make four throwaway collections for each.

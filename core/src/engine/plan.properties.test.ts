@@ -10,10 +10,26 @@ import type {
   SystemId,
   WriteResult,
 } from '../domain/types.ts';
-import { baselineKey, SYSTEMS } from '../domain/types.ts';
+import { baselineKey } from '../domain/types.ts';
+import { testSystems } from '../testing/memory-definitions.ts';
 import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
 import { plan } from './plan.ts';
+
+// The three systems these tests name, as their definitions would declare them.
+const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
+const SYSTEMS_CONFIG = {
+  ...testSystems(SYSTEMS, {
+    hubspot: { cascades: ['contacts'] },
+    salesforce: {
+      cascades: ['contacts'],
+      // Salesforce ids compare equal in 15 and 18 characters (its connector folds them).
+      normaliseReference: (v: string) => (/^[a-zA-Z0-9]{18}$/.test(v) ? v.slice(0, 15) : v),
+    },
+    zendesk: { cascades: ['openTickets'] },
+  }),
+  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
+};
 
 // Random small worlds: 1–3 enabled systems, four people with random presence and active
 // flags per system (anna, the fallback, is active everywhere), 1–5 customers present in
@@ -107,7 +123,7 @@ function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<s
   const cfg: SpocConfig = {
     version: 1,
     file: 'spoc.yaml',
-    systems: {},
+    ...SYSTEMS_CONFIG,
     enabledSystems: w.enabled,
     aliases: {},
     peopleRefreshMs: 0,

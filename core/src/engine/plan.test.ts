@@ -1,8 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import type { LinkRule, Policy, RoleConfig, SpocConfig } from '../config/types.ts';
 import type { AccountRecord, Baseline, BaselineEntry, PersonRecord, SystemId } from '../domain/types.ts';
-import { baselineKey, overrideKey, SYSTEMS } from '../domain/types.ts';
+import { baselineKey, overrideKey } from '../domain/types.ts';
+import { testSystems } from '../testing/memory-definitions.ts';
 import { plan } from './plan.ts';
+
+// The three systems these tests name, as their definitions would declare them.
+const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
+const SYSTEMS_CONFIG = {
+  ...testSystems(SYSTEMS, {
+    hubspot: { cascades: ['contacts'] },
+    salesforce: {
+      cascades: ['contacts'],
+      // Salesforce ids compare equal in 15 and 18 characters (its connector folds them).
+      normaliseReference: (v: string) => (/^[a-zA-Z0-9]{18}$/.test(v) ? v.slice(0, 15) : v),
+    },
+    zendesk: { cascades: ['openTickets'] },
+  }),
+  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
+};
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const LINK: LinkRule[] = [{ kind: 'xref', fields: { hubspot: 'sfid', zendesk: 'external_id' } }, { kind: 'domain' }];
@@ -15,7 +31,7 @@ function config(
   return {
     version: 1,
     file: 'spoc.yaml',
-    systems: {},
+    ...SYSTEMS_CONFIG,
     enabledSystems: [...SYSTEMS],
     aliases: { 'anna@old.io': 'anna@acme.test' },
     peopleRefreshMs: 0,
@@ -52,8 +68,8 @@ function person(name: string, inactiveIn: SystemId[] = []): PersonRecord[] {
 
 function account(
   n: number,
-  owners: Partial<Record<SystemId, string | null>>,
-  modified: Partial<Record<SystemId, string>> = {},
+  owners: Record<SystemId, string | null>,
+  modified: Record<SystemId, string> = {},
 ): AccountRecord[] {
   return (Object.entries(owners) as [SystemId, string | null][]).map(([system, name]) => ({
     system,

@@ -2,6 +2,7 @@ import type { RoleConfig, SpocConfig } from '../config/types.ts';
 import type {
   AccountDecision,
   Baseline,
+  CascadeKind,
   CascadeStep,
   ChangeReason,
   OwnerOverride,
@@ -25,7 +26,7 @@ import {
 } from './decide-role.ts';
 import { buildDirectory, type Directory } from './directory.ts';
 import { changeScope, guardChanges } from './guard.ts';
-import { type LinkedAccount, linkAccounts } from './link-accounts.ts';
+import { type LinkedAccount, linkAccounts, linkOptionsOf } from './link-accounts.ts';
 
 /**
  * plan(snapshot, baseline, config) → Plan (DESIGN.md §3). Pure and deterministic:
@@ -39,7 +40,8 @@ export function plan(
   options: { force?: boolean; overrides?: ReadonlyMap<string, OwnerOverride> } = {},
 ): Plan {
   const directory = buildDirectory(snapshot.people, config.aliases);
-  const linked = linkAccounts(snapshot.accounts, config.link, config.enabledSystems);
+  const linked = linkAccounts(snapshot.accounts, config.link, linkOptionsOf(config));
+  const cascadesOf = (system: SystemId) => config.systems[system]?.definition.capabilities.cascades ?? [];
   const changes: PlannedChange[] = [];
   const issues: PlanIssue[] = [...linked.issues, ...fallbackIssues(config, directory)];
   const cascades: CascadeStep[] = [];
@@ -50,7 +52,7 @@ export function plan(
     const roles: RoleDecision[] = [];
     for (const role of config.roles) {
       const override = options.overrides?.get(overrideKey(account.key, role.name));
-      const outcome = planRole(account, role, baseline, directory, config.enabledSystems, override);
+      const outcome = planRole(account, role, baseline, directory, config.enabledSystems, cascadesOf, override);
       if (override) overridden.push(overrideKey(account.key, role.name));
       changes.push(...outcome.changes);
       issues.push(...outcome.issues);
@@ -117,9 +119,10 @@ function planRole(
   baseline: Baseline,
   directory: Directory,
   enabled: SystemId[],
+  cascadesOf: (system: SystemId) => readonly CascadeKind[],
   override: OwnerOverride | undefined,
 ): RoleOutcome {
-  const holdings = holdingsFor(role, account.records, directory, baseline);
+  const holdings = holdingsFor(role, enabled, account.records, directory, baseline);
   const owners: RoleDecision['owners'] = {};
   const unknown: NonNullable<RoleDecision['unknown']> = {};
   for (const h of holdings) {
@@ -194,7 +197,7 @@ function planRole(
     if (target.person !== decision.person) standIn = true;
     if (holds(h, target.person)) continue;
     out.changes.push(change(account, role, h, target.person, target.reason));
-    addCascades(out.cascades, account, role, h, target.person, override?.openTickets === true);
+    addCascades(out.cascades, account, role, h, target.person, cascadesOf(h.system), override?.openTickets === true);
   }
   const absent = enabled.some((s) => role.fields[s] && !account.records[s]);
   const settled: RoleStatus = unresolvable ? 'unresolvable' : standIn ? 'fallback' : absent ? 'missing' : 'consistent';
@@ -251,43 +254,26 @@ function overrideDecision(override: OwnerOverride, directory: Directory): Decisi
   return { kind: 'decided', person, reason: override.reason };
 }
 
+/** The cascades a written change asks for, where the system carries them out (its capabilities). */
 function addCascades(
   cascades: CascadeStep[],
   account: LinkedAccount,
   role: RoleConfig,
   h: Holding,
   to: Person,
+  able: readonly CascadeKind[],
   moveOpenTickets: boolean,
 ): void {
   const toId = (to.systems[h.system] as { id: string }).id;
-  if (role.cascade.contacts && (h.system === 'hubspot' || h.system === 'salesforce')) {
-    cascades.push({
-      kind: 'contacts',
-      system: h.system,
-      account: account.key,
-      recordId: h.record.id,
-      role: role.name,
-      fromId: null,
-      toId,
-    });
-  }
-  if ((role.cascade.openTickets || moveOpenTickets) && h.system === 'zendesk') {
+  const step = { system: h.system, account: account.key, recordId: h.record.id, role: role.name, toId };
+  if (role.cascade.contacts && able.includes('contacts')) cascades.push({ kind: 'contacts', ...step, fromId: null });
+  if ((role.cascade.openTickets || moveOpenTickets) && able.includes('openTickets')) {
     // Only tickets held by the previous POC move, so the previous POC must be a known
-    // Zendesk user: the user the field held, or the person its email names.
+    // user there: the user the field held, or the person its email names.
     const r = h.resolved;
     const fromId =
-      r.kind === 'no-email' ? r.id : r.kind === 'person' ? (r.id ?? r.person.systems.zendesk?.id) : undefined;
-    if (fromId !== undefined) {
-      cascades.push({
-        kind: 'openTickets',
-        system: 'zendesk',
-        account: account.key,
-        recordId: h.record.id,
-        role: role.name,
-        fromId,
-        toId,
-      });
-    }
+      r.kind === 'no-email' ? r.id : r.kind === 'person' ? (r.id ?? r.person.systems[h.system]?.id) : undefined;
+    if (fromId !== undefined) cascades.push({ kind: 'openTickets', ...step, fromId });
   }
 }
 

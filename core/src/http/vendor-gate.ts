@@ -22,7 +22,7 @@ export interface RateObservation {
 }
 
 /**
- * One per vendor (or per vendor limit, e.g. HubSpot search): a p-queue that starts
+ * One per vendor (or per vendor limit, e.g. a search API's own): a p-queue that starts
  * at most `cap` requests per `intervalMs`, retries transient failures with backoff,
  * and pauses when the vendor says the allowance is spent, so a run does not earn
  * 429s it could have avoided. Every attempt, retries included, passes the queue.

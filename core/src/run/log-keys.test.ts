@@ -5,9 +5,10 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { parseConfig } from '../config/load.ts';
-import { type AccountRecord, SYSTEMS, type SystemId } from '../domain/types.ts';
+import type { AccountRecord, SystemId } from '../domain/types.ts';
 import { openStore } from '../store/state-store.ts';
 import { MemoryConnector } from '../testing/memory-connector.ts';
+import { MEMORY_SYSTEMS, memoryRegistry } from '../testing/memory-definitions.ts';
 import { memoryWorldYaml } from '../testing/memory-world-config.ts';
 import { runSync } from './run-sync.ts';
 
@@ -27,10 +28,10 @@ function vendor(system: SystemId, owner: string): MemoryConnector {
   }));
   const records: AccountRecord[] = [0, 1].map((i) => ({
     system,
-    id: system === 'salesforce' ? `sf${i}` : `${system}${i}`,
+    id: system === 'crm' ? `sf${i}` : `${system}${i}`,
     name: `Customer ${i}`,
     domains: [],
-    xrefs: system === 'salesforce' ? {} : { sfid: `sf${i}` },
+    xrefs: system === 'crm' ? {} : { crmid: `sf${i}` },
     roles: { owner: { id: `${system}-${owner}` } },
     modifiedAt: null,
   }));
@@ -40,13 +41,13 @@ function vendor(system: SystemId, owner: string): MemoryConnector {
 describe('run log lines', () => {
   it('repeat no key when a system-bound logger logs a failed write', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'spoc-logkeys-')), 'state.db');
-    const config = parseConfig(memoryWorldYaml(path), 'spoc.yaml', { T: 't' });
+    const config = parseConfig(memoryWorldYaml(path), 'spoc.yaml', memoryRegistry(), { T: 't' });
     const lines: string[] = [];
     const logger = pino({ level: 'debug' }, { write: (line: string) => lines.push(line.trim()) });
     await runSync(
       {
         config,
-        connectors: SYSTEMS.map((s) => vendor(s, s === 'salesforce' ? 'anna' : 'bruno')),
+        connectors: MEMORY_SYSTEMS.map((s) => vendor(s, s === 'crm' ? 'anna' : 'bruno')),
         store: openStore(path),
         logger,
       },

@@ -1,4 +1,4 @@
-import { type Plan, ROLE_STATUSES, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+import { type Plan, ROLE_STATUSES, type RoleStatus, type SystemId } from '../domain/types.ts';
 
 /** The `report --json` document (DESIGN.md §6): add fields, never rename. */
 export interface OwnershipReport {
@@ -10,13 +10,13 @@ export interface OwnershipReport {
   summary: Record<string, Record<RoleStatus, number>>;
 }
 
-/** Per account and role: the owner each system shows and whether they agree. */
-export function ownershipReport(plan: Plan): OwnershipReport {
+/** Per account and role: the owner each enabled system shows (null when none) and whether they agree. */
+export function ownershipReport(plan: Plan, systems: readonly SystemId[]): OwnershipReport {
   const summary: OwnershipReport['summary'] = {};
   const accounts = plan.decisions.map((decision) => {
     const roles: OwnershipReport['accounts'][number]['roles'] = {};
     for (const role of decision.roles) {
-      const owners = Object.fromEntries(SYSTEMS.map((s) => [s, role.owners[s] ?? null])) as Record<
+      const owners = Object.fromEntries(systems.map((s) => [s, role.owners[s] ?? null])) as Record<
         SystemId,
         string | null
       >;

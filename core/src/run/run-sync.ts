@@ -396,7 +396,7 @@ function emptyReport(status: RunStatus): Omit<RunReport, 'runId' | 'dryRun'> {
   };
 }
 
-function callStats(connectors: Connector[]): Partial<Record<SystemId, ConnectorStats>> {
+function callStats(connectors: Connector[]): Record<SystemId, ConnectorStats> {
   return Object.fromEntries(connectors.map((c) => [c.system, c.stats()]));
 }
 

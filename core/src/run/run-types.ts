@@ -98,6 +98,6 @@ export interface RunReport {
   };
   /** What the cascades did. */
   cascades?: { kind: CascadeKind; system: SystemId; updated: number; failed: number }[];
-  calls?: Partial<Record<SystemId, ConnectorStats>>;
+  calls?: Record<SystemId, ConnectorStats>;
   durationMs?: number;
 }

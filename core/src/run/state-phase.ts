@@ -1,5 +1,5 @@
 import type { SpocConfig } from '../config/types.ts';
-import { overrideKey, type PersonRecord, type Plan, type RoleStatus, SYSTEMS } from '../domain/types.ts';
+import { overrideKey, type PersonRecord, type Plan, type RoleStatus } from '../domain/types.ts';
 import { buildDirectory } from '../engine/directory.ts';
 import type { AccountRoleRow, PersonState } from '../store/ownership-state.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -36,7 +36,7 @@ export function recordOwnershipState(
         const key = overrideKey(decision.account, role.role);
         const results = outcome.get(key) ?? [];
         const systems: AccountRoleRow['systems'] = {};
-        for (const system of SYSTEMS) {
+        for (const system of config.enabledSystems) {
           const recordId = decision.records[system];
           if (recordId !== undefined && system in role.owners)
             systems[system] = { recordId, owner: role.owners[system] ?? null };
@@ -90,7 +90,10 @@ function peopleStates(people: PersonRecord[], config: SpocConfig): PersonState[]
   }
   return [...directory.persons.values()].map((person) => {
     const systems = Object.fromEntries(
-      SYSTEMS.map((s) => [s, { standing: directory.standing(person, s), id: person.systems[s]?.id ?? null }]),
+      config.enabledSystems.map((s) => [
+        s,
+        { standing: directory.standing(person, s), id: person.systems[s]?.id ?? null },
+      ]),
     ) as PersonState['systems'];
     return { email: person.email, name: person.name, systems, records: recordsOf.get(person.email) ?? [] };
   });

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { type PersonRecord, type RoleStatus, SYSTEMS, type SystemId } from '../domain/types.ts';
+import type { PersonRecord, RoleStatus, SystemId } from '../domain/types.ts';
 import type { Standing } from '../engine/directory.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
@@ -13,13 +13,14 @@ export interface AccountRoleRow {
   /** The plan's issues for this account and role, in words. */
   detail: string | null;
   /** Per system holding a record of the account: its id and the owner's canonical email (null = empty or unknown). */
-  systems: Partial<Record<SystemId, { recordId: string; owner: string | null }>>;
+  systems: Record<SystemId, { recordId: string; owner: string | null }>;
   runId: string;
 }
 
 export interface PersonState {
   email: string;
   name: string | null;
+  /** Per enabled system. */
   systems: Record<SystemId, { standing: Standing; id: string | null }>;
   /** The vendor user records behind this person, as last read (to plan a preview). */
   records: PersonRecord[];
@@ -44,8 +45,6 @@ export interface ConsistencyPoint {
   total: number;
 }
 
-const ROW_COLUMNS = SYSTEMS.flatMap((s) => [`${s}_id`, `${s}_owner`]);
-
 /**
  * The console's read model, written once per sync: ownership per account and role
  * (post-run), the people directory, and consistency counts per run for the trend.
@@ -63,17 +62,18 @@ export class OwnershipState {
   /** Replaces the read model with one run's result, in one transaction. */
   save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[]): void {
     const insert = this.db.prepare(
-      `INSERT INTO account_roles (account, role, name, status, decided, detail, ${ROW_COLUMNS.join(', ')}, run_id)
-       VALUES (${Array(7 + ROW_COLUMNS.length)
-         .fill('?')
-         .join(', ')})`,
+      'INSERT INTO account_roles (account, role, name, status, decided, detail, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const insertRecord = this.db.prepare(
+      'INSERT INTO account_role_systems (account, role, system, record_id, owner) VALUES (?, ?, ?, ?, ?)',
     );
     const insertPerson = this.db.prepare('INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)');
     this.transaction(() => {
-      this.db.exec('DELETE FROM account_roles; DELETE FROM people;');
+      this.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
       for (const r of rows) {
-        const cells = SYSTEMS.flatMap((s) => [r.systems[s]?.recordId ?? null, r.systems[s]?.owner ?? null]);
-        insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, ...cells, runId);
+        insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, runId);
+        for (const [system, held] of Object.entries(r.systems))
+          insertRecord.run(r.account, r.role, system, held.recordId, held.owner);
       }
       for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems), JSON.stringify(p.records));
       this.countAccountsPerPerson();
@@ -113,14 +113,37 @@ export class OwnershipState {
       .n;
     const rows = this.db
       .prepare(`SELECT * FROM account_roles ${where} ORDER BY name COLLATE NOCASE, account, role LIMIT ? OFFSET ?`)
-      .all(...params, page.limit, page.offset) as RawAccountRole[];
-    return { total, rows: rows.map(accountRoleRow) };
+      .all(...params, page.limit, page.offset) as unknown as RawAccountRole[];
+    return { total, rows: rows.map((r) => this.accountRoleRow(r)) };
   }
 
   account(account: string): AccountRoleRow[] {
     return (
-      this.db.prepare('SELECT * FROM account_roles WHERE account = ? ORDER BY role').all(account) as RawAccountRole[]
-    ).map(accountRoleRow);
+      this.db
+        .prepare('SELECT * FROM account_roles WHERE account = ? ORDER BY role')
+        .all(account) as unknown as RawAccountRole[]
+    ).map((r) => this.accountRoleRow(r));
+  }
+
+  /** A row with what each system holds (a page is 50 rows: one indexed lookup each). */
+  private accountRoleRow(r: RawAccountRole): AccountRoleRow {
+    const held = this.db
+      .prepare(
+        'SELECT system, record_id, owner FROM account_role_systems WHERE account = ? AND role = ? ORDER BY system',
+      )
+      .all(r.account, r.role) as { system: string; record_id: string; owner: string | null }[];
+    const systems: AccountRoleRow['systems'] = {};
+    for (const h of held) systems[h.system] = { recordId: h.record_id, owner: h.owner };
+    return {
+      account: r.account,
+      role: r.role,
+      name: r.name,
+      status: r.status as RoleStatus,
+      decided: r.decided,
+      detail: r.detail,
+      systems,
+      runId: r.run_id,
+    };
   }
 
   /** Every known person, with how many account roles they are decided for and how many fields hold them. */
@@ -142,13 +165,7 @@ export class OwnershipState {
       this.db.prepare('SELECT decided AS email, COUNT(*) AS n FROM account_roles GROUP BY decided').all(),
     );
     const holds = countsBy(
-      this.db
-        .prepare(
-          `SELECT email, COUNT(*) AS n FROM (${SYSTEMS.map((s) => `SELECT ${s}_owner AS email FROM account_roles`).join(
-            ' UNION ALL ',
-          )}) GROUP BY email`,
-        )
-        .all(),
+      this.db.prepare('SELECT owner AS email, COUNT(*) AS n FROM account_role_systems GROUP BY owner').all(),
     );
     for (const email of new Set([...decided.keys(), ...holds.keys()])) {
       update.run(decided.get(email) ?? 0, holds.get(email) ?? 0, email);
@@ -178,17 +195,21 @@ function whereOf(filter: AccountFilter): { where: string; params: (string | numb
     clauses.push('role = ?');
     params.push(filter.role);
   }
-  if (filter.system) {
-    clauses.push(`${column(filter.system)}_id IS NOT NULL`);
+  // What a system holds lives in account_role_systems, one row per (account, role, system).
+  const held = (condition: string) =>
+    `(account, role) IN (SELECT account, role FROM account_role_systems WHERE ${condition})`;
+  if (filter.system && !filter.owner) {
+    clauses.push(held('system = ?'));
+    params.push(filter.system);
   }
   if (filter.owner) {
     const owner = filter.owner.trim().toLowerCase();
     if (filter.system) {
-      clauses.push(`${column(filter.system)}_owner = ?`);
-      params.push(owner);
+      clauses.push(held('system = ? AND owner = ?'));
+      params.push(filter.system, owner);
     } else {
-      clauses.push(`(decided = ? OR ${SYSTEMS.map((s) => `${s}_owner = ?`).join(' OR ')})`);
-      params.push(owner, ...SYSTEMS.map(() => owner));
+      clauses.push(`(decided = ? OR ${held('owner = ?')})`);
+      params.push(owner, owner);
     }
   }
   if (filter.search) {
@@ -202,30 +223,14 @@ function whereOf(filter: AccountFilter): { where: string; params: (string | numb
   return { where: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
 }
 
-/** A system id goes into SQL as a column name, so only the known ones pass. */
-function column(system: SystemId): SystemId {
-  if (!SYSTEMS.includes(system)) throw new Error(`unknown system ${String(system)}`);
-  return system;
-}
-
-type RawAccountRole = Record<string, string | null> & { account: string; role: string; name: string; run_id: string };
-
-function accountRoleRow(r: RawAccountRole): AccountRoleRow {
-  const systems: AccountRoleRow['systems'] = {};
-  for (const s of SYSTEMS) {
-    const recordId = r[`${s}_id`];
-    if (recordId != null) systems[s] = { recordId, owner: r[`${s}_owner`] ?? null };
-  }
-  return {
-    account: r.account,
-    role: r.role,
-    name: r.name,
-    status: r.status as RoleStatus,
-    decided: r.decided ?? null,
-    detail: r.detail ?? null,
-    systems,
-    runId: r.run_id,
-  };
+interface RawAccountRole {
+  account: string;
+  role: string;
+  name: string;
+  status: string;
+  decided: string | null;
+  detail: string | null;
+  run_id: string;
 }
 
 interface RawPerson {

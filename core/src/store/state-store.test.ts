@@ -4,7 +4,6 @@ import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BaselineEntry } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
-import { salesforceIdSuffix } from '../engine/normalise-reference.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { MIGRATIONS } from './migrations.ts';
 import { type OwnershipReason, openStore } from './state-store.ts';
@@ -27,7 +26,7 @@ function userVersion(file: string): number {
 describe('opening a state file', () => {
   it('creates its folder and a WAL database at the current schema, and re-opening changes nothing', () => {
     const store = openStore(path);
-    store.setCursor('hubspot', 'accounts', 'c1');
+    store.setCursor('marketing', 'accounts', 'c1');
     store.close();
     const raw = new DatabaseSync(path);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
@@ -35,7 +34,7 @@ describe('opening a state file', () => {
     expect(userVersion(path)).toBe(MIGRATIONS.length);
 
     const again = openStore(path);
-    expect(again.getCursor('hubspot')).toBe('c1');
+    expect(again.getCursor('marketing')).toBe('c1');
     again.close();
     expect(userVersion(path)).toBe(MIGRATIONS.length);
   });
@@ -43,21 +42,19 @@ describe('opening a state file', () => {
   it('migrates a file written by an older spoc, keeping its data', () => {
     mkdirSync(dirname(path), { recursive: true });
     const raw = new DatabaseSync(path);
-    raw.exec(MIGRATIONS[0] ?? '');
+    raw.exec(String(MIGRATIONS[0]));
     raw.exec('PRAGMA user_version = 1');
     raw.exec(
-      `INSERT INTO baselines (system, record_id, role, value, at) VALUES ('salesforce', '001A', 'csm', 'a@x.io', 't0')`,
+      `INSERT INTO baselines (system, record_id, role, value, at) VALUES ('crm', '001A', 'csm', 'a@x.io', 't0')`,
     );
     raw.close();
 
     const store = openStore(path);
     expect([...store.loadBaseline().values()]).toEqual([
-      { system: 'salesforce', recordId: '001A', role: 'csm', value: 'a@x.io', at: 't0' },
+      { system: 'crm', recordId: '001A', role: 'csm', value: 'a@x.io', at: 't0' },
     ]);
-    store.upsertBaseline([
-      { system: 'salesforce', recordId: '001A', role: 'csm', value: 'b@x.io', at: 't1', standIn: true },
-    ]);
-    expect(store.loadBaseline().get(baselineKey('salesforce', '001A', 'csm'))?.standIn).toBe(true);
+    store.upsertBaseline([{ system: 'crm', recordId: '001A', role: 'csm', value: 'b@x.io', at: 't1', standIn: true }]);
+    expect(store.loadBaseline().get(baselineKey('crm', '001A', 'csm'))?.standIn).toBe(true);
     store.close();
     expect(userVersion(path)).toBe(MIGRATIONS.length);
   });
@@ -98,7 +95,7 @@ describe('runs and the audit', () => {
     clock += 60_000;
     const second = store.startRun({ dryRun: true, full: false });
     clock += 1_000;
-    store.finishRun(first, 'partial', { changes: 3, failed: 1 }, 'hubspot: 1 record failed');
+    store.finishRun(first, 'partial', { changes: 3, failed: 1 }, 'marketing: 1 record failed');
 
     expect(first).toMatch(/^r_20261122T101500Z_[0-9a-f]{4}$/);
     expect([first, second].sort()).toEqual([first, second]);
@@ -112,7 +109,7 @@ describe('runs and the audit', () => {
       dryRun: false,
       full: true,
       counts: { changes: 3, failed: 1 },
-      error: 'hubspot: 1 record failed',
+      error: 'marketing: 1 record failed',
       pid: process.pid,
       host: expect.any(String),
     });
@@ -125,10 +122,10 @@ describe('runs and the audit', () => {
     const store = openStore(path, { now: () => new Date('2026-11-22T10:15:00.000Z') });
     const run = store.startRun({ dryRun: false, full: false });
     const change = {
-      account: 'salesforce:001A',
+      account: 'crm:001A',
       accountName: 'Acme',
       role: 'account_owner',
-      system: 'hubspot' as const,
+      system: 'marketing' as const,
       recordId: '1000',
       from: null,
       // A text field's own words, kept as they were (not a known person).
@@ -140,8 +137,8 @@ describe('runs and the audit', () => {
     };
     const failed = {
       ...change,
-      account: 'salesforce:001B',
-      system: 'zendesk' as const,
+      account: 'crm:001B',
+      system: 'helpdesk' as const,
       from: 'a@x.io',
       fromValue: { id: '360001' },
       result: 'failed' as const,
@@ -153,7 +150,7 @@ describe('runs and the audit', () => {
       { ...change, runId: run, at },
       { ...failed, runId: run, at },
     ]);
-    expect(store.changesForAccount('salesforce:001B')).toEqual([{ ...failed, runId: run, at }]);
+    expect(store.changesForAccount('crm:001B')).toEqual([{ ...failed, runId: run, at }]);
     expect(store.changesForRun('r_other')).toEqual([]);
     store.close();
   });
@@ -165,37 +162,37 @@ describe('the account mirror', () => {
     store.upsertAccounts([company('2', null), company('1', '70')]);
     store.close();
     const again = openStore(path);
-    expect(again.loadAccounts('hubspot')).toEqual([company('1', '70'), company('2', null)]);
-    expect(again.loadAccounts('salesforce')).toEqual([]);
+    expect(again.loadAccounts('marketing')).toEqual([company('1', '70'), company('2', null)]);
+    expect(again.loadAccounts('crm')).toEqual([]);
     again.close();
   });
 
   it('updates a record on a later incremental read and leaves the other systems alone', () => {
     const store = openStore(path);
-    const sf = { ...company('001A', '005X'), system: 'salesforce' as const };
+    const sf = { ...company('001A', '005X'), system: 'crm' as const };
     store.upsertAccounts([company('1', '70'), company('2', '70'), sf]);
     store.upsertAccounts([company('2', '71')]);
-    expect(store.loadAccounts()).toEqual([company('1', '70'), company('2', '71'), sf]);
+    expect(store.loadAccounts()).toEqual([sf, company('1', '70'), company('2', '71')]);
     store.close();
   });
 
   it('makes a full read the exact mirror: vanished records drop, other systems stay', () => {
     const store = openStore(path);
-    const sf = { ...company('001A', '005X'), system: 'salesforce' as const };
+    const sf = { ...company('001A', '005X'), system: 'crm' as const };
     store.upsertAccounts([company('1', '70'), company('2', null), sf]);
-    store.replaceAccounts('hubspot', [company('2', '71'), company('3', '72')]);
-    expect(store.loadAccounts('hubspot')).toEqual([company('2', '71'), company('3', '72')]);
-    expect(store.loadAccounts('salesforce')).toEqual([sf]);
-    expect(() => store.replaceAccounts('hubspot', [sf])).toThrow(/given a salesforce record/);
-    expect(store.loadAccounts('hubspot')).toHaveLength(2);
+    store.replaceAccounts('marketing', [company('2', '71'), company('3', '72')]);
+    expect(store.loadAccounts('marketing')).toEqual([company('2', '71'), company('3', '72')]);
+    expect(store.loadAccounts('crm')).toEqual([sf]);
+    expect(() => store.replaceAccounts('marketing', [sf])).toThrow(/given a crm record/);
+    expect(store.loadAccounts('marketing')).toHaveLength(2);
     store.close();
   });
 
   it('shows what spoc wrote until the vendor says otherwise, touching nothing else in the record', () => {
     const store = openStore(path);
     store.upsertAccounts([company('2', null)]);
-    store.applyWrittenValues('hubspot', '2', 'account_owner', { id: '72' });
-    store.applyWrittenValues('hubspot', '404', 'account_owner', { id: '72' });
+    store.applyWrittenValues('marketing', '2', 'account_owner', { id: '72' });
+    store.applyWrittenValues('marketing', '404', 'account_owner', { id: '72' });
     const expected = company('2', null);
     expected.roles.account_owner = { id: '72' };
     expect(store.loadAccounts()).toEqual([expected]);
@@ -203,7 +200,7 @@ describe('the account mirror', () => {
     expect(store.loadAccounts()).toEqual([company('2', '75')]);
 
     store.upsertAccounts([company('3', null)]);
-    store.applyWrittenValuesMany('hubspot', [
+    store.applyWrittenValuesMany('marketing', [
       { recordId: '2', role: 'csm', value: { email: 'c@x.io' } },
       { recordId: '3', role: 'account_owner', value: { id: '73' } },
     ]);
@@ -217,9 +214,9 @@ describe('the account mirror', () => {
   it('keeps every record of a large full read and of the incremental read after it', () => {
     const store = openStore(path);
     const records = Array.from({ length: 5_000 }, (_, i) => company(String(i + 10), String(i % 40)));
-    store.replaceAccounts('hubspot', records);
+    store.replaceAccounts('marketing', records);
     store.upsertAccounts(records.slice(0, 1000).map((r) => ({ ...r, name: 'renamed' })));
-    const loaded = store.loadAccounts('hubspot');
+    const loaded = store.loadAccounts('marketing');
     expect(loaded).toHaveLength(5_000);
     expect(loaded.filter((r) => r.name === 'renamed')).toHaveLength(1000);
     store.close();
@@ -230,7 +227,7 @@ describe('baselines and cursors', () => {
   it('keeps the latest baseline per (system, record, role) across reopening, null values included', () => {
     const store = openStore(path);
     const entry = (recordId: string, value: string | null, at: string): BaselineEntry => ({
-      system: 'zendesk',
+      system: 'helpdesk',
       recordId,
       role: 'csm',
       value,
@@ -242,15 +239,15 @@ describe('baselines and cursors', () => {
     const again = openStore(path);
     const baseline = again.loadBaseline();
     expect(baseline.size).toBe(2);
-    expect(baseline.get(baselineKey('zendesk', '5', 'csm'))).toEqual(entry('5', null, 't2'));
-    expect(baseline.get(baselineKey('zendesk', '6', 'csm'))).toEqual({ ...entry('6', 'd@x.io', 't2'), standIn: true });
+    expect(baseline.get(baselineKey('helpdesk', '5', 'csm'))).toEqual(entry('5', null, 't2'));
+    expect(baseline.get(baselineKey('helpdesk', '6', 'csm'))).toEqual({ ...entry('6', 'd@x.io', 't2'), standIn: true });
     again.close();
   });
 
   it('looks baseline entries up one by one, as stored, without loading them all', () => {
     const store = openStore(path);
     const entry: BaselineEntry = {
-      system: 'hubspot',
+      system: 'marketing',
       recordId: '42',
       role: 'owner',
       value: 'anna@acme.test',
@@ -258,33 +255,33 @@ describe('baselines and cursors', () => {
       decided: 'anna@acme.test',
     };
     const lookup = store.baselineLookup();
-    expect(lookup.get(baselineKey('hubspot', '42', 'owner'))).toBeUndefined();
+    expect(lookup.get(baselineKey('marketing', '42', 'owner'))).toBeUndefined();
     store.upsertBaseline([entry, { ...entry, recordId: '43', value: null, standIn: true }]);
     // The lookup reads the store as it is now, not as it was when the lookup was made.
-    expect(lookup.get(baselineKey('hubspot', '42', 'owner'))).toEqual(entry);
-    expect(lookup.get(baselineKey('hubspot', '43', 'owner'))).toEqual({
+    expect(lookup.get(baselineKey('marketing', '42', 'owner'))).toEqual(entry);
+    expect(lookup.get(baselineKey('marketing', '43', 'owner'))).toEqual({
       ...entry,
       recordId: '43',
       value: null,
       standIn: true,
     });
-    expect(lookup.get(baselineKey('hubspot', '42', 'csm'))).toBeUndefined();
-    expect(lookup.get(baselineKey('zendesk', '42', 'owner'))).toBeUndefined();
+    expect(lookup.get(baselineKey('marketing', '42', 'csm'))).toBeUndefined();
+    expect(lookup.get(baselineKey('helpdesk', '42', 'owner'))).toBeUndefined();
     store.close();
   });
 
   it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
     const store = openStore(path);
-    expect(store.getCursor('hubspot')).toBeNull();
-    store.setCursor('hubspot', 'accounts', '{"ts":1}');
-    store.setCursor('hubspot', 'accounts', '{"ts":2}');
-    store.setCursor('hubspot', 'check', 'x');
-    store.setCursor('zendesk', 'accounts', 'z');
-    expect(store.getCursor('hubspot')).toBe('{"ts":2}');
-    expect(store.getCursor('hubspot', 'check')).toBe('x');
-    expect(store.getCursor('zendesk', 'accounts')).toBe('z');
+    expect(store.getCursor('marketing')).toBeNull();
+    store.setCursor('marketing', 'accounts', '{"ts":1}');
+    store.setCursor('marketing', 'accounts', '{"ts":2}');
+    store.setCursor('marketing', 'check', 'x');
+    store.setCursor('helpdesk', 'accounts', 'z');
+    expect(store.getCursor('marketing')).toBe('{"ts":2}');
+    expect(store.getCursor('marketing', 'check')).toBe('x');
+    expect(store.getCursor('helpdesk', 'accounts')).toBe('z');
     store.clearCursors();
-    expect([store.getCursor('hubspot'), store.getCursor('zendesk')]).toEqual([null, null]);
+    expect([store.getCursor('marketing'), store.getCursor('helpdesk')]).toEqual([null, null]);
     store.close();
   });
 });
@@ -294,12 +291,12 @@ describe('ownership history', () => {
     email: string | null,
     runId: string,
     reason: OwnershipReason = 'observed',
-    system: 'hubspot' | 'salesforce' = 'hubspot',
+    system: 'marketing' | 'crm' = 'marketing',
   ) => ({
-    account: 'salesforce:001A',
+    account: 'crm:001A',
     role: 'account_owner',
     system,
-    recordId: system === 'hubspot' ? '1000' : '001A',
+    recordId: system === 'marketing' ? '1000' : '001A',
     email,
     runId,
     reason,
@@ -308,15 +305,15 @@ describe('ownership history', () => {
 
   it('keeps transitions only, oldest first, per (account, role, system)', () => {
     const store = openStore(path);
-    store.recordOwnership([row('a@x.io', 'r1'), row('a@x.io', 'r1', 'observed', 'salesforce')]);
-    store.recordOwnership([row('a@x.io', 'r2'), row('a@x.io', 'r2', 'observed', 'salesforce')]);
+    store.recordOwnership([row('a@x.io', 'r1'), row('a@x.io', 'r1', 'observed', 'crm')]);
+    store.recordOwnership([row('a@x.io', 'r2'), row('a@x.io', 'r2', 'observed', 'crm')]);
     store.recordOwnership([row('b@x.io', 'r3', 'authority'), row('b@x.io', 'r3', 'authority')]);
     store.recordOwnership([row(null, 'r4')]);
     store.recordOwnership([row(null, 'r5'), row('a@x.io', 'r5', 'propagate')]);
     expect(
       store
-        .historyForAccount('salesforce:001A')
-        .filter((r) => r.system === 'hubspot')
+        .historyForAccount('crm:001A')
+        .filter((r) => r.system === 'marketing')
         .map((r) => [r.email, r.runId, r.reason]),
     ).toEqual([
       ['a@x.io', 'r1', 'observed'],
@@ -324,40 +321,42 @@ describe('ownership history', () => {
       [null, 'r4', 'observed'],
       ['a@x.io', 'r5', 'propagate'],
     ]);
-    expect(store.historyForAccount('salesforce:001A').filter((r) => r.system === 'salesforce')).toEqual([
-      { ...row('a@x.io', 'r1', 'observed', 'salesforce') },
+    expect(store.historyForAccount('crm:001A').filter((r) => r.system === 'crm')).toEqual([
+      { ...row('a@x.io', 'r1', 'observed', 'crm') },
     ]);
-    expect(store.historyForAccount('salesforce:001B')).toEqual([]);
+    expect(store.historyForAccount('crm:001B')).toEqual([]);
     store.close();
   });
 
-  it('finds an account by key, name (any case), or a record id of any system, Salesforce ids in 15 or 18 characters', () => {
+  it('finds an account by key, name (any case), or a record id of any system in any of its forms', () => {
     const store = openStore(path);
+    // A system whose ids have a short and a long form (as a definition's referenceForms says).
     const id15 = '001Aa00000Bcd12';
-    const id18 = id15 + salesforceIdSuffix(id15);
+    const id18 = `${id15}AAE`;
+    const forms = (id: string) => (id === id15 ? [id, id18] : id === id18 ? [id, id15] : [id]);
     const run = store.startRun({ dryRun: false, full: false });
     store.ownership.save(
       run,
       [
         {
-          account: `salesforce:${id18}`,
+          account: `crm:${id18}`,
           role: 'owner',
           name: 'Acme GmbH',
           status: 'consistent',
           decided: 'a@x.io',
           detail: null,
-          systems: { salesforce: { recordId: id18, owner: 'a@x.io' }, hubspot: { recordId: '1000', owner: 'a@x.io' } },
+          systems: { crm: { recordId: id18, owner: 'a@x.io' }, marketing: { recordId: '1000', owner: 'a@x.io' } },
           runId: run,
         },
       ],
       [],
     );
     // An account only the history knows (its state predates the read model): found by key or record.
-    store.recordOwnership([{ ...row('a@x.io', 'r1'), account: 'hubspot:77', recordId: '77' }]);
-    const acme = [{ account: `salesforce:${id18}`, name: 'Acme GmbH' }];
-    for (const q of [`salesforce:${id18}`, 'acme gmbh', id18, id15, '1000'])
-      expect(store.findAccounts(q)).toEqual(acme);
-    expect(store.findAccounts('77')).toEqual([{ account: 'hubspot:77', name: null }]);
+    store.recordOwnership([{ ...row('a@x.io', 'r1'), account: 'marketing:77', recordId: '77' }]);
+    const acme = [{ account: `crm:${id18}`, name: 'Acme GmbH' }];
+    for (const q of [`crm:${id18}`, 'acme gmbh', id18, id15, '1000'])
+      expect(store.findAccounts(q, forms)).toEqual(acme);
+    expect(store.findAccounts('77')).toEqual([{ account: 'marketing:77', name: null }]);
     expect(store.findAccounts('Acme')).toEqual([]);
     expect(store.findAccounts('%')).toEqual([]);
     store.close();

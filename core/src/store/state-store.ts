@@ -15,7 +15,6 @@ import type {
   WriteResult,
 } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
-import { normaliseReference, salesforceIdSuffix } from '../engine/normalise-reference.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { AdminActions } from './admin-actions.ts';
 import { isAbandoned } from './liveness.ts';
@@ -179,7 +178,11 @@ export class StateStore {
     this.transaction(() => {
       const locked = this.schemaVersion();
       if (locked > known) throw tooNew(locked);
-      for (let v = locked; v < known; v++) this.db.exec(MIGRATIONS[v] ?? '');
+      for (let v = locked; v < known; v++) {
+        const migration = MIGRATIONS[v] ?? '';
+        if (typeof migration === 'string') this.db.exec(migration);
+        else migration(this.db);
+      }
       this.db.exec(`PRAGMA user_version = ${known}`);
     });
   }
@@ -547,18 +550,23 @@ export class StateStore {
 
   /**
    * Accounts an admin may mean by `query`: its account key, its name (any case), or the id
-   * of one of its records (a Salesforce id in its 15- or 18-character form), as the last
-   * sync saw them or as the history holds them. Each with its name when known.
+   * of one of its records in any of its forms (`referenceForms`, from the systems'
+   * definitions), as the last sync saw them or as the history holds them. Each with its
+   * name when known.
    */
-  findAccounts(query: string): { account: string; name: string | null }[] {
+  findAccounts(
+    query: string,
+    referenceForms: (id: string) => string[] = (id) => [id],
+  ): { account: string; name: string | null }[] {
     const q = query.trim();
-    const ids = [...new Set([q, normaliseReference(q), /^[a-zA-Z0-9]{15}$/.test(q) ? q + salesforceIdSuffix(q) : q])];
+    const ids = [...new Set([q, ...referenceForms(q)])];
     const marks = ids.map(() => '?').join(', ');
-    const idColumns = ['hubspot_id', 'salesforce_id', 'zendesk_id'].map((c) => `${c} IN (${marks})`).join(' OR ');
     const known = this.sql(
       `SELECT DISTINCT account, name FROM account_roles
-       WHERE account = ? OR name = ? COLLATE NOCASE OR ${idColumns} ORDER BY account LIMIT 50`,
-    ).all(q, q, ...ids, ...ids, ...ids) as { account: string; name: string }[];
+       WHERE account = ? OR name = ? COLLATE NOCASE
+          OR account IN (SELECT account FROM account_role_systems WHERE record_id IN (${marks}))
+       ORDER BY account LIMIT 50`,
+    ).all(q, q, ...ids) as { account: string; name: string }[];
     const seen = new Map<string, string | null>(known.map((r) => [r.account, r.name]));
     const historic = this.sql(
       `SELECT DISTINCT account FROM ownership WHERE account = ? OR record_id IN (${marks}) ORDER BY account LIMIT 50`,

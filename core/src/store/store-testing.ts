@@ -15,14 +15,14 @@ export function deadPid(): number {
   return Number(child.stdout.toString());
 }
 
-/** A HubSpot company as a connector maps it, with a null role value and a null xref. */
+/** A company as a connector maps it, with a null role value and a null xref. */
 export function company(id: string, owner: string | null): AccountRecord {
   return {
-    system: 'hubspot',
+    system: 'marketing',
     id,
     name: `Customer ${id}`,
     domains: [`c${id}.example`, `https://www.c${id}.example/`],
-    xrefs: { salesforceaccountid: id === '1' ? '001A' : null },
+    xrefs: { crmid: id === '1' ? '001A' : null },
     roles: { account_owner: owner === null ? null : { id: owner }, csm: { email: 'x@acme.test' }, support_lead: null },
     modifiedAt: id === '1' ? null : '2026-01-01T00:00:00.000Z',
   };

@@ -1,3 +1,4 @@
 // @spoc/core/testing: in-memory parts for tests of packages built on core (not for production).
 export { MemoryConnector } from './memory-connector.ts';
+export { MEMORY_SYSTEMS, memoryDefinition, memoryRegistry, testSystems } from './memory-definitions.ts';
 export { memoryWorldYaml } from './memory-world-config.ts';

@@ -10,9 +10,8 @@ import type {
   CheckResult,
   Connector,
   PersonRecord,
-  SystemId,
   WriteResult,
-} from '../index.ts';
+} from '../connector.ts';
 
 /**
  * A vendor in memory, for tests that need real sync runs: it hands out its people and
@@ -20,7 +19,7 @@ import type {
  * account (a valid, if lazy, incremental read).
  */
 export class MemoryConnector implements Connector {
-  readonly system: SystemId;
+  readonly system: string;
   readonly people: PersonRecord[];
   readonly accounts: Map<string, AccountRecord>;
   readonly fields: Record<string, 'id' | 'email'>;
@@ -40,7 +39,7 @@ export class MemoryConnector implements Connector {
   beforeMove: (move: CascadeMove) => void = () => {};
 
   constructor(
-    system: SystemId,
+    system: string,
     people: PersonRecord[],
     accounts: AccountRecord[],
     fields: Record<string, 'id' | 'email'>,

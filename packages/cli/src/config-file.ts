@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig, loadConfigOffline, type OfflineConfig, type SpocConfig } from '@spoc/core';
 import { EXIT } from './exit-codes.ts';
+import { REGISTRY } from './registry.ts';
 
 // Finding and loading the config, apart from the connectors and the store: `spoc validate`
 // loads only this.
@@ -11,12 +12,12 @@ export function configPath(option: string | undefined): string {
 
 /** The config, or exit 2 with its problems (FILE:LINE:COL path: message) on stderr. */
 export function loadConfigOrExit(path: string, env: NodeJS.ProcessEnv = process.env): SpocConfig {
-  return orExit(() => loadConfig(path, env));
+  return orExit(() => loadConfig(path, REGISTRY, env));
 }
 
 /** The config's structure where secrets may be absent (`validate --offline`), or exit 2. */
 export function loadConfigOfflineOrExit(path: string, env: NodeJS.ProcessEnv = process.env): OfflineConfig {
-  return orExit(() => loadConfigOffline(path, env));
+  return orExit(() => loadConfigOffline(path, REGISTRY, env));
 }
 
 function orExit<T>(load: () => T): T {

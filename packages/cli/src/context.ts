@@ -14,9 +14,13 @@ export interface CommandContext {
 }
 
 /** Loads config, opens the store and builds connectors; a bad config exits 2 before any vendor is touched. */
-export function openContext(configOption: string | undefined, env: NodeJS.ProcessEnv = process.env): CommandContext {
+export async function openContext(
+  configOption: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CommandContext> {
   const logger = createLogger();
   const config = loadConfigOrExit(configPath(configOption), env);
+  const connectors = await createConnectors(config, logger);
   const store = openStore(config.statePath);
-  return { config, logger, store, connectors: createConnectors(config, logger) };
+  return { config, logger, store, connectors };
 }

@@ -7,7 +7,6 @@ import {
   plan,
   type SpocConfig,
   type StateStore,
-  SYSTEMS,
   type SystemId,
 } from '@spoc/core';
 
@@ -32,13 +31,13 @@ export function previewOverrides(
   requests: OverrideRequest[],
   now: Date,
 ): Preview {
-  const ids = new Map<SystemId, Set<string>>(SYSTEMS.map((s) => [s, new Set()]));
+  const ids = new Map<SystemId, Set<string>>(config.enabledSystems.map((s) => [s, new Set()]));
   for (const account of new Set(requests.map((r) => r.account))) {
     for (const row of store.ownership.account(account)) {
       for (const [system, held] of Object.entries(row.systems)) ids.get(system as SystemId)?.add(held.recordId);
     }
   }
-  const accounts = SYSTEMS.flatMap((s) => store.accountsById(s, [...(ids.get(s) ?? [])]));
+  const accounts = config.enabledSystems.flatMap((s) => store.accountsById(s, [...(ids.get(s) ?? [])]));
   const baseline = store.baselineOf(accounts.map((a) => ({ system: a.system, recordId: a.id })));
   const overrides = new Map(
     requests.map((r) => [

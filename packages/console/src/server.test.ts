@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildConsole } from './server.ts';
-import { WORLD_CONFIG, WORLD_SECRETS, worldAccounts, worldPeople } from './testing-world.ts';
+import { WORLD_CONFIG, WORLD_REGISTRY, WORLD_SECRETS, worldAccounts, worldPeople } from './testing-world.ts';
 
 let store: StateStore;
 let config: SpocConfig;
@@ -22,7 +22,7 @@ const fields = { owner: 'id', csm: 'email' } as const;
 
 beforeEach(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'spoc-console-')), 'state.db');
-  config = parseConfig(WORLD_CONFIG.replace('STATE', path), 'spoc.yaml', WORLD_SECRETS);
+  config = parseConfig(WORLD_CONFIG.replace('STATE', path), 'spoc.yaml', WORLD_REGISTRY, WORLD_SECRETS);
   store = openStore(path);
   vendors = (['hubspot', 'salesforce', 'zendesk'] as const).map(
     (s) =>
@@ -102,6 +102,7 @@ describe('console: reading the state', () => {
         'policy: { authority: salesforce }\n    onUnresolvable: { fallback: anna@acme.test }',
       ),
       'spoc.yaml',
+      WORLD_REGISTRY,
       WORLD_SECRETS,
     );
     for (const v of vendors) {

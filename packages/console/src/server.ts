@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { canonicalEmail, type SpocConfig, type StateStore, SYSTEMS } from '@spoc/core';
+import { canonicalEmail, type SpocConfig, type StateStore } from '@spoc/core';
 import { Cron } from 'croner';
 import Fastify, {
   type FastifyBaseLogger,
@@ -108,7 +108,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
       .refine((r) => r === '' || roles.includes(r), { message: `not a configured role (${roles.join(', ')})` })
       .optional(),
     owner: z.string().optional(),
-    system: z.enum(['', ...SYSTEMS], { error: `one of ${SYSTEMS.join(', ')}` }).optional(),
+    system: z.enum(['', ...config.enabledSystems], { error: `one of ${config.enabledSystems.join(', ')}` }).optional(),
     page: z.coerce.number().int().positive().default(1),
   });
   const accountsOf = (query: unknown) => {
@@ -155,7 +155,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const peopleQuery = z.object({ q: z.string().default(''), risk: z.literal('1').optional() });
   app.get('/people', (request, reply) => {
     const q = peopleQuery.parse(request.query);
-    return sendPage(reply, peoplePage(store.ownership.people(q.q), q.q, q.risk === '1'));
+    return sendPage(reply, peoplePage(config, store.ownership.people(q.q), q.q, q.risk === '1'));
   });
   app.get('/api/people', (request) =>
     store.ownership.people(peopleQuery.parse(request.query).q).map(({ records, ...p }) => p),
@@ -174,7 +174,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
       .parse(request.query);
     const successors = store.ownership
       .people()
-      .filter((p) => p.email !== person.email && SYSTEMS.some((s) => p.systems[s].standing === 'active'))
+      .filter((p) => p.email !== person.email && Object.values(p.systems).some((s) => s.standing === 'active'))
       .map((p) => p.email);
     return sendPage(
       reply,
@@ -217,6 +217,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return sendPage(
       reply,
       previewPage({
+        config,
         title: `Settle ${row.role} of ${row.name}: ${email}`,
         section: 'accounts',
         preview,
@@ -262,6 +263,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return sendPage(
       reply,
       previewPage({
+        config,
         title: `Hand over ${overrides.length} account roles of ${from.email} to ${to.email}`,
         section: 'people',
         preview: previewOverrides(store, config, overrides, now()),

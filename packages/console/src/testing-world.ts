@@ -1,4 +1,10 @@
-import type { AccountRecord, PersonRecord, SystemId } from '@spoc/core';
+import { type AccountRecord, createRegistry, type PersonRecord, type SystemId } from '@spoc/core';
+import { hubspot } from '@spoc/hubspot';
+import { salesforce } from '@spoc/salesforce';
+import { zendesk } from '@spoc/zendesk';
+
+/** The systems the console's tests configure. */
+export const WORLD_REGISTRY = createRegistry([hubspot, salesforce, zendesk]);
 
 const PEOPLE = ['anna', 'bruno', 'chloe', 'dora'];
 

@@ -29,7 +29,7 @@ interface FallbackCheck {
  */
 export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config));
-  const connectors = createConnectors(config, createLogger());
+  const connectors = await createConnectors(config, createLogger());
 
   const systems = await Promise.all(connectors.map(checkSystem));
   // People only of the systems that passed: a failed one has already said why.

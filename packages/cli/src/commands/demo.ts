@@ -7,6 +7,7 @@ import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
 import { createConnectors } from '../connectors.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
+import { REGISTRY } from '../registry.ts';
 import { renderOwnership, renderRun } from '../render.ts';
 import { table } from '../table.ts';
 
@@ -30,9 +31,9 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
     SPOC_DEMO_STATE: join(dir, 'state.db'),
   };
   const logger = createLogger({ level: process.env.SPOC_LOG_LEVEL ?? 'warn' });
-  const config = loadConfig(DEMO_CONFIG, env);
+  const config = loadConfig(DEMO_CONFIG, REGISTRY, env);
   const store = openStore(config.statePath);
-  const deps = { config, store, logger, connectors: createConnectors(config, logger) };
+  const deps = { config, store, logger, connectors: await createConnectors(config, logger) };
   const out = (text = '') => process.stdout.write(`${text}\n`);
   const runs: RunReport[] = [];
   const sync = async (title: string, dryRun = false) => {
@@ -50,7 +51,7 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
 
     out('== 0. Before: does every customer have one point of contact? (spoc report) ==');
     const before = await readAndPlan(deps, { full: false, force: true });
-    out(renderOwnership(ownershipReport(before.plan), false).split('\n\n')[0] ?? '');
+    out(renderOwnership(ownershipReport(before.plan, config.enabledSystems), false).split('\n\n')[0] ?? '');
     out();
 
     out('== 1. Preview: what would change (spoc plan) ==');
@@ -61,7 +62,7 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
 
     out('== 3. Report: one point of contact everywhere ==');
     const { plan } = await readAndPlan(deps, { full: false, force: true });
-    out(renderOwnership(ownershipReport(plan), false));
+    out(renderOwnership(ownershipReport(plan, config.enabledSystems), false));
     out();
 
     const company = seed.hubspot?.companies[0];

@@ -13,7 +13,9 @@ export function historyCommand(query: string, options: { config?: string; json?:
   const config = loadConfigOrExit(configPath(options.config));
   const store = openStore(config.statePath);
   try {
-    const matches = store.findAccounts(query);
+    const forms = (id: string) =>
+      Object.values(config.systems).flatMap((s) => s.definition.link.referenceForms?.(id) ?? [id]);
+    const matches = store.findAccounts(query, forms);
     if (matches.length === 0) {
       process.stderr.write(
         `no account matches "${query}" (an account key, an account name or a record id of any system, as the last sync saw them)\n`,

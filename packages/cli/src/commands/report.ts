@@ -10,13 +10,13 @@ export async function reportCommand(options: {
   all?: boolean;
   full?: boolean;
 }): Promise<number> {
-  const ctx = openContext(options.config);
+  const ctx = await openContext(options.config);
   try {
     const { plan } = await readAndPlan(
       { config: ctx.config, connectors: ctx.connectors, store: ctx.store, logger: ctx.logger },
       { full: options.full === true, force: true },
     );
-    const report = ownershipReport(plan);
+    const report = ownershipReport(plan, ctx.config.enabledSystems);
     process.stdout.write(
       options.json ? `${JSON.stringify(report)}\n` : `${renderOwnership(report, options.all === true)}\n`,
     );

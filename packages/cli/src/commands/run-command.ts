@@ -17,7 +17,7 @@ export interface RunCommandOptions {
  * write batch finish and stops cleanly; a second one exits at once.
  */
 export async function runCommand(options: RunCommandOptions, title: 'sync' | 'plan'): Promise<number> {
-  const ctx = openContext(options.config);
+  const ctx = await openContext(options.config);
   const controller = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals) => {

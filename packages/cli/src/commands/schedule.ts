@@ -9,7 +9,7 @@ import { EXIT, exitCodeOf } from '../exit-codes.ts';
  * the current write batch finish, then exits cleanly.
  */
 export async function scheduleCommand(options: { config?: string }): Promise<number> {
-  const ctx = openContext(options.config);
+  const ctx = await openContext(options.config);
   const expression = ctx.config.schedule;
   if (!expression) {
     process.stderr.write(`${ctx.config.file}: no schedule set (add e.g. schedule: "*/15 * * * *")\n`);

@@ -1,5 +1,4 @@
 import type { AccountRoleRow, AdminAction, AuditRow, OwnershipRow, SpocConfig } from '@spoc/core';
-import { SYSTEMS } from '@spoc/core';
 import { html } from '../html.ts';
 import { page, statusBadge } from '../layout.ts';
 import { ownerCell, systemLabel } from './accounts.ts';
@@ -17,12 +16,12 @@ export function accountPage(config: SpocConfig, data: AccountData, csrf: string,
   const name = data.roles[0]?.name ?? data.account;
   const body = html`<h1>${name} <span class="small muted">${data.account}</span></h1>
 ${notice ? html`<div class="notice" data-test="notice">${notice}</div>` : ''}
-<table><thead><tr><th>role</th><th>status</th><th>decided</th>${SYSTEMS.map((s) => html`<th>${systemLabel(s)}</th>`)}<th>why</th></tr></thead><tbody>
+<table><thead><tr><th>role</th><th>status</th><th>decided</th>${config.enabledSystems.map((s) => html`<th>${systemLabel(config, s)}</th>`)}<th>why</th></tr></thead><tbody>
 ${data.roles.map(
   (
     r,
   ) => html`<tr data-role="${r.role}"><td>${r.role}</td><td>${statusBadge(r.status)}</td><td>${r.decided ?? html`<span class="muted">—</span>`}</td>
-${SYSTEMS.map((s) => ownerCell(config, r, s))}<td><pre class="detail">${r.detail ?? ''}</pre></td></tr>`,
+${config.enabledSystems.map((s) => ownerCell(config, r, s))}<td><pre class="detail">${r.detail ?? ''}</pre></td></tr>`,
 )}</tbody></table>
 ${data.roles.map((r) => settleForm(data.account, r, csrf))}
 <h2>Ownership history</h2>
@@ -33,7 +32,7 @@ ${
 ${[...data.history].reverse().map(
   (
     h,
-  ) => html`<tr><td>${h.at}</td><td>${h.role}</td><td>${systemLabel(h.system)}</td><td>${h.email ?? html`<span class="muted">empty or unknown</span>`}</td>
+  ) => html`<tr><td>${h.at}</td><td>${h.role}</td><td>${systemLabel(config, h.system)}</td><td>${h.email ?? html`<span class="muted">empty or unknown</span>`}</td>
 <td>${h.reason === 'observed' ? 'seen in the system' : `written by spoc (${h.reason})`}</td><td class="small">${h.runId}</td></tr>`,
 )}</tbody></table>`
 }
@@ -45,7 +44,7 @@ ${
 ${[...data.audit].reverse().map(
   (
     c,
-  ) => html`<tr><td>${c.at}</td><td>${c.role}</td><td>${systemLabel(c.system)}</td><td>${c.from ?? '—'} → ${c.to}</td><td>${c.reason}</td>
+  ) => html`<tr><td>${c.at}</td><td>${c.role}</td><td>${systemLabel(config, c.system)}</td><td>${c.from ?? '—'} → ${c.to}</td><td>${c.reason}</td>
 <td>${c.result}${c.error ? html`<div class="small muted">${c.error.code}: ${c.error.message}</div>` : ''}</td></tr>`,
 )}</tbody></table>`
 }

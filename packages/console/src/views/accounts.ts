@@ -1,11 +1,4 @@
-import {
-  type AccountFilter,
-  type AccountRoleRow,
-  ROLE_STATUSES,
-  type SpocConfig,
-  SYSTEMS,
-  type SystemId,
-} from '@spoc/core';
+import { type AccountFilter, type AccountRoleRow, ROLE_STATUSES, type SpocConfig, type SystemId } from '@spoc/core';
 import { type Html, html } from '../html.ts';
 import { page, statusBadge } from '../layout.ts';
 import { recordUrl } from '../vendor-links.ts';
@@ -13,10 +6,9 @@ import { recordUrl } from '../vendor-links.ts';
 export const STATUSES = ROLE_STATUSES;
 export const PAGE_SIZE = 50;
 
-const LABEL: Record<SystemId, string> = { hubspot: 'HubSpot', salesforce: 'Salesforce', zendesk: 'Zendesk' };
-
-export function systemLabel(system: SystemId): string {
-  return LABEL[system];
+/** The system's name as its connector definition gives it. */
+export function systemLabel(config: SpocConfig, system: SystemId): string {
+  return config.systems[system]?.label ?? system;
 }
 
 export function accountsPage(
@@ -48,7 +40,7 @@ export function accountsPage(
     'any role',
   )}</label>
   <label>owner<input name="owner" value="${filter.owner ?? ''}" placeholder="email"></label>
-  <label>system${select('system', SYSTEMS, filter.system, 'any system')}</label>
+  <label>system${select('system', config.enabledSystems, filter.system, 'any system')}</label>
   <button type="submit">Filter</button> <a href="/accounts">clear</a>
 </form>
 <p class="muted" data-test="total">${result.total.toLocaleString('en')} account roles match</p>
@@ -59,15 +51,15 @@ ${accountTable(config, result.rows)}
 
 export function accountTable(config: SpocConfig, rows: AccountRoleRow[]): Html {
   if (rows.length === 0) return html`<p class="muted">Nothing matches.</p>`;
-  return html`<table data-test="accounts"><thead><tr><th>account</th><th>role</th><th>status</th><th>decided</th>${SYSTEMS.map(
-    (s) => html`<th>${LABEL[s]}</th>`,
+  return html`<table data-test="accounts"><thead><tr><th>account</th><th>role</th><th>status</th><th>decided</th>${config.enabledSystems.map(
+    (s) => html`<th>${systemLabel(config, s)}</th>`,
   )}</tr></thead><tbody>
 ${rows.map(
   (
     r,
   ) => html`<tr data-account="${r.account}" data-role="${r.role}"><td><a href="/accounts/${encodeURIComponent(r.account)}">${r.name}</a><div class="small muted">${r.account}</div></td>
 <td>${r.role}</td><td>${statusBadge(r.status)}</td><td>${r.decided ?? html`<span class="muted">—</span>`}</td>
-${SYSTEMS.map((s) => ownerCell(config, r, s))}</tr>`,
+${config.enabledSystems.map((s) => ownerCell(config, r, s))}</tr>`,
 )}</tbody></table>`;
 }
 
@@ -78,7 +70,7 @@ ${SYSTEMS.map((s) => ownerCell(config, r, s))}</tr>`,
  */
 export function ownerCell(config: SpocConfig, row: AccountRoleRow, system: SystemId): Html {
   const held = row.systems[system];
-  if (!held) return html`<td class="muted small">not in ${LABEL[system]}</td>`;
+  if (!held) return html`<td class="muted small">not in ${systemLabel(config, system)}</td>`;
   const differs = row.decided !== null && held.owner !== row.decided;
   const standIn = differs && row.status === 'fallback';
   const url = recordUrl(config, system, held.recordId);

@@ -1,3 +1,4 @@
+import type { SpocConfig } from '@spoc/core';
 import { html } from '../html.ts';
 import { page, type Section } from '../layout.ts';
 import type { Preview } from '../preview.ts';
@@ -10,6 +11,7 @@ const SHOWN = 500;
  * fields carry the same choice) and a way back.
  */
 export function previewPage(options: {
+  config: SpocConfig;
   title: string;
   section: Section;
   preview: Preview;
@@ -29,11 +31,11 @@ ${preview.changes
   .slice(0, SHOWN)
   .map(
     (c) =>
-      html`<tr><td>${c.accountName}</td><td>${c.role}</td><td>${systemLabel(c.system)}</td><td class="small">${c.recordId}</td><td>${c.from ?? '—'}</td><td><b>${c.to}</b>${c.reason.startsWith('fallback') ? html` <span class="small muted">(${c.reason})</span>` : ''}</td></tr>`,
+      html`<tr><td>${c.accountName}</td><td>${c.role}</td><td>${systemLabel(options.config, c.system)}</td><td class="small">${c.recordId}</td><td>${c.from ?? '—'}</td><td><b>${c.to}</b>${c.reason.startsWith('fallback') ? html` <span class="small muted">(${c.reason})</span>` : ''}</td></tr>`,
   )}</tbody></table>${preview.changes.length > SHOWN ? html`<p class="muted">… and ${preview.changes.length - SHOWN} more.</p>` : ''}`
 }
 ${preview.cascades.length > 0 ? html`<p>Then: ${preview.cascades.filter((c) => c.kind === 'contacts').length} contact-owner cascade(s), ${preview.cascades.filter((c) => c.kind === 'openTickets').length} open-ticket handover(s).</p>` : ''}
-${preview.issues.length > 0 ? html`<div class="notice warn"><b>Cannot be written everywhere:</b><ul>${preview.issues.map((i) => html`<li>${i.system ? `${systemLabel(i.system)}: ` : ''}${i.detail}</li>`)}</ul></div>` : ''}
+${preview.issues.length > 0 ? html`<div class="notice warn"><b>Cannot be written everywhere:</b><ul>${preview.issues.map((i) => html`<li>${i.system ? `${systemLabel(options.config, i.system)}: ` : ''}${i.detail}</li>`)}</ul></div>` : ''}
 <form method="post" action="${options.apply.action}" data-test="apply">
 <input type="hidden" name="_csrf" value="${options.csrf}">
 ${Object.entries(options.apply.fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}

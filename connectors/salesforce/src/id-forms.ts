@@ -33,3 +33,11 @@ export function normaliseReference(value: string): string {
   }
   return v.slice(0, 15);
 }
+
+/** An Account id in both its forms (15 and 18 characters), or the value alone when it is not one. */
+export function referenceForms(value: string): string[] {
+  const v = value.trim();
+  if (/^[a-zA-Z0-9]{15}$/.test(v)) return [v, v + salesforceIdSuffix(v)];
+  const short = normaliseReference(v);
+  return short === v ? [v] : [v, short];
+}

@@ -1,8 +1,16 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConfigError, loadConfig as load, parseConfig as parse, type SpocConfig } from '@spoc/core';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from './load.ts';
+import { REGISTRY } from '../registry.ts';
+
+// The config as the CLI loads it: core's loader with the registered systems.
+const settingsOf = (config: SpocConfig, system: string) =>
+  (config.systems[system]?.settings ?? {}) as Record<string, unknown>;
+const loadConfig = (file: string, env?: Record<string, string | undefined>) => load(file, REGISTRY, env);
+const parseConfig = (text: string, file: string, env?: Record<string, string | undefined>) =>
+  parse(text, file, REGISTRY, env);
 
 const ENV = { HUBSPOT_TOKEN: 'hs-secret', SF_TOKEN: 'sf-secret', ZENDESK_TOKEN: 'zd-secret' };
 
@@ -33,10 +41,10 @@ function problemsOf(text: string, env: Record<string, string> = ENV) {
 
 describe('loadConfig', () => {
   it('loads the shipped example with secrets from the environment', () => {
-    const config = loadConfig(new URL('../../../config/spoc.example.yaml', import.meta.url).pathname, ENV);
+    const config = loadConfig(new URL('../../../../config/spoc.example.yaml', import.meta.url).pathname, ENV);
     expect(config.enabledSystems).toEqual(['hubspot', 'salesforce', 'zendesk']);
-    expect(config.systems.hubspot?.accessToken).toBe('hs-secret');
-    expect(config.systems.zendesk?.baseUrl).toBe('https://acme.zendesk.com/api/v2');
+    expect(settingsOf(config, 'hubspot').accessToken).toBe('hs-secret');
+    expect(settingsOf(config, 'zendesk').baseUrl).toBe('https://acme.zendesk.com/api/v2');
     expect(config.aliases).toEqual({ 'jane@acme.io': 'jane.doe@acme.com' });
     expect(config.link).toEqual([
       { kind: 'xref', fields: { hubspot: 'salesforceaccountid', zendesk: 'external_id' } },
@@ -55,7 +63,7 @@ describe('loadConfig', () => {
     const config = parseConfig(minimal, '/etc/spoc/spoc.yaml', ENV);
     expect(config.statePath).toBe('/etc/spoc/.spoc/state.db');
     expect(config.safety.maxChanges).toEqual({ kind: 'percent', value: 10 });
-    expect(config.systems.hubspot?.rateLimit).toEqual({ perTenSeconds: 190, searchPerSecond: 5 });
+    expect(settingsOf(config, 'hubspot').rateLimit).toEqual({ perTenSeconds: 190, searchPerSecond: 5 });
     expect(config.link).toEqual([{ kind: 'domain' }]);
     expect(config.roles[0]?.onUnresolvable).toEqual({ kind: 'skip' });
   });
@@ -65,7 +73,7 @@ describe('loadConfig', () => {
     writeFileSync(join(dir, 'hs.token'), 'from-file\n');
     const file = join(dir, 'spoc.yaml');
     writeFileSync(file, minimal.replace('${HUBSPOT_TOKEN}', '${file:hs.token}'));
-    expect(loadConfig(file, ENV).systems.hubspot?.accessToken).toBe('from-file');
+    expect(settingsOf(loadConfig(file, ENV), 'hubspot').accessToken).toBe('from-file');
   });
 
   it('rejects a literal token, naming line, column and path', () => {
@@ -137,7 +145,7 @@ describe('loadConfig', () => {
 
 describe('config/spoc.schema.json', () => {
   it('is generated from the zod schema and marks secrets as references only', () => {
-    const schema = JSON.parse(readFileSync(new URL('../../../config/spoc.schema.json', import.meta.url), 'utf8'));
+    const schema = JSON.parse(readFileSync(new URL('../../../../config/spoc.schema.json', import.meta.url), 'utf8'));
     const token = schema.properties.systems.properties.hubspot.properties.accessToken;
     expect(token.pattern).toContain('\\$\\{');
     expect(schema.required).toEqual(expect.arrayContaining(['version', 'systems', 'roles']));

@@ -2,9 +2,23 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  ConfigError,
+  type ConfigProblem,
+  loadConfig as load,
+  parseConfig as parse,
+  readSecretFile,
+  type SpocConfig,
+} from '@spoc/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readSecretFile } from '../index.ts';
-import { ConfigError, type ConfigProblem, loadConfig, parseConfig } from './load.ts';
+import { REGISTRY } from '../registry.ts';
+
+// The config as the CLI loads it: core's loader with the registered systems.
+const settingsOf = (config: SpocConfig, system: string) =>
+  (config.systems[system]?.settings ?? {}) as Record<string, unknown>;
+const loadConfig = (file: string, env?: Record<string, string | undefined>) => load(file, REGISTRY, env);
+const parseConfig = (text: string, file: string, env?: Record<string, string | undefined>) =>
+  parse(text, file, REGISTRY, env);
 
 // Hostile and broken config input: each is a located ConfigError (exit 2), in bounded time.
 
@@ -72,7 +86,7 @@ describe('${file:PATH} secrets', () => {
 
   it('reads at most 64 KiB: a larger file is refused', () => {
     writeFileSync(join(dir, 'exact'), 'a'.repeat(64 * 1024));
-    expect(loadConfig(withFile('exact'), ENV).systems.hubspot?.accessToken).toHaveLength(64 * 1024);
+    expect(settingsOf(loadConfig(withFile('exact'), ENV), 'hubspot').accessToken).toHaveLength(64 * 1024);
     writeFileSync(join(dir, 'big'), 'a'.repeat(64 * 1024 + 1));
     expect(refused('big')).toEqual([
       expect.objectContaining({ line: 4, message: `secret file ${join(dir, 'big')} is larger than 64 KiB` }),
@@ -81,7 +95,7 @@ describe('${file:PATH} secrets', () => {
 
   it('trims the file, and refuses one that is empty or holds a line break or control character', () => {
     writeFileSync(join(dir, 'ok'), '  pat-na1-abc \r\n');
-    expect(loadConfig(withFile('ok'), ENV).systems.hubspot?.accessToken).toBe('pat-na1-abc');
+    expect(settingsOf(loadConfig(withFile('ok'), ENV), 'hubspot').accessToken).toBe('pat-na1-abc');
     for (const [name, text, problem] of [
       ['empty', '', 'is empty'],
       ['blank', ' \n\n', 'is empty'],
@@ -235,9 +249,9 @@ describe('vendor URLs', () => {
       }),
     ]);
     const allowed = parseConfig(withUrl('http://crm.internal', '\n    allowInsecureHttp: true'), FILE, ENV);
-    expect(allowed.systems.salesforce?.instanceUrl).toBe('http://crm.internal');
+    expect(settingsOf(allowed, 'salesforce').instanceUrl).toBe('http://crm.internal');
     for (const url of ['http://127.0.0.1:4010', 'http://localhost:4010/', 'http://[::1]:4010'])
-      expect(parseConfig(withUrl(url), FILE, ENV).systems.salesforce?.instanceUrl).toBe(url.replace(/\/$/, ''));
+      expect(settingsOf(parseConfig(withUrl(url), FILE, ENV), 'salesforce').instanceUrl).toBe(url.replace(/\/$/, ''));
   });
 
   it('checks baseUrl and loginUrl too, after ${VAR} resolution, and says nothing more of an unset one', () => {
