@@ -80,6 +80,8 @@ export { backoffDelay, DEFAULT_RETRY, sleep, withRetry } from './http/retry.ts';
 export type { RateObservation, VendorGateOptions } from './http/vendor-gate.ts';
 export { VendorGate } from './http/vendor-gate.ts';
 // Logging
+export type { Mask } from './log/mask.ts';
+export { configMask, maskDeep, secretMask } from './log/mask.ts';
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
 export type { OwnershipReport } from './run/ownership-report.ts';
 export { ownershipReport } from './run/ownership-report.ts';
