@@ -4,16 +4,18 @@ import pretty from 'pino-pretty';
 
 /**
  * Logs always go to stderr (stdout is for results and --json): human-readable on a
- * TTY, JSON lines otherwise (cron, CI, Kubernetes). Credentials are redacted.
+ * TTY, JSON lines otherwise (cron, CI, Kubernetes). Credentials are redacted by key,
+ * and `mask` (the config's secrets by value) runs over every line before it is written.
  */
-export function createLogger(options: { level?: string } = {}): Logger {
+export function createLogger(options: { level?: string; mask?: (line: string) => string } = {}): Logger {
   const level = options.level ?? process.env.SPOC_LOG_LEVEL ?? 'info';
   const redact = { paths: REDACT_PATHS, censor: REDACT_CENSOR };
+  const hooks = options.mask ? { streamWrite: options.mask } : {};
   if (process.stderr.isTTY) {
     return pino(
-      { level, redact },
+      { level, redact, hooks },
       pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
     );
   }
-  return pino({ level, redact }, pino.destination({ dest: 2, sync: true }));
+  return pino({ level, redact, hooks }, pino.destination({ dest: 2, sync: true }));
 }

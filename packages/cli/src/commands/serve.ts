@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { startConsole, startProblem } from '@spoc/console';
-import { openStore } from '@spoc/core';
-import { configPath, loadConfigOrExit } from '../context.ts';
+import { configMask } from '@spoc/core';
+import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
 
@@ -18,7 +18,7 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config), env);
-  const logger = createLogger();
+  const logger = createLogger({ mask: configMask(config) });
   // The token is checked before the state store is opened: a refused start leaves nothing behind.
   let token: string | undefined;
   try {
@@ -31,7 +31,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     process.stderr.write(`spoc serve: ${error.message}\n`);
     return EXIT.usage;
   }
-  const store = openStore(config.statePath);
+  const store = openStoreOrExit(config, logger);
   try {
     const server = await startConsole({
       config,
