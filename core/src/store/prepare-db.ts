@@ -13,6 +13,7 @@ export interface PrepareSteps {
   beforeMigration?: boolean;
 }
 
+const SQLITE_BUSY = 5;
 const SQLITE_CORRUPT = 11;
 const SQLITE_NOTADB = 26;
 
@@ -24,8 +25,8 @@ const SQLITE_NOTADB = 26;
 export function prepare(db: DatabaseSync, path: string, steps: PrepareSteps): string[] {
   const warnings: string[] = [];
   try {
-    // busy_timeout first: the WAL switch itself may wait for another connection.
-    db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}; PRAGMA foreign_keys = ON;`);
+    useWal(db);
     if (steps.check) quickCheck(db, path);
     if (steps.daily) {
       try {
@@ -42,6 +43,29 @@ export function prepare(db: DatabaseSync, path: string, steps: PrepareSteps): st
     const code = Number((error as { errcode?: unknown }).errcode) & 0xff;
     if (code === SQLITE_CORRUPT || code === SQLITE_NOTADB) throw corruptError(path, (error as Error).message, error);
     throw error;
+  }
+}
+
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Switches the file to WAL (a no-op once it is). Switching a file in rollback mode (one
+ * restored from a backup, or an older spoc's) needs it alone, and SQLite then answers
+ * SQLITE_BUSY at once, without waiting busy_timeout, when another process opens it at the
+ * same moment: two syncs started together would see one fail with "database is locked".
+ * Retried here for as long as busy_timeout.
+ */
+function useWal(db: DatabaseSync): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (let pause = 2; ; pause = Math.min(pause * 2, 50)) {
+    try {
+      db.exec('PRAGMA journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = (Number((error as { errcode?: unknown }).errcode) & 0xff) === SQLITE_BUSY;
+      if (!busy || Date.now() >= deadline) throw error;
+    }
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, pause);
   }
 }
 
