@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterEach, expect, it } from 'vitest';
 import { openStore } from './state-store.ts';
 
@@ -62,3 +63,35 @@ it(`of ${CHILDREN} processes opening one state file at once and taking its run l
   expect(wrong).toEqual([]);
   expect(byRound.size).toBe(ROUNDS);
 }, 120_000);
+
+it('opening a file in rollback mode (a restored backup) while another process writes it waits for the WAL switch instead of failing', async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spoc-race-'));
+  const template = join(dir, 'template', 'state.db');
+  openStore(template, { backups: false }).close();
+  const file = join(dir, 'restored.db');
+  const source = new DatabaseSync(template);
+  source.exec(`VACUUM INTO '${file}'`);
+  source.close();
+  // Another connection holds the write lock for a moment: SQLite refuses the WAL switch at
+  // once (no busy_timeout) while a write transaction would have waited.
+  const writer = new Worker(
+    `const { DatabaseSync } = require('node:sqlite');
+     const { workerData, parentPort } = require('node:worker_threads');
+     const db = new DatabaseSync(workerData.file);
+     db.exec('BEGIN IMMEDIATE');
+     parentPort.postMessage('holding');
+     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+     db.exec('ROLLBACK');
+     db.close();`,
+    { eval: true, workerData: { file } },
+  );
+  await new Promise((resolve) => writer.once('message', resolve));
+  const started = Date.now();
+  const store = openStore(file, { backups: false });
+  expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  store.close();
+  await new Promise((resolve) => writer.once('exit', resolve));
+  const raw = new DatabaseSync(file);
+  expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
+  raw.close();
+});
