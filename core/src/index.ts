@@ -2,10 +2,12 @@
 
 export { canonicalEmail } from './config/canonical-email.ts';
 export { configJsonSchema } from './config/json-schema.ts';
-export type { ConfigProblem } from './config/load.ts';
+export type { ConfigProblem, OfflineConfig } from './config/load.ts';
 // Config
-export { ConfigError, formatProblem, loadConfig, parseConfig } from './config/load.ts';
+export { ConfigError, formatProblem, loadConfig, loadConfigOffline, parseConfig } from './config/load.ts';
 export { rawConfigSchema } from './config/schema.ts';
+export type { SecretFileRead } from './config/secret-refs.ts';
+export { readSecretFile, secretTextProblem } from './config/secret-refs.ts';
 export type {
   HubspotSystemConfig,
   LinkRule,
@@ -26,10 +28,8 @@ export type {
   Connector,
   ConnectorContext,
   ConnectorStats,
-  ContactOwnerUpdate,
   ReadQuery,
   RoleFieldMapping,
-  TicketHandover,
 } from './domain/connector.ts';
 export type {
   AccountDecision,

@@ -104,3 +104,30 @@ export async function ownersEverywhere(sandbox: Sandbox) {
   }
   return byDomain;
 }
+
+/**
+ * Who holds each record that follows an account's owner: HubSpot and Salesforce contacts'
+ * owners and Zendesk tickets' assignees (with their status), read from the vendor APIs.
+ */
+export async function followers(sandbox: Sandbox): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  const hs = (await vendorGet(
+    sandbox.urls.hubspot,
+    '/crm/v3/objects/contacts?limit=100&properties=hubspot_owner_id',
+    'Bearer e2e',
+  )) as { results: { id: string; properties: Rec }[] };
+  for (const c of hs.results) out[`hubspot:contact:${c.id}`] = String(c.properties.hubspot_owner_id);
+  const sf = (await vendorGet(
+    sandbox.urls.salesforce,
+    `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, OwnerId FROM Contact')}`,
+    'Bearer e2e',
+  )) as { records: Rec[] };
+  for (const c of sf.records) out[`salesforce:contact:${c.Id}`] = String(c.OwnerId);
+  for (const t of demoSeed().zendesk?.tickets ?? []) {
+    const { ticket } = (await vendorGet(sandbox.urls.zendesk, `/api/v2/tickets/${t.id}.json`, 'Bearer e2e')) as {
+      ticket: Rec;
+    };
+    out[`zendesk:ticket:${t.id}`] = `${ticket.assignee_id}/${ticket.status}`;
+  }
+  return out;
+}

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
-import { demoWorkspace, ownersEverywhere, ROOT, spoc } from './helpers.ts';
+import { demoWorkspace, followers, ownersEverywhere, ROOT, spoc } from './helpers.ts';
 
 type Change = { account: string; role: string; system: string; to: string; reason: string; result: string };
 
@@ -151,6 +151,46 @@ describe('sync scenarios (CLI against the sandbox)', () => {
       const decided = owners.sf === departed ? fallback : owners.sf;
       const inZendesk = decided === 'grace.schmidt@acme.test' ? fallback : decided;
       expect({ domain, hs: owners.hs, zd: owners.zd }).toEqual({ domain, hs: decided, zd: inZendesk });
+    }
+  });
+
+  it('a sync stopped after the owner writes, before contacts and tickets followed, has them moved by the next run', async () => {
+    const clean = await start();
+    expect((await sync(clean.workspace)).report.status).toBe('ok');
+    const reference = await followers(clean.sandbox);
+    await clean.sandbox.close();
+    rmSync(clean.workspace.dir, { recursive: true, force: true });
+
+    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
+      // Every call takes 150 ms, so the kill lands while the other systems' owner writes are in flight.
+      const { sandbox: s, workspace: w } = await start({ faults: 'latency=150:1' });
+      const child = spawn(process.execPath, [join(ROOT, 'packages/cli/src/main.ts'), 'sync', '-c', w.config], {
+        env: { ...process.env, ...w.env, SPOC_LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      });
+      const deadline = Date.now() + 30_000;
+      while (!s.writes.hubspot.all().some((x) => x.object === 'companies') && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      child.kill(signal);
+      await new Promise((r) => child.once('exit', r));
+      const contactWrites = s.writes.hubspot.all().filter((x) => x.object === 'contacts');
+      expect({ signal, contactsMovedBeforeTheStop: contactWrites.length }).toEqual({
+        signal,
+        contactsMovedBeforeTheStop: 0,
+      });
+      for (const system of ['hubspot', 'salesforce', 'zendesk'] as const)
+        await fetch(`${s.urls[system]}/__sandbox/faults`, { method: 'POST', body: '{"spec":""}' });
+
+      const next = await spoc(['sync', '--json', '-c', w.config], w.env);
+      const report = JSON.parse(next.stdout) as { status: string; cascadePlan: { resumed: Record<string, number> } };
+      expect(report.status).toBe('ok');
+      expect(report.cascadePlan.resumed.contacts).toBeGreaterThan(0);
+      expect(await followers(s)).toEqual(reference);
+      await s.close();
+      rmSync(w.dir, { recursive: true, force: true });
+      sandbox = undefined;
+      workspace = undefined;
     }
   });
 });

@@ -26,7 +26,16 @@ export async function startWorld(
   accounts: number,
   options: { faults?: string; rateLimits?: boolean } = {},
 ): Promise<World> {
-  const seed = generateSeed({ accounts, drift: 0.2, seed: 11 });
+  // Every tenth account has contacts and every 25th open tickets: the cascades have work under every fault.
+  const seed = generateSeed({
+    accounts,
+    drift: 0.2,
+    seed: 11,
+    contactAccounts: Math.ceil(accounts / 10),
+    contactsPerAccount: 3,
+    ticketAccounts: Math.ceil(accounts / 25),
+    ticketsPerAccount: 4,
+  });
   const sandbox = await startSandbox({
     seed,
     port: 0,
@@ -90,7 +99,9 @@ export async function setFaults(world: World, spec: string): Promise<void> {
 
 /**
  * What every vendor shows now, as canonical owner emails per record and field:
- * `hubspot:companies:<id>:hubspot_owner_id` → email. Read straight from the vendor APIs.
+ * `hubspot:<id>:hubspot_owner_id` → email, contacts' owners (`hubspot:contact:<id>`,
+ * `salesforce:contact:<id>`) and tickets' assignees (`zendesk:ticket:<id>`). Read
+ * straight from the vendor APIs.
  */
 export async function vendorOwners(world: World): Promise<Map<string, string | null>> {
   const people = personEmails(world.seed);
@@ -123,6 +134,34 @@ export async function vendorOwners(world: World): Promise<Map<string, string | n
       out.set(`salesforce:${a.Id}:CSM__c`, people.salesforce.get(String(a.CSM__c)) ?? null);
     }
     next = (page.nextRecordsUrl as string | undefined) ?? undefined;
+  }
+
+  after = undefined;
+  do {
+    const page = await get(
+      world.sandbox.urls.hubspot,
+      `/crm/v3/objects/contacts?limit=100&properties=hubspot_owner_id${after ? `&after=${after}` : ''}`,
+    );
+    for (const c of page.results as { id: string; properties: Record<string, string | null> }[]) {
+      out.set(`hubspot:contact:${c.id}`, people.hubspot.get(String(c.properties.hubspot_owner_id)) ?? null);
+    }
+    after = (page.paging as { next?: { after: string } } | undefined)?.next?.after;
+  } while (after);
+
+  next = `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id, OwnerId FROM Contact')}`;
+  while (next) {
+    const page = await get(world.sandbox.urls.salesforce, next);
+    for (const c of page.records as Record<string, string | null>[]) {
+      out.set(`salesforce:contact:${c.Id}`, people.salesforce.get(String(c.OwnerId)) ?? null);
+    }
+    next = (page.nextRecordsUrl as string | undefined) ?? undefined;
+  }
+
+  for (const t of world.seed.zendesk?.tickets ?? []) {
+    const { ticket } = (await get(world.sandbox.urls.zendesk, `/api/v2/tickets/${t.id}.json`)) as {
+      ticket: { assignee_id: number | null; status: string };
+    };
+    out.set(`zendesk:ticket:${t.id}`, `${people.zendesk.get(String(ticket.assignee_id)) ?? null}/${ticket.status}`);
   }
 
   let url: string | null = `/api/v2/organizations.json?page[size]=100`;

@@ -397,17 +397,18 @@ describe('writeAssignments', () => {
   });
 });
 
-describe('cascadeContacts', () => {
-  it('moves the contacts of each company whose owner differs, and reports per account', async () => {
+describe('contact cascade', () => {
+  const contact = (id: string, companyId: string, ownerId: string | null) => ({
+    id,
+    properties: { associatedcompanyid: companyId, hubspot_owner_id: ownerId, hs_object_id: id },
+    createdAt: '2025-01-01T00:00:00.000Z',
+    updatedAt: '2025-01-01T00:00:00.000Z',
+    archived: false,
+  });
+
+  it('previews, reading only, the contacts of each company whose owner differs', async () => {
     const searched: Record<string, unknown>[] = [];
-    const updated: { id: string; properties: Record<string, string> }[][] = [];
-    const contact = (id: string, companyId: string, ownerId: string | null) => ({
-      id,
-      properties: { associatedcompanyid: companyId, hubspot_owner_id: ownerId, hs_object_id: id },
-      createdAt: '2025-01-01T00:00:00.000Z',
-      updatedAt: '2025-01-01T00:00:00.000Z',
-      archived: false,
-    });
+    // Only search is intercepted: any write would fail the test (net connect is disabled).
     nock(BASE)
       .post('/crm/v3/objects/contacts/search', (b: Record<string, unknown>) => {
         searched.push(b);
@@ -425,7 +426,39 @@ describe('cascadeContacts', () => {
               },
             ]
           : [200, { total: 3, results: [contact('21', '2', null)] }],
-      )
+      );
+    const c = connector({ limits: { searchPageSize: 2 } });
+    expect(c.cascades).toEqual(['contacts']);
+    const preview = await c.previewCascade?.([
+      { kind: 'contacts', accountRecordId: '1', fromId: null, toId: '101' },
+      { kind: 'contacts', accountRecordId: '2', fromId: null, toId: '102' },
+    ]);
+    expect(preview).toEqual({
+      moves: [
+        { kind: 'contacts', accountRecordId: '1', id: '12', toId: '101' },
+        { kind: 'contacts', accountRecordId: '2', id: '21', toId: '102' },
+      ],
+      problems: [],
+    });
+    // One search for both companies, paged by id rather than by offset.
+    expect(searched[0]).toMatchObject({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'associatedcompanyid', operator: 'IN', values: ['1', '2'] },
+            { propertyName: 'hs_object_id', operator: 'GT', value: '0' },
+          ],
+        },
+      ],
+    });
+    expect(searched[1]).toMatchObject({
+      filterGroups: [{ filters: [expect.anything(), { propertyName: 'hs_object_id', operator: 'GT', value: '12' }] }],
+    });
+  });
+
+  it('applies exactly the moves given, in batches, with per-contact failures per account', async () => {
+    const updated: { id: string; properties: Record<string, string> }[][] = [];
+    nock(BASE)
       .post('/crm/v3/objects/contacts/batch/update', (b: { inputs: never[] }) => {
         updated.push(b.inputs);
         return true;
@@ -436,9 +469,9 @@ describe('cascadeContacts', () => {
         numErrors: 1,
         errors: [{ status: 'error', category: 'OBJECT_NOT_FOUND', message: 'gone', context: { ids: ['21'] } }],
       });
-    const results = await connector({ limits: { searchPageSize: 2 } }).cascadeContacts?.([
-      { accountRecordId: '1', ownerId: '101' },
-      { accountRecordId: '2', ownerId: '102' },
+    const results = await connector().applyCascade?.([
+      { kind: 'contacts', accountRecordId: '1', id: '12', toId: '101' },
+      { kind: 'contacts', accountRecordId: '2', id: '21', toId: '102' },
     ]);
     expect(results).toEqual([
       { accountRecordId: '1', updated: 1, failed: [] },
@@ -454,19 +487,17 @@ describe('cascadeContacts', () => {
         { id: '21', properties: { hubspot_owner_id: '102' } },
       ],
     ]);
-    // One search for both companies, paged by id rather than by offset.
-    expect(searched[0]).toMatchObject({
-      filterGroups: [
-        {
-          filters: [
-            { propertyName: 'associatedcompanyid', operator: 'IN', values: ['1', '2'] },
-            { propertyName: 'hs_object_id', operator: 'GT', value: '0' },
-          ],
-        },
-      ],
-    });
-    expect(searched[1]).toMatchObject({
-      filterGroups: [{ filters: [expect.anything(), { propertyName: 'hs_object_id', operator: 'GT', value: '12' }] }],
-    });
+  });
+
+  it("counts the portal's contacts with one search (its total)", async () => {
+    let body: Record<string, unknown> = {};
+    nock(BASE)
+      .post('/crm/v3/objects/contacts/search', (b: Record<string, unknown>) => {
+        body = b;
+        return true;
+      })
+      .reply(200, { total: 12_345, results: [contact('1', '1', null)], paging: { next: { after: '1' } } });
+    expect(await connector().countCascadeScope?.('contacts')).toBe(12_345);
+    expect(body).toMatchObject({ filterGroups: [], limit: 1 });
   });
 });

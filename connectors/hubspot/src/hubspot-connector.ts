@@ -3,13 +3,12 @@ import type {
   AssignmentWrite,
   Connector,
   ConnectorContext,
-  ContactOwnerUpdate,
   HubspotSystemConfig,
   PersonRecord,
   RetryOptions,
 } from '@spoc/core';
 import { checkHubspot } from './check.ts';
-import { cascadeContacts } from './contact-cascade.ts';
+import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
 import { formatCursor, type HubspotCursor, laterCursor, ORIGIN, parseCursor } from './cursor.ts';
 import { createHubspotApi } from './hubspot-api.ts';
 import { readModifiedSince } from './incremental-read.ts';
@@ -111,17 +110,16 @@ export function createHubspotConnector(
     writeAssignments: (writes: AssignmentWrite[], signal) =>
       writeAssignments(api, writes, ctx.roles, limits.batchSize, signal),
 
-    cascadeContacts: (updates: ContactOwnerUpdate[], signal) =>
-      cascadeContacts(
+    cascades: ['contacts'],
+    previewCascade: (requests, signal) =>
+      previewContacts(
         api,
-        updates,
-        {
-          companiesPerSearch: limits.companiesPerContactSearch,
-          searchPageSize: limits.searchPageSize,
-          batchSize: limits.batchSize,
-        },
+        requests,
+        { companiesPerSearch: limits.companiesPerContactSearch, searchPageSize: limits.searchPageSize },
         signal,
       ),
+    applyCascade: (moves, signal) => applyContactMoves(api, moves, limits.batchSize, signal),
+    countCascadeScope: (_kind, signal) => countContacts(api, signal),
 
     stats: () => api.stats(),
   };

@@ -104,18 +104,24 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
     expect(changed.records.every((r) => JSON.stringify(r.roles.account_owner) === '{"id":"70001"}')).toBe(true);
   });
 
-  it('moves contacts to the new company owner', async () => {
+  it('previews the contacts that would move (writing nothing), moves exactly those, then has none left', async () => {
     const config = await start(5, { contacts: true });
     const connector = createHubspotConnector(config, ctx);
     // Company 1000000's three contacts are owned by 70003 in the generated world.
-    const results = await connector.cascadeContacts?.([{ accountRecordId: '1000000', ownerId: '70005' }]);
+    const request = [{ kind: 'contacts' as const, accountRecordId: '1000000', fromId: '70003', toId: '70005' }];
+    const preview = await connector.previewCascade?.(request);
+    expect(preview?.moves.map((m) => m.id).sort()).toEqual(['2000001', '2000002', '2000003']);
+    expect(sandbox?.writes.hubspot.all()).toEqual([]);
+    // Two companies with three contacts each.
+    expect(await connector.countCascadeScope?.('contacts')).toBe(6);
+    const results = await connector.applyCascade?.(preview?.moves ?? []);
     expect(results).toEqual([{ accountRecordId: '1000000', updated: 3, failed: [] }]);
-    const again = await connector.cascadeContacts?.([{ accountRecordId: '1000000', ownerId: '70005' }]);
-    expect(again?.[0]?.updated).toBe(0);
-    const others = sandbox?.writes.hubspot
-      .all()
-      .filter((w) => w.object === 'contacts' && !['2000001', '2000002', '2000003'].includes(w.id));
-    expect(others).toEqual([]);
+    expect(sandbox?.writes.hubspot.all().map((w) => [w.object, w.id, w.value])).toEqual([
+      ['contacts', '2000001', '70005'],
+      ['contacts', '2000002', '70005'],
+      ['contacts', '2000003', '70005'],
+    ]);
+    expect((await connector.previewCascade?.(request))?.moves).toEqual([]);
   });
 
   it('check() names a missing property, a bad token and a missing write scope', async () => {

@@ -30,6 +30,8 @@ const ContactApiSchema = CompanyApiSchema;
 
 /** One page of a list or search response. */
 export const PageApiSchema = z.looseObject({
+  /** Searches only: how many records match. */
+  total: z.number().optional(),
   results: z.array(z.unknown()),
   paging: z.looseObject({ next: z.looseObject({ after: z.coerce.string() }).optional() }).optional(),
 });
@@ -212,6 +214,11 @@ export function contactsOfCompaniesSearch(companyIds: string[], afterId: string,
     properties: [CONTACT_COMPANY, CONTACT_OWNER],
     limit,
   };
+}
+
+/** No filters, one result: the search's `total` is every (unarchived) contact of the portal. */
+export function contactCountSearch(): SearchBody {
+  return { filterGroups: [], sorts: [], properties: [OBJECT_ID], limit: 1 };
 }
 
 /** Ids a batch error names (HubSpot puts them in context.ids). */

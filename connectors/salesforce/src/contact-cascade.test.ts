@@ -12,7 +12,7 @@ afterEach(() => {
 type Body = { records: { id: string; OwnerId: string; attributes: { type: string } }[] };
 
 describe('contact cascade', () => {
-  it('moves the Contacts whose owner differs to the account owner and lists failures under their account', async () => {
+  it('previews the Contacts whose owner differs (reading only), applies them, and lists failures under their account', async () => {
     const a1 = sfId('001', 1);
     const a2 = sfId('001', 2);
     const soql: string[] = [];
@@ -31,7 +31,21 @@ describe('contact cascade', () => {
         ),
       )
       .get(`${API}/query/01gC-3`)
-      .reply(200, queryPage([contact(4, a2, sfId('005', 2))]))
+      .reply(200, queryPage([contact(4, a2, sfId('005', 2))]));
+    const connector = createSalesforceConnector(config, ctx, fast);
+    expect(connector.cascades).toEqual(['contacts']);
+    // Only the query is intercepted so far: a write during the preview would fail (net connect is off).
+    const preview = await connector.previewCascade?.([
+      { kind: 'contacts', accountRecordId: a1, fromId: null, toId: sfId('005', 7) },
+      { kind: 'contacts', accountRecordId: a2, fromId: null, toId: sfId('005', 9) },
+    ]);
+    // Contact 2 already has the owner: not moved.
+    expect(preview?.moves.map((m) => [m.accountRecordId, m.id, m.toId])).toEqual([
+      [a1, sfId('003', 1), sfId('005', 7)],
+      [a2, sfId('003', 3), sfId('005', 9)],
+      [a2, sfId('003', 4), sfId('005', 9)],
+    ]);
+    nock(BASE)
       .patch(`${API}/composite/sobjects`, (body: Body) => {
         bodies.push(body);
         return true;
@@ -41,11 +55,7 @@ describe('contact cascade', () => {
         { id: sfId('003', 3), success: true, errors: [] },
         { success: false, errors: [{ statusCode: 'INACTIVE_OWNER_OR_USER', message: 'inactive user', fields: [] }] },
       ]);
-    const connector = createSalesforceConnector(config, ctx, fast);
-    const results = await connector.cascadeContacts?.([
-      { accountRecordId: a1, ownerId: sfId('005', 7) },
-      { accountRecordId: a2, ownerId: sfId('005', 9) },
-    ]);
+    const results = await connector.applyCascade?.(preview?.moves ?? []);
 
     expect(soql).toEqual([`SELECT Id, AccountId, OwnerId FROM Contact WHERE AccountId IN ('${a1}', '${a2}')`]);
     // Contact 2 already has the owner: not written.
@@ -78,12 +88,27 @@ describe('contact cascade', () => {
       })
       .times(2)
       .reply(200, queryPage([]));
-    const updates = Array.from({ length: count }, (_, i) => ({
+    const requests = Array.from({ length: count }, (_, i) => ({
+      kind: 'contacts' as const,
       accountRecordId: sfId('001', i),
-      ownerId: sfId('005', 1),
+      fromId: null,
+      toId: sfId('005', 1),
     }));
-    const results = await createSalesforceConnector(config, ctx, fast).cascadeContacts?.(updates);
+    const preview = await createSalesforceConnector(config, ctx, fast).previewCascade?.(requests);
     expect(sizes).toEqual([ACCOUNTS_PER_CONTACT_QUERY, 1]);
-    expect(results?.every((r) => r.updated === 0 && r.failed.length === 0)).toBe(true);
+    expect(preview).toEqual({ moves: [], problems: [] });
+  });
+
+  it("counts the org's Contacts with one COUNT() query", async () => {
+    const soql: string[] = [];
+    nock(BASE)
+      .get(`${API}/query`)
+      .query((q) => {
+        soql.push(soqlOf(q));
+        return true;
+      })
+      .reply(200, { totalSize: 4321, done: true, records: [] });
+    expect(await createSalesforceConnector(config, ctx, fast).countCascadeScope?.('contacts')).toBe(4321);
+    expect(soql).toEqual(['SELECT COUNT() FROM Contact']);
   });
 });

@@ -1,28 +1,30 @@
-import { type CascadeResult, type ContactOwnerUpdate, toErrorInfo } from '@spoc/core';
+import {
+  type CascadeMove,
+  type CascadePreview,
+  type CascadeRequest,
+  type CascadeResult,
+  SpocError,
+  toErrorInfo,
+} from '@spoc/core';
 import { updateCollection } from './collection-update.ts';
-import { contactOwnerUpdate, contactQuery, toContact } from './mapping.ts';
+import { contactCountQuery, contactOwnerUpdate, contactQuery, toContact } from './mapping.ts';
 import type { SalesforceApi } from './salesforce-api.ts';
 
 /** Account ids per Contact query: ~30 URL-encoded characters each keeps the GET URL near 9 KB, under 16 KB. */
 export const ACCOUNTS_PER_CONTACT_QUERY = 300;
 
 /**
- * Each account's Contacts take the account's new owner: Contacts found by AccountId IN (…)
- * (chunked, paged), only those whose owner differs updated, 200 a composite/sobjects call.
- * A failed Contact is listed under its account; an error that stops the system during
- * the writes fails the Contacts not yet sent, and during the reads is thrown.
+ * Reads only: the Contacts of each account whose owner differs from the account's new
+ * owner, found by AccountId IN (…) (chunked, paged). The last request of an account wins.
  */
-export async function cascadeContacts(
+export async function previewContacts(
   api: SalesforceApi,
-  updates: ContactOwnerUpdate[],
-  concurrency: number,
+  requests: CascadeRequest[],
   signal?: AbortSignal,
-): Promise<CascadeResult[]> {
-  const owner = new Map(updates.map((u) => [u.accountRecordId, u.ownerId]));
-  const results = new Map<string, CascadeResult>();
-  for (const id of owner.keys()) results.set(id, { accountRecordId: id, updated: 0, failed: [] });
-
-  const pending: { id: string; accountId: string; body: Record<string, unknown> }[] = [];
+): Promise<CascadePreview> {
+  const owner = new Map<string, string>();
+  for (const r of requests) if (r.kind === 'contacts') owner.set(r.accountRecordId, r.toId);
+  const moves: CascadeMove[] = [];
   const accountIds = [...owner.keys()];
   for (let i = 0; i < accountIds.length; i += ACCOUNTS_PER_CONTACT_QUERY) {
     const soql = contactQuery(accountIds.slice(i, i + ACCOUNTS_PER_CONTACT_QUERY));
@@ -31,11 +33,32 @@ export async function cascadeContacts(
         const contact = toContact(raw);
         const target = contact?.accountId ? owner.get(contact.accountId) : undefined;
         if (contact?.accountId && target && contact.ownerId !== target) {
-          pending.push({ id: contact.id, accountId: contact.accountId, body: contactOwnerUpdate(contact.id, target) });
+          moves.push({ kind: 'contacts', accountRecordId: contact.accountId, id: contact.id, toId: target });
         }
       }
     }
   }
+  return { moves, problems: [] };
+}
+
+/**
+ * Writes the moves, 200 Contacts a composite/sobjects call. A failed Contact is listed
+ * under its account; an error that stops the system fails the Contacts not yet sent.
+ * One result per account, in the order accounts first appear.
+ */
+export async function applyContactMoves(
+  api: SalesforceApi,
+  moves: CascadeMove[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<CascadeResult[]> {
+  const seen = new Set<string>();
+  const pending = moves
+    .filter((m) => m.kind === 'contacts' && !seen.has(m.id) && seen.add(m.id))
+    .map((m) => ({ id: m.id, accountId: m.accountRecordId, body: contactOwnerUpdate(m.id, m.toId) }));
+  const results = new Map<string, CascadeResult>();
+  for (const m of pending)
+    if (!results.has(m.accountId)) results.set(m.accountId, { accountRecordId: m.accountId, updated: 0, failed: [] });
 
   const { outcomes, stopped } = await updateCollection(api, pending, concurrency, signal);
   const stop = stopped ? toErrorInfo(stopped) : null;
@@ -53,4 +76,14 @@ export async function cascadeContacts(
       });
   }
   return [...results.values()];
+}
+
+/** Every Contact of the org, in one call (SELECT COUNT() answers totalSize only). */
+export async function countContacts(api: SalesforceApi, signal?: AbortSignal): Promise<number> {
+  for await (const page of api.query(contactCountQuery(), signal)) {
+    if (page.totalSize !== undefined) return page.totalSize;
+  }
+  throw new SpocError('vendor', 'SALESFORCE_BAD_RESPONSE', 'the Contact count query returned no totalSize', {
+    system: 'salesforce',
+  });
 }

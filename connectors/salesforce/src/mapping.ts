@@ -114,6 +114,11 @@ export function contactQuery(accountIds: string[]): string {
   return `SELECT ${DESCRIBED.contactFields.join(', ')} FROM ${CONTACT} WHERE AccountId IN (${accountIds.map(soqlString).join(', ')})`;
 }
 
+/** How many Contacts the org holds (totalSize only). */
+export function contactCountQuery(): string {
+  return `SELECT COUNT() FROM ${CONTACT}`;
+}
+
 export function toPerson(raw: unknown): PersonRecord | { rejected: string } {
   const parsed = UserApiSchema.safeParse(raw);
   if (!parsed.success) return { rejected: describeIssues(parsed.error) };

@@ -1,6 +1,6 @@
 import type { Connector, ConnectorContext, PersonRecord, RetryOptions, SalesforceSystemConfig } from '@spoc/core';
 import { checkSalesforce } from './check.ts';
-import { cascadeContacts } from './contact-cascade.ts';
+import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
 import { toPerson, USER_QUERY } from './mapping.ts';
 import { readAccounts } from './read-accounts.ts';
 import { COLLECTION_LIMIT, SalesforceApi } from './salesforce-api.ts';
@@ -48,14 +48,14 @@ export function createSalesforceConnector(
     ...(options.queryBatchSize !== undefined ? { queryBatchSize: options.queryBatchSize } : {}),
   });
   const writeConcurrency = Math.max(1, options.writeConcurrency ?? 1);
-  const logger = ctx.logger.child({ system: 'salesforce' });
-  const context = { ...ctx, logger };
+  // ctx.logger already carries `system` (a second binding would repeat the key in every line).
+  const { logger } = ctx;
 
   return {
     system: 'salesforce',
     writeCallSize: COLLECTION_LIMIT,
 
-    check: (signal) => checkSalesforce(api, context, { contacts: options.contactCascade ?? false }, signal),
+    check: (signal) => checkSalesforce(api, ctx, { contacts: options.contactCascade ?? false }, signal),
 
     async *listPeople(signal) {
       for await (const page of api.query(USER_QUERY, signal)) {
@@ -69,11 +69,14 @@ export function createSalesforceConnector(
       }
     },
 
-    readAccounts: (query) => readAccounts(api, context, query),
+    readAccounts: (query) => readAccounts(api, ctx, query),
 
     writeAssignments: (writes, signal) => writeAssignments(api, writes, ctx.roles, writeConcurrency, signal),
 
-    cascadeContacts: (updates, signal) => cascadeContacts(api, updates, writeConcurrency, signal),
+    cascades: ['contacts'],
+    previewCascade: (requests, signal) => previewContacts(api, requests, signal),
+    applyCascade: (moves, signal) => applyContactMoves(api, moves, writeConcurrency, signal),
+    countCascadeScope: (_kind, signal) => countContacts(api, signal),
 
     stats: () => api.stats(),
   };

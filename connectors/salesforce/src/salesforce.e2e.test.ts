@@ -107,10 +107,19 @@ describe('Salesforce connector against the sandbox', () => {
     const account = records.find((r) => r.id === '001000000000001AAA') as AccountRecord;
     const target = (await people(createSalesforceConnector(config, ctx, fast))).find((p) => p.active) as PersonRecord;
     const connector = createSalesforceConnector(config, ctx, fast);
-    const [result] = (await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: target.id }])) ?? [];
+    const request = [{ kind: 'contacts' as const, accountRecordId: account.id, fromId: null, toId: target.id }];
+    const preview = await connector.previewCascade?.(request);
+    const contactWrites = () => sandbox.writes.salesforce.all().filter((w) => w.object === 'Contact');
+    expect(preview?.moves).toHaveLength(2);
+    expect(contactWrites()).toEqual([]);
+    const [result] = (await connector.applyCascade?.(preview?.moves ?? [])) ?? [];
     expect(result).toEqual({ accountRecordId: account.id, updated: 2, failed: [] });
-    const again = await connector.cascadeContacts?.([{ accountRecordId: account.id, ownerId: target.id }]);
-    expect(again?.[0]?.updated).toBe(0);
+    expect(contactWrites().map((w) => [w.object, w.value])).toEqual([
+      ['Contact', target.id],
+      ['Contact', target.id],
+    ]);
+    expect((await connector.previewCascade?.(request))?.moves).toEqual([]);
+    expect(await connector.countCascadeScope?.('contacts')).toBeGreaterThanOrEqual(2);
   });
 
   it('check() passes for the seeded org (contact cascade included) and names a role field Account lacks', async () => {

@@ -282,6 +282,11 @@ export function ticketsHeldBy(assigneeId: string): string {
   return `type:ticket assignee:${assigneeId} status<solved`;
 }
 
+/** Every unsolved ticket (its count answers how many the account holds). */
+export function openTicketCount(): string {
+  return 'type:ticket status<solved';
+}
+
 export function ticketSearch(organizationId: string, assigneeId: string): string {
   return `type:ticket organization:${organizationId} assignee:${assigneeId} status<solved`;
 }

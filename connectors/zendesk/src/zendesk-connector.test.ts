@@ -26,6 +26,14 @@ const org = (id: number, manager: number | null, csm: string | null = null) => (
   organization_fields: { account_manager: manager, csm_email: csm },
   updated_at: '2026-01-01T00:00:00Z',
 });
+/** The open-ticket handover as a run does it: preview (reads only), then apply what it found. */
+async function handOver(requests: { accountRecordId: string; fromId: string; toId: string }[]) {
+  const connector = createZendeskConnector(config, ctx, fast);
+  const preview = await connector.previewCascade?.(requests.map((r) => ({ kind: 'openTickets' as const, ...r })));
+  const results = await connector.applyCascade?.(preview?.moves ?? []);
+  return { preview, results };
+}
+
 const basic = `Basic ${Buffer.from('ops@acme.com/token:tok').toString('base64')}`;
 
 beforeAll(() => nock.disableNetConnect());
@@ -252,9 +260,8 @@ describe('Zendesk connector (nock)', () => {
           ],
         },
       });
-    const results = await createZendeskConnector(config, ctx, fast).handOverOpenTickets?.([
-      { accountRecordId: '5', fromId: '360001', toId: '360002' },
-    ]);
+    const { preview, results } = await handOver([{ accountRecordId: '5', fromId: '360001', toId: '360002' }]);
+    expect(preview?.moves.map((m) => m.id)).toEqual(['10', '11']);
     expect(results).toEqual([{ accountRecordId: '5', updated: 2, failed: [] }]);
   });
 });
@@ -575,16 +582,14 @@ describe('Zendesk open-ticket handover', () => {
           job_status: { id: `x${n}`, status: 'completed', results: ids.map((id) => ({ id, success: true })) },
         });
     }
-    const results = await createZendeskConnector(config, ctx, fast).handOverOpenTickets?.([
+    const { preview, results } = await handOver([
       { accountRecordId: '5', fromId: '360001', toId: '360002' },
       { accountRecordId: '6', fromId: '360001', toId: '360003' },
     ]);
     expect(results?.[0]).toEqual({ accountRecordId: '5', updated: 2, failed: [] });
-    expect(results?.[1]).toMatchObject({
-      accountRecordId: '6',
-      updated: 1000,
-      failed: [{ id: 'organization:6', error: { code: 'SEARCH_CAP' } }],
-    });
+    expect(results?.[1]).toEqual({ accountRecordId: '6', updated: 1000, failed: [] });
+    // The preview says what it could not see: the organization's tickets beyond the cap.
+    expect(preview?.problems).toEqual([expect.objectContaining({ accountRecordId: '6', code: 'SEARCH_CAP' })]);
   });
 
   it('a ticket the job could not update is reported; its neighbours still count as moved', async () => {
@@ -610,10 +615,7 @@ describe('Zendesk open-ticket handover', () => {
           ],
         },
       });
-    const [result] =
-      (await createZendeskConnector(config, ctx, fast).handOverOpenTickets?.([
-        { accountRecordId: '5', fromId: '360001', toId: '360002' },
-      ])) ?? [];
+    const [result] = (await handOver([{ accountRecordId: '5', fromId: '360001', toId: '360002' }])).results ?? [];
     expect(result).toEqual({
       accountRecordId: '5',
       updated: 1,
@@ -624,5 +626,36 @@ describe('Zendesk open-ticket handover', () => {
         },
       ],
     });
+  });
+});
+
+describe('Zendesk open tickets: preview and count', () => {
+  it('a preview reads only (no update_many) and a count is one search', async () => {
+    const asked: string[] = [];
+    nock(HOST)
+      .get('/api/v2/search.json')
+      .query((q) => {
+        asked.push(String(q.query));
+        return true;
+      })
+      .times(2)
+      .reply(200, {
+        results: [{ id: 10, status: 'open', assignee_id: 360001, organization_id: 5 }],
+        next_page: null,
+        count: 42,
+      });
+    const connector = createZendeskConnector(config, ctx, fast);
+    expect(connector.cascades).toEqual(['openTickets']);
+    const preview = await connector.previewCascade?.([
+      { kind: 'openTickets', accountRecordId: '5', fromId: '360001', toId: '360002' },
+      // No previous POC known: nothing of theirs can move.
+      { kind: 'openTickets', accountRecordId: '7', fromId: null, toId: '360002' },
+    ]);
+    expect(preview).toEqual({
+      moves: [{ kind: 'openTickets', accountRecordId: '5', id: '10', toId: '360002' }],
+      problems: [],
+    });
+    expect(await connector.countCascadeScope?.('openTickets')).toBe(42);
+    expect(asked).toEqual(['type:ticket organization:5 assignee:360001 status<solved', 'type:ticket status<solved']);
   });
 });

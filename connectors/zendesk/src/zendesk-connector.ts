@@ -7,13 +7,12 @@ import {
   isSpocError,
   type RecordOutcome,
   type RetryOptions,
-  type TicketHandover,
   VendorGate,
   writeResults,
   type ZendeskSystemConfig,
 } from '@spoc/core';
 import zendesk from 'node-zendesk';
-import { handOverTickets } from './handover.ts';
+import { applyTicketMoves, countOpenTickets, type HandoverDeps, previewTickets } from './handover.ts';
 import { cursorPages, type Page, type ZendeskUri, zendeskCall } from './http.ts';
 import { allFailed, runBulkJob } from './jobs.ts';
 import {
@@ -88,6 +87,11 @@ export function createZendeskConnector(
   const get = (uri: ZendeskUri, signal?: AbortSignal) => call('GET', uri, undefined, signal);
   const bulk = (uri: ZendeskUri, body: object, ids: string[], signal?: AbortSignal) =>
     runBulkJob((m, u, b) => call(m, u, b, signal), uri, body, ids, jobOptions, signal);
+  const handoverDeps = (signal?: AbortSignal): HandoverDeps => ({
+    get: (uri) => get(uri, signal),
+    bulk: (uri, body, ids) => bulk(uri, body, ids, signal),
+    logger,
+  });
 
   const toPage = (raws: unknown[], cursor: ReadCursor): AccountPage => {
     const page: AccountPage = { records: [], cursor: JSON.stringify(cursor), rejected: [] };
@@ -230,12 +234,10 @@ export function createZendeskConnector(
       return writeResults(writes, ctx.roles, outcomes, 'Zendesk');
     },
 
-    handOverOpenTickets(handovers: TicketHandover[], signal) {
-      return handOverTickets(
-        { get: (uri) => get(uri, signal), bulk: (uri, body, ids) => bulk(uri, body, ids, signal), logger },
-        handovers,
-      );
-    },
+    cascades: ['openTickets'],
+    previewCascade: (requests, signal) => previewTickets(handoverDeps(signal), requests),
+    applyCascade: (moves, signal) => applyTicketMoves(handoverDeps(signal), moves),
+    countCascadeScope: (_kind, signal) => countOpenTickets(handoverDeps(signal)),
 
     stats: () => {
       const a = gate.stats();

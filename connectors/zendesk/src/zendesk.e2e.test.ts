@@ -86,9 +86,12 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
     const org = before.records.find((r) => r.id === '5000000') as AccountRecord;
     const fromId = (org.roles.account_owner as { id: string }).id;
     const connector = createZendeskConnector(config, ctx, fast);
-    const [result] =
-      (await connector.handOverOpenTickets?.([{ accountRecordId: org.id, fromId, toId: '360006' }])) ?? [];
+    const request = [{ kind: 'openTickets' as const, accountRecordId: org.id, fromId, toId: '360006' }];
+    const preview = await connector.previewCascade?.(request);
     // The generated org holds 4 tickets: 2 open by the POC, 1 solved by the POC, 1 pending by someone else.
+    expect(preview?.moves.map((m) => m.id)).toEqual(['1', '2']);
+    expect(sandbox?.writes.zendesk.all().filter((w) => w.object === 'tickets')).toEqual([]);
+    const [result] = (await connector.applyCascade?.(preview?.moves ?? [])) ?? [];
     expect(result).toEqual({ accountRecordId: org.id, updated: 2, failed: [] });
     const moved = sandbox?.writes.zendesk
       .all()

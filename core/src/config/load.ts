@@ -1,13 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { RoleFieldMapping } from '../domain/connector.ts';
 import { SYSTEMS, type SystemId } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { type RawConfig, rawConfigSchema } from './schema.ts';
+import { type MissingReference, resolveReferences } from './secret-refs.ts';
 import type { Limit, LinkRule, Policy, RoleConfig, SpocConfig, SystemsConfig } from './types.ts';
+import { urlProblems } from './url-checks.ts';
+import { type Path, readYaml } from './yaml-source.ts';
 
 export interface ConfigProblem {
   file: string;
@@ -22,8 +24,10 @@ export interface ConfigProblem {
 export class ConfigError extends SpocError {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
-    super('config', 'CONFIG_INVALID', problems.map(formatProblem).join('\n'));
-    this.problems = problems;
+    // In file order, as an editor shows them.
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+    super('config', 'CONFIG_INVALID', sorted.map(formatProblem).join('\n'));
+    this.problems = sorted;
   }
 }
 
@@ -32,57 +36,93 @@ export function formatProblem(p: ConfigProblem): string {
 }
 
 type Env = Record<string, string | undefined>;
-type Path = (string | number)[];
 
 /** Reads, validates and resolves a config file. Throws ConfigError (kind `config`). */
 export function loadConfig(file: string, env: Env = process.env): SpocConfig {
   const absolute = resolve(file);
-  let text: string;
-  try {
-    text = readFileSync(absolute, 'utf8');
-  } catch (cause) {
-    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause);
-    throw new ConfigError([{ file: absolute, line: 0, col: 0, path: '', message: reason }]);
-  }
-  return parseConfig(text, absolute, env);
+  return parseConfig(readConfigText(absolute), absolute, env);
 }
 
 /** Validates config text. `file` is used for messages and to resolve relative paths. */
 export function parseConfig(text: string, file: string, env: Env = process.env): SpocConfig {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
-  const at = (offset: number) => lineCounter.linePos(offset);
+  return parse(text, file, env, false).config;
+}
 
-  const syntaxError = doc.errors[0];
-  if (syntaxError) {
-    // Later syntax errors are mostly echoes of the first one: report that one only.
-    const { line, col } = at(syntaxError.pos[0]);
-    let message = `YAML syntax: ${syntaxError.message.split('\n')[0]}`;
-    if (text.split('\n')[line - 1]?.includes('${'))
-      message += ' (inside { … } a ${VAR} reference must be quoted: "${VAR}")';
-    throw new ConfigError([{ file, line, col, path: '', message }]);
+/** What offline validation found: a config valid but for secrets not provided here. */
+export interface OfflineConfig {
+  /** The config with every reference not provided left empty: for structure only, never to connect. */
+  config: SpocConfig;
+  /** The references not provided (unset variables, absent secret files), where they are used. */
+  missing: { path: string; reference: string }[];
+}
+
+/**
+ * Validates structure (schema, cross-checks, reference syntax, URLs that can be resolved)
+ * where the secrets are not provided: a missing one is listed, not an error; a value that
+ * is set but unusable (a FIFO, a line break in a token) still is.
+ */
+export function loadConfigOffline(file: string, env: Env = process.env): OfflineConfig {
+  const absolute = resolve(file);
+  return parse(readConfigText(absolute), absolute, env, true);
+}
+
+function readConfigText(absolute: string): string {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch (cause) {
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : String(cause);
+    throw new ConfigError([{ file: absolute, line: 0, col: 0, path: '', message: reason }]);
   }
+}
 
+function parse(text: string, file: string, env: Env, offline: boolean): OfflineConfig {
+  const read = readYaml(text);
+  if ('problems' in read) {
+    throw new ConfigError(
+      read.problems.map((p) => ({ file, line: p.line, col: p.col, path: p.path.join('.'), message: p.message })),
+    );
+  }
+  const { source } = read;
   const locate = (path: Path, message: string, atKey = false): ConfigProblem => {
-    const offset = offsetOf(doc.contents, path, atKey);
-    const { line, col } = at(offset);
+    const { line, col } = source.locate(path, atKey);
     return { file, line, col, path: path.join('.'), message };
   };
 
-  const parsed = rawConfigSchema.safeParse(doc.toJS() ?? {});
+  const parsed = rawConfigSchema.safeParse(source.value);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap((i) => zodProblems(i, locate)));
 
   const raw = parsed.data;
   const crossProblems = crossCheck(raw).map(([path, message]) => locate(path, message));
   if (crossProblems.length > 0) throw new ConfigError(crossProblems);
 
-  const resolveProblems: ConfigProblem[] = [];
-  const resolved = resolveReferences(raw, [], env, dirname(file), (path, message) =>
-    resolveProblems.push(locate(path, message)),
-  ) as RawConfig;
-  if (resolveProblems.length > 0) throw new ConfigError(resolveProblems);
+  const problems: ConfigProblem[] = [];
+  const missing: MissingReference[] = [];
+  // Values whose reference could not be resolved: their URL check would only repeat that.
+  const unresolved = new Set<string>();
+  const resolved = resolveReferences(raw, [], {
+    env,
+    baseDir: dirname(file),
+    problem: (path, message) => {
+      unresolved.add(path.join('.'));
+      problems.push(locate(path, message));
+    },
+    ...(offline
+      ? {
+          missing: (ref: MissingReference) => {
+            unresolved.add(ref.path.join('.'));
+            missing.push(ref);
+          },
+        }
+      : {}),
+  }) as RawConfig;
+  for (const [path, message] of urlProblems(resolved, (p) => unresolved.has(p.join('.'))))
+    problems.push(locate(path, message));
+  if (problems.length > 0) throw new ConfigError(problems);
 
-  return normalise(resolved, file);
+  return {
+    config: normalise(resolved, file),
+    missing: missing.map((m) => ({ path: m.path.join('.'), reference: m.reference })),
+  };
 }
 
 function zodProblems(
@@ -97,29 +137,6 @@ function zodProblems(
     return [locate(path, `required ${issue.expected} is missing`)];
   }
   return [locate(path, issue.message)];
-}
-
-/** Offset of the node at `path` (or of its key), else of the nearest ancestor. */
-function offsetOf(root: unknown, path: Path, atKey: boolean): number {
-  let node = root as Node | null;
-  let best = (node as Node | null)?.range?.[0] ?? 0;
-  for (const [depth, segment] of path.entries()) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(segment));
-      if (!pair) return best;
-      best = (pair.key as Node).range?.[0] ?? best;
-      if (atKey && depth === path.length - 1) return best;
-      node = pair.value as Node | null;
-      if (node?.range) best = node.range[0];
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment] as Node | null;
-      if (!node?.range) return best;
-      best = node.range[0];
-    } else {
-      return best;
-    }
-  }
-  return best;
 }
 
 /** Checks that need several parts of the config at once (the schema checks one value at a time). */
@@ -174,44 +191,6 @@ function crossCheck(raw: RawConfig): [Path, string][] {
     });
   }
   return problems;
-}
-
-const REFERENCE = /\$\{([^}]+)\}/g;
-
-/** Replaces `${VAR}` and `${file:PATH}` in every string; reports what cannot be resolved. */
-function resolveReferences(
-  value: unknown,
-  path: Path,
-  env: Env,
-  baseDir: string,
-  report: (path: Path, message: string) => void,
-): unknown {
-  if (typeof value === 'string') {
-    return value.replace(REFERENCE, (_match, ref: string) => {
-      if (ref.startsWith('file:')) {
-        const target = resolve(baseDir, ref.slice(5));
-        try {
-          return readFileSync(target, 'utf8').trim();
-        } catch {
-          report(path, `cannot read secret file ${target}`);
-          return '';
-        }
-      }
-      const found = env[ref];
-      if (found === undefined || found === '') {
-        report(path, `environment variable ${ref} is not set`);
-        return '';
-      }
-      return found;
-    });
-  }
-  if (Array.isArray(value)) return value.map((v, i) => resolveReferences(v, [...path, i], env, baseDir, report));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, resolveReferences(v, [...path, k], env, baseDir, report)]),
-    );
-  }
-  return value;
 }
 
 function normalise(raw: RawConfig, file: string): SpocConfig {

@@ -16,6 +16,11 @@ const secret = z.string().regex(SECRET_REF, {
 });
 
 const url = z.string().min(1).describe('URL (may use ${VAR})');
+/** Plain http beyond loopback sends the token in clear: allowed only when asked for. */
+const allowInsecureHttp = z
+  .boolean()
+  .default(false)
+  .describe('Allow plain http:// URLs to a host other than loopback (the credentials then travel unencrypted)');
 const system = z.enum(SYSTEMS);
 const email = z
   .string()
@@ -29,6 +34,7 @@ const hubspotSystem = z
     accessToken: secret.describe('Private-app access token'),
     baseUrl: url.optional().describe('API base URL; defaults to https://api.hubapi.com (set it for the sandbox)'),
     portalId: positiveInt.optional().describe('HubSpot account (portal) id, for the console to link to records'),
+    allowInsecureHttp,
     rateLimit: z
       .strictObject({
         perTenSeconds: positiveInt
@@ -54,6 +60,7 @@ const salesforceSystem = z
     loginUrl: url
       .optional()
       .describe('OAuth host for refresh/client-credentials; default https://login.salesforce.com'),
+    allowInsecureHttp,
     dailyApiShare: z
       .number()
       .gt(0)
@@ -72,8 +79,9 @@ const salesforceSystem = z
 
 const zendeskSystem = z
   .strictObject({
-    subdomain: z.string().min(1).optional().describe('acme for acme.zendesk.com'),
+    subdomain: z.string().min(1).optional().describe('acme for acme.zendesk.com (may use ${VAR})'),
     baseUrl: url.optional().describe('API base ending in /api/v2; overrides subdomain (set it for the sandbox)'),
+    allowInsecureHttp,
     email: email.optional().describe('Agent email for API-token auth'),
     apiToken: secret.optional(),
     oauthToken: secret.optional(),

@@ -64,19 +64,6 @@ export interface CascadePreview {
   problems: { accountRecordId: string; code: string; message: string }[];
 }
 
-/** @deprecated until the connectors move to previewCascade/applyCascade. */
-export interface ContactOwnerUpdate {
-  accountRecordId: string;
-  ownerId: string;
-}
-
-/** @deprecated until the connectors move to previewCascade/applyCascade. */
-export interface TicketHandover {
-  accountRecordId: string;
-  fromId: string;
-  toId: string;
-}
-
 /** Result of a cascade for one account: how many records moved, and any per-record failures. */
 export interface CascadeResult {
   accountRecordId: string;
@@ -109,10 +96,6 @@ export interface Connector {
   readonly writeCallSize?: number;
   /** Writes role values; batched inside; one result per input, in input order. */
   writeAssignments(writes: AssignmentWrite[], signal?: AbortSignal): Promise<WriteResult[]>;
-  /** @deprecated */
-  cascadeContacts?(updates: ContactOwnerUpdate[], signal?: AbortSignal): Promise<CascadeResult[]>;
-  /** @deprecated */
-  handOverOpenTickets?(handovers: TicketHandover[], signal?: AbortSignal): Promise<CascadeResult[]>;
   /** The cascade kinds this connector carries out (its capability); the others are never asked of it. */
   readonly cascades?: readonly CascadeKind[];
   /** Reads only: which records the requests would move (records already held by the target are left out). */
@@ -126,6 +109,7 @@ export interface Connector {
 
 /** What a connector factory receives besides its own system config. */
 export interface ConnectorContext {
+  /** Already bound to the system (`system` is in every line): do not bind or pass it again. */
   logger: Logger;
   /** Role name → this system's field mapping for that role (from the config). */
   roles: Record<string, RoleFieldMapping>;

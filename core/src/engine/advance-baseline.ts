@@ -39,6 +39,10 @@ export function* advanceBaseline(
         const change = changes.find((c) => c.system === system);
         let value: string | null;
         let standIn = false;
+        // A write that only swaps a duplicate user for the person's usable one (the same
+        // email) leaves the record holding what it held: like an unwritten record, it moves
+        // only when every write of the role succeeded, or a source's change would be lost.
+        if (change && change.from === change.to && !allWritten) continue;
         if (change) {
           if (!ok.has(`${recordId}\u0000${role.role}`)) continue;
           value = change.to;

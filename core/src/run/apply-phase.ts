@@ -73,7 +73,7 @@ export async function applySystem(
       results = await connector.writeAssignments(writes, context.signal);
     } catch (error) {
       const info = toErrorInfo(error);
-      logger.error({ system, code: info.code, err: info.message }, 'writes stopped for this system');
+      logger.error({ code: info.code, err: info.message }, 'writes stopped for this system');
       stopped = info;
       results = batch.map((c) => ({ recordId: c.recordId, role: c.role, ok: false as const, error: info }));
     }

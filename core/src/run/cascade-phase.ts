@@ -178,12 +178,11 @@ export async function applyCascades(
     for (const kind of connector.cascades ?? []) {
       const items = due.filter((i) => i.step.kind === kind);
       if (items.length === 0 || signal?.aborted) continue;
-      const ids = items.flatMap((i) =>
-        i.resumed !== null ? [i.resumed] : (journal.get(`${stepKey(i.step)}\u0000${kind}`) ?? []),
-      );
+      const idsOf = (i: CascadeItem) =>
+        i.resumed !== null ? [i.resumed] : (journal.get(`${stepKey(i.step)}\u0000${kind}`) ?? []);
       const moves = items.flatMap((i) => i.moves);
       if (moves.length === 0 || !connector.applyCascade) {
-        store.settleCascades(ids, 'done');
+        store.settleCascades(items.flatMap(idsOf), 'done');
         continue;
       }
       try {
@@ -196,7 +195,9 @@ export async function applyCascades(
         };
         logger.info(summary, 'cascade done');
         summaries.push(summary);
-        store.settleCascades(ids, 'done');
+        // An account whose records did not all move stays open: the next run moves the rest.
+        const incomplete = new Set(results.filter((r) => r.failed.length > 0).map((r) => r.accountRecordId));
+        store.settleCascades(items.filter((i) => !incomplete.has(i.step.recordId)).flatMap(idsOf), 'done');
       } catch (error) {
         const info = toErrorInfo(error);
         logger.error({ kind, code: info.code, err: info.message }, 'cascade stopped; the next run finishes it');

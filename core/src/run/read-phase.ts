@@ -36,6 +36,7 @@ export async function readSystem(
     /** How long people read earlier are reused (0 = always read them). */
     peopleRefreshMs: number;
     signal?: AbortSignal;
+    /** Bound to the system already. */
     logger: Logger;
     onProgress?: (e: ProgressEvent) => void;
   },
@@ -71,7 +72,7 @@ export async function readSystem(
     cursor = page.cursor;
     options.onProgress?.({ phase: 'read', system, what: 'accounts', records: fresh.length });
   }
-  for (const r of rejected) options.logger.warn({ system, recordId: r.id, reason: r.reason }, 'record rejected');
+  for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
 
   let accounts: AccountRecord[];
   if (full) {
@@ -82,7 +83,7 @@ export async function readSystem(
     accounts = [...byId.values()];
   }
   options.logger.info(
-    { system, people: people.length, peopleCached: peopleCached, read: fresh.length, accounts: accounts.length, full },
+    { people: people.length, peopleCached: peopleCached, read: fresh.length, accounts: accounts.length, full },
     'read complete',
   );
   return {

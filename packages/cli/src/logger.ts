@@ -1,16 +1,17 @@
 import { REDACT_CENSOR, REDACT_PATHS } from '@spoc/core';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { maskPrinted } from './mask-output.ts';
 
 /**
  * Logs always go to stderr (stdout is for results and --json): human-readable on a
- * TTY, JSON lines otherwise (cron, CI, Kubernetes). Credentials are redacted by key,
- * and `mask` (the config's secrets by value) runs over every line before it is written.
+ * TTY, JSON lines otherwise (cron, CI, Kubernetes). Credentials are redacted by key, and
+ * every line is masked of the config's secrets by value once the config is loaded.
  */
-export function createLogger(options: { level?: string; mask?: (line: string) => string } = {}): Logger {
+export function createLogger(options: { level?: string } = {}): Logger {
   const level = options.level ?? process.env.SPOC_LOG_LEVEL ?? 'info';
   const redact = { paths: REDACT_PATHS, censor: REDACT_CENSOR };
-  const hooks = options.mask ? { streamWrite: options.mask } : {};
+  const hooks = { streamWrite: maskPrinted };
   if (process.stderr.isTTY) {
     return pino(
       { level, redact, hooks },

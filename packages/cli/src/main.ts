@@ -12,7 +12,18 @@ const program = new Command()
   .description('Single Point of Contact: one owner per customer across HubSpot, Salesforce and Zendesk')
   .version('0.1.0')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .configureHelp({ showGlobalOptions: true })
+  .addOption(
+    new Option('--log-level <level>', 'log detail on stderr (default info)')
+      .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .env('SPOC_LOG_LEVEL'),
+  )
+  // Every logger reads SPOC_LOG_LEVEL: the flag (or the checked variable) is handed on there.
+  .hook('preAction', () => {
+    const { logLevel } = program.opts<{ logLevel?: string }>();
+    if (logLevel !== undefined) process.env.SPOC_LOG_LEVEL = logLevel;
+  });
 
 const configOption = () => new Option('-c, --config <file>', 'config file (default $SPOC_CONFIG or ./spoc.yaml)');
 const set = (code: number) => {
@@ -22,6 +33,7 @@ const set = (code: number) => {
 // nor the sandbox (memory a scheduled run would carry for nothing).
 const commands = {
   validate: () => import('./commands/validate.ts'),
+  check: () => import('./commands/check.ts'),
   run: () => import('./commands/run-command.ts'),
   report: () => import('./commands/report.ts'),
   history: () => import('./commands/history.ts'),
@@ -35,7 +47,15 @@ program
   .command('validate')
   .description('check the config; exit 0 valid, 2 invalid')
   .addOption(configOption())
+  .option('--offline', 'check the structure only: secrets not provided here are listed, not errors')
   .action(async (o) => set((await commands.validate()).validateCommand(o)));
+
+program
+  .command('check')
+  .description('prove each system’s credentials and scopes, and that every fallback is a person; exit 0 or 2')
+  .addOption(configOption())
+  .option('--json', 'one JSON document on stdout')
+  .action(async (o) => set(await (await commands.check()).checkCommand(o)));
 
 program
   .command('plan')

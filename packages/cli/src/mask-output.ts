@@ -3,9 +3,10 @@ import type { Mask } from '@spoc/core';
 let installed: Mask | undefined;
 
 /**
- * Everything spoc prints passes `mask`: stdout (reports, --json) and stderr (error
- * messages), whichever command or handler writes them. A vendor error that echoes a
- * credential is printed without it. Installed once, when the config is known.
+ * From now on everything spoc prints passes `mask`: stdout (reports, --json), stderr
+ * (error messages) and log lines (through `maskPrinted`), whichever command or handler
+ * writes them. A vendor error that echoes a credential is printed without it. The first
+ * mask installed (the config's) stays.
  */
 export function maskOutput(mask: Mask): void {
   if (installed) return;
@@ -15,4 +16,9 @@ export function maskOutput(mask: Mask): void {
     stream.write = ((chunk: unknown, ...rest: unknown[]) =>
       write(typeof chunk === 'string' ? mask(chunk) : chunk, ...rest)) as typeof stream.write;
   }
+}
+
+/** A line masked with the installed mask (unchanged before the config is loaded). */
+export function maskPrinted(line: string): string {
+  return installed ? installed(line) : line;
 }

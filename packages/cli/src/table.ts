@@ -29,8 +29,11 @@ const NO_BORDER = {
  * message always keeps its system, its ids and its end.
  */
 export function table(header: string[], rows: string[][], width = availableWidth()): string {
-  const natural = header.map((h, i) => Math.max(h.length, ...rows.map((r) => longestLine(r[i] ?? ''))));
-  const widths = fit(natural, width - 2 * (header.length - 1));
+  const cells = (i: number) => [header[i] ?? '', ...rows.map((r) => r[i] ?? '')];
+  const natural = header.map((_, i) => Math.max(...cells(i).map(longestLine)));
+  // A column never narrows below its longest word: an email or an id is never split or cut.
+  const floor = header.map((_, i) => Math.max(...cells(i).map(longestWord)));
+  const widths = fit(natural, floor, width - 2 * (header.length - 1));
   const t = new Table({
     head: header,
     colWidths: widths,
@@ -51,14 +54,25 @@ function longestLine(cell: string): number {
   return Math.max(...cell.split('\n').map((l) => l.length));
 }
 
-/** Narrows the widest columns first until the row fits (never below 12, so short columns stay whole). */
-function fit(natural: number[], room: number): number[] {
+function longestWord(cell: string): number {
+  return Math.max(0, ...cell.split(/\s+/).map((w) => w.length));
+}
+
+/**
+ * Narrows the column with the most room above its floor, one character at a time, until
+ * the row fits or every column is at its floor (then the table is wider than the room).
+ */
+function fit(natural: number[], floor: number[], room: number): number[] {
   const widths = [...natural];
   let total = widths.reduce((a, b) => a + b, 0);
   while (total > room) {
-    const widest = widths.indexOf(Math.max(...widths));
-    if ((widths[widest] ?? 0) <= 12) break;
-    widths[widest] = (widths[widest] ?? 0) - 1;
+    let best = -1;
+    for (let i = 0; i < widths.length; i++) {
+      const slack = (widths[i] ?? 0) - (floor[i] ?? 0);
+      if (slack > 0 && (best === -1 || (widths[i] ?? 0) > (widths[best] ?? 0))) best = i;
+    }
+    if (best === -1) break;
+    widths[best] = (widths[best] ?? 0) - 1;
     total--;
   }
   return widths;

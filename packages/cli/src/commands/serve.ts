@@ -1,6 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { startConsole, startProblem } from '@spoc/console';
-import { configMask } from '@spoc/core';
+import { readSecretFile, secretTextProblem } from '@spoc/core';
 import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
@@ -18,7 +17,7 @@ export interface ServeOptions {
  */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config), env);
-  const logger = createLogger({ mask: configMask(config) });
+  const logger = createLogger();
   // The token is checked before the state store is opened: a refused start leaves nothing behind.
   let token: string | undefined;
   try {
@@ -60,59 +59,20 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
 class TokenError extends Error {}
 
 /** Same bound as `${file:PATH}` config secrets: a token is a line, not a document. */
-const MAX_TOKEN_FILE = 64 * 1024;
-
+/** SPOC_CONSOLE_TOKEN, else the file SPOC_CONSOLE_TOKEN_FILE names (read by the rules of config secret files). */
 function consoleToken(env: NodeJS.ProcessEnv): { value: string; source: string } | undefined {
-  if (env.SPOC_CONSOLE_TOKEN)
-    return { value: clean(env.SPOC_CONSOLE_TOKEN, 'SPOC_CONSOLE_TOKEN'), source: 'SPOC_CONSOLE_TOKEN' };
+  const direct = env.SPOC_CONSOLE_TOKEN;
+  if (direct) {
+    const value = direct.trim();
+    const problem = secretTextProblem(value);
+    if (problem) throw new TokenError(`SPOC_CONSOLE_TOKEN ${problem}`);
+    return { value, source: 'SPOC_CONSOLE_TOKEN' };
+  }
   const file = env.SPOC_CONSOLE_TOKEN_FILE;
   if (!file) return undefined;
   const source = `SPOC_CONSOLE_TOKEN_FILE ${file}`;
-  return { value: clean(readTokenFile(file, source), source), source };
-}
-
-/**
- * Reads a regular file of at most 64 KiB. Opened non-blocking and checked on the open
- * descriptor, so a FIFO or a device is refused without ever blocking on a read.
- */
-function readTokenFile(file: string, source: string): string {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (error) {
-    throw new TokenError(`cannot read ${source}: ${reasonOf(error)}`);
-  }
-  try {
-    if (!fstatSync(fd).isFile()) throw new TokenError(`${source} is not a regular file`);
-    const buffer = Buffer.alloc(MAX_TOKEN_FILE + 1);
-    let length = 0;
-    for (let n = -1; n !== 0 && length < buffer.length; length += n) {
-      n = readSync(fd, buffer, length, buffer.length - length, null);
-    }
-    if (length > MAX_TOKEN_FILE) throw new TokenError(`${source} is larger than 64 KiB`);
-    return buffer.toString('utf8', 0, length);
-  } catch (error) {
-    if (error instanceof TokenError) throw error;
-    throw new TokenError(`cannot read ${source}: ${reasonOf(error)}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Trimmed; empty or holding a control character (a second line, a NUL) is refused. */
-function clean(value: string, source: string): string {
-  const token = value.trim();
-  if (token === '') throw new TokenError(`${source} is empty`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point
-  if (/[\u0000-\u001f\u007f]/.test(token)) {
-    throw new TokenError(`${source} holds a line break or another control character`);
-  }
-  return token;
-}
-
-function reasonOf(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file';
-  if (code === 'EACCES') return 'permission denied';
-  return error instanceof Error ? error.message : String(error);
+  const read = readSecretFile(file);
+  if ('absent' in read) throw new TokenError(`cannot read ${source}: no such file`);
+  if ('problem' in read) throw new TokenError(`${source} ${read.problem}`);
+  return { value: read.secret, source };
 }

@@ -3,7 +3,7 @@ import type { SandboxSeed } from './types.ts';
 
 /**
  * The `spoc demo` world: 40 customers, 8 people (one departed, one suspended in
- * Zendesk), 30 % ownership drift, contacts and open tickets on the first ten
+ * Zendesk), 30 % ownership drift, two contacts on every customer and open tickets on the first ten
  * customers so the cascades and the ticket handover have something to do.
  */
 export function demoSeed(): SandboxSeed {
@@ -12,7 +12,7 @@ export function demoSeed(): SandboxSeed {
     people: 8,
     drift: 0.3,
     contactsPerAccount: 2,
-    contactAccounts: 10,
+    contactAccounts: 40,
     ticketsPerAccount: 4,
     ticketAccounts: 10,
     seed: 7,

@@ -1,0 +1,92 @@
+import {
+  buildDirectory,
+  type CheckResult,
+  type Connector,
+  type PersonRecord,
+  type SystemId,
+  toErrorInfo,
+} from '@spoc/core';
+import { configPath, loadConfigOrExit } from '../config-file.ts';
+import { createConnectors } from '../connectors.ts';
+import { EXIT } from '../exit-codes.ts';
+import { createLogger } from '../logger.ts';
+
+interface SystemCheck extends CheckResult {
+  system: SystemId;
+}
+
+interface FallbackCheck {
+  role: string;
+  email: string;
+  ok: boolean;
+  problem?: string;
+}
+
+/**
+ * `spoc check`: proves each system's credentials and scopes (the connectors' check(),
+ * read-only) and that every role's fallback is a person in some system. Exit 0 when all
+ * pass, 2 otherwise. Writes nothing, to the vendors or the state store.
+ */
+export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
+  const config = loadConfigOrExit(configPath(options.config));
+  const connectors = createConnectors(config, createLogger());
+
+  const systems = await Promise.all(connectors.map(checkSystem));
+  // People only of the systems that passed: a failed one has already said why.
+  const people = await Promise.all(connectors.map((c, i) => (systems[i]?.ok ? readPeople(c) : undefined)));
+  const unread = connectors.filter((_, i) => people[i] === undefined).map((c) => c.system);
+  const directory = buildDirectory(
+    people.flatMap((p) => p ?? []),
+    config.aliases,
+  );
+  const fallbacks = config.roles.flatMap((role): FallbackCheck[] => {
+    if (role.onUnresolvable.kind !== 'fallback') return [];
+    const { email } = role.onUnresolvable;
+    if (directory.byEmail(email)) return [{ role: role.name, email, ok: true }];
+    const read = config.enabledSystems.filter((s) => !unread.includes(s));
+    const problem =
+      read.length === 0
+        ? `fallback ${email} not checked: no system's people could be read`
+        : `fallback ${email} matches no person in ${read.join(', ')}${unread.length > 0 ? ` (${unread.join(', ')} not read)` : ''}`;
+    return [{ role: role.name, email, ok: false, problem }];
+  });
+
+  const ok = systems.every((s) => s.ok) && fallbacks.every((f) => f.ok);
+  if (options.json) process.stdout.write(`${JSON.stringify({ ok, systems, fallbacks }, null, 2)}\n`);
+  else process.stdout.write(render(systems, fallbacks));
+  return ok ? EXIT.ok : EXIT.usage;
+}
+
+async function checkSystem(connector: Connector): Promise<SystemCheck> {
+  try {
+    const result = await connector.check();
+    // A result without problems is ok whatever the flag says, and one with problems is not.
+    return { system: connector.system, ...result, ok: result.ok && result.problems.length === 0 };
+  } catch (error) {
+    return { system: connector.system, ok: false, problems: [toErrorInfo(error).message] };
+  }
+}
+
+/** Every person of the system, or undefined when they cannot be read. */
+async function readPeople(connector: Connector): Promise<PersonRecord[] | undefined> {
+  try {
+    const people: PersonRecord[] = [];
+    for await (const page of connector.listPeople()) people.push(...page);
+    return people;
+  } catch {
+    return undefined;
+  }
+}
+
+function render(systems: SystemCheck[], fallbacks: FallbackCheck[]): string {
+  const lines: string[] = [];
+  for (const s of systems) {
+    lines.push(
+      s.ok ? `${s.system}: ok` : `${s.system}: ${s.problems.length} problem${s.problems.length === 1 ? '' : 's'}`,
+    );
+    for (const p of s.problems) lines.push(`  - ${p}`);
+  }
+  for (const f of fallbacks)
+    lines.push(f.ok ? `role ${f.role}: fallback ${f.email} ok` : `role ${f.role}: ${f.problem}`);
+  return `${lines.join('\n')}\n`;
+}
