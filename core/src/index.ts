@@ -33,6 +33,8 @@ export { plan } from './engine/plan.ts';
 // Errors and logging
 export type { ErrorInfo } from './errors/spoc-error.ts';
 export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
+export type { Mask } from './log/mask.ts';
+export { configMask, maskDeep, secretMask } from './log/mask.ts';
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
 export type { ConnectorDefinition, EnabledSystem } from './registry/definition.ts';
 export type { Registry } from './registry/registry.ts';

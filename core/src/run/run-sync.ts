@@ -14,6 +14,7 @@ import {
 import { advanceBaseline } from '../engine/advance-baseline.ts';
 import { plan as makePlan } from '../engine/plan.ts';
 import { SpocError, toErrorInfo } from '../errors/spoc-error.ts';
+import { configMask, maskDeep } from '../log/mask.ts';
 import { type AppliedChange, applySystem } from './apply-phase.ts';
 import { applyCascades, type CascadePlan, guardCascades, previewCascades, resumableCascades } from './cascade-phase.ts';
 import { recordHistory } from './history-phase.ts';
@@ -37,13 +38,11 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const log = logger.child({ runId });
 
   const finish = (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): RunReport => {
-    const full: RunReport = {
-      runId,
-      dryRun: options.dryRun,
-      ...report,
-      calls: callStats(deps.connectors),
-      durationMs: Date.now() - started,
-    };
+    // Vendor text in the report (errors echoing a credential) leaves without the config's secrets.
+    const full: RunReport = maskDeep(
+      { runId, dryRun: options.dryRun, ...report, calls: callStats(deps.connectors), durationMs: Date.now() - started },
+      configMask(deps.config),
+    );
     store.finishRun(runId, full.status, full.counts, full.message);
     return full;
   };

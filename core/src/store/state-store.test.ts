@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -153,6 +153,34 @@ describe('runs and the audit', () => {
     expect(store.changesForAccount('crm:001B')).toEqual([{ ...failed, runId: run, at }]);
     expect(store.changesForRun('r_other')).toEqual([]);
     store.close();
+  });
+
+  it('masks secrets in the error text it keeps (a run’s and a change’s), so the file never holds them', () => {
+    const token = 'pat-na1-4f6b2c1e-9d8a';
+    const store = openStore(path, { mask: (text) => text.replaceAll(token, '[redacted]') });
+    const run = store.startRun({ dryRun: false, full: false });
+    const echoed = `401 Unauthorized: Authorization: Bearer ${token}`;
+    store.recordChanges(run, [
+      {
+        account: 'salesforce:001A',
+        accountName: 'Acme',
+        role: 'account_owner',
+        system: 'hubspot',
+        recordId: '1000',
+        from: null,
+        fromValue: null,
+        to: 'b@x.io',
+        reason: 'authority',
+        result: 'failed',
+        error: { code: 'HUBSPOT_UNAUTHORIZED', kind: 'auth', message: echoed },
+      },
+    ]);
+    store.finishRun(run, 'failed', {}, echoed);
+    expect(store.getRun(run)?.error).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
+    expect(store.changesForRun(run)[0]?.error?.message).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
+    store.close();
+    const bytes = [path, `${path}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
+    expect(bytes.join('')).not.toContain(token);
   });
 });
 

@@ -1,6 +1,4 @@
-import { mkdirSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type {
@@ -18,9 +16,10 @@ import { baselineKey } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { AdminActions } from './admin-actions.ts';
 import { isAbandoned } from './liveness.ts';
-import { MIGRATIONS } from './migrations.ts';
 import { OwnershipState } from './ownership-state.ts';
+import { inTransaction, prepare } from './prepare-db.ts';
 import { newRunId } from './run-id.ts';
+import { openStateFile } from './state-file.ts';
 
 export type StoredRunStatus = 'running' | 'ok' | 'partial' | 'refused' | 'failed';
 
@@ -119,6 +118,13 @@ export interface StoreOptions {
    * acquisition or last heartbeat) is considered abandoned. Default 6 hours.
    */
   lockTtlMs?: number;
+  /** Masks secrets in text from outside (vendor error messages) before it is stored. */
+  mask?: (text: string) => string;
+  /**
+   * Copies in `backups/` beside the file: before each migration, and (unless `daily` is
+   * false) one a day, the three newest of each kind kept. `false`: none.
+   */
+  backups?: false | { daily?: boolean };
 }
 
 export const DEFAULT_LOCK_TTL_MS = 6 * 3600_000;
@@ -133,58 +139,43 @@ export class StateStore {
   private readonly db: DatabaseSync;
   private readonly now: () => Date;
   private readonly lockTtlMs: number;
+  private readonly mask: (text: string) => string;
   private readonly statements = new Map<string, StatementSync>();
   /** The console's read model (latest ownership per account and role, people, trend). */
   readonly ownership: OwnershipState;
   /** Admin actions from the console and the overrides they leave for the next sync. */
   readonly actions: AdminActions;
+  /** What went wrong at open without stopping it (a daily backup that failed), for the caller to log. */
+  readonly warnings: string[] = [];
 
   constructor(path: string, options: StoreOptions = {}) {
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.db = new DatabaseSync(path);
     this.now = options.now ?? (() => new Date());
     this.lockTtlMs = options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS;
-    try {
-      // busy_timeout first: the WAL switch itself may wait for another connection.
-      this.db.exec('PRAGMA busy_timeout = 5000; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;');
-      this.migrate(path);
-    } catch (error) {
-      this.db.close();
-      throw error;
+    this.mask = options.mask ?? ((text) => text);
+    const backups =
+      options.backups === false
+        ? { daily: false, beforeMigration: false }
+        : { daily: options.backups?.daily ?? true, beforeMigration: true };
+    if (path === ':memory:') {
+      this.db = new DatabaseSync(path);
+      prepare(this.db, path, {});
+    } else {
+      const opened = openStateFile(path, (db) => prepare(db, path, {}));
+      this.db = opened.db;
+      try {
+        this.warnings = prepare(this.db, path, {
+          check: true,
+          ...(opened.existed && backups.daily ? { daily: this.now() } : {}),
+          beforeMigration: backups.beforeMigration,
+        });
+      } catch (error) {
+        this.db.close();
+        throw error;
+      }
     }
     const transaction = <T>(work: () => T): T => this.transaction(work);
     this.ownership = new OwnershipState(this.db, transaction);
     this.actions = new AdminActions(this.db, transaction, this.now);
-  }
-
-  /** Schema version = how many MIGRATIONS have run (PRAGMA user_version). */
-  private schemaVersion(): number {
-    return Number((this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version);
-  }
-
-  private migrate(path: string): void {
-    const known = MIGRATIONS.length;
-    const tooNew = (version: number) =>
-      new SpocError(
-        'config',
-        'STATE_TOO_NEW',
-        `${path} was written by a newer spoc (schema ${version}, this one knows ${known}): upgrade spoc`,
-      );
-    const version = this.schemaVersion();
-    if (version > known) throw tooNew(version);
-    if (version === known) return;
-    // All pending migrations in one write transaction: a crash leaves the old schema, and
-    // the version is read again under the lock because another process may have migrated first.
-    this.transaction(() => {
-      const locked = this.schemaVersion();
-      if (locked > known) throw tooNew(locked);
-      for (let v = locked; v < known; v++) {
-        const migration = MIGRATIONS[v] ?? '';
-        if (typeof migration === 'string') this.db.exec(migration);
-        else migration(this.db);
-      }
-      this.db.exec(`PRAGMA user_version = ${known}`);
-    });
   }
 
   private sql(text: string): StatementSync {
@@ -197,15 +188,7 @@ export class StateStore {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      this.db.exec('COMMIT');
-      return result;
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    return inTransaction(this.db, work);
   }
 
   private iso(): string {
@@ -241,7 +224,7 @@ export class StateStore {
       this.iso(),
       status,
       JSON.stringify(counts),
-      error ?? null,
+      error === undefined ? null : this.mask(error),
       runId,
     );
   }
@@ -318,7 +301,7 @@ export class StateStore {
           r.to,
           r.reason,
           r.result,
-          r.error ? JSON.stringify(r.error) : null,
+          r.error ? JSON.stringify({ ...r.error, message: this.mask(r.error.message) }) : null,
           at,
         );
       }

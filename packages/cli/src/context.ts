@@ -1,7 +1,8 @@
-import { type Connector, openStore, type SpocConfig, type StateStore } from '@spoc/core';
+import { type Connector, configMask, isSpocError, openStore, type SpocConfig, type StateStore } from '@spoc/core';
 import type { Logger } from 'pino';
 import { configPath, loadConfigOrExit } from './config-file.ts';
 import { createConnectors } from './connectors.ts';
+import { EXIT } from './exit-codes.ts';
 import { createLogger } from './logger.ts';
 
 export { configPath, loadConfigOrExit } from './config-file.ts';
@@ -21,6 +22,25 @@ export async function openContext(
   const logger = createLogger();
   const config = loadConfigOrExit(configPath(configOption), env);
   const connectors = await createConnectors(config, logger);
-  const store = openStore(config.statePath);
+  const store = openStoreOrExit(config, logger);
   return { config, logger, store, connectors };
+}
+
+/**
+ * The config's state store; a state file that cannot be used (a folder that cannot be
+ * made, an empty, unreadable or damaged file) exits 2 with the message naming it.
+ * Error text it keeps is masked of the config's secrets.
+ */
+export function openStoreOrExit(config: SpocConfig, logger?: Logger): StateStore {
+  try {
+    const store = openStore(config.statePath, { mask: configMask(config) });
+    for (const warning of store.warnings) logger?.warn(warning);
+    return store;
+  } catch (error) {
+    if (isSpocError(error) && error.kind === 'config') {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT.usage);
+    }
+    throw error;
+  }
 }

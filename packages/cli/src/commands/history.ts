@@ -1,5 +1,4 @@
-import { openStore } from '@spoc/core';
-import { configPath, loadConfigOrExit } from '../context.ts';
+import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { table } from '../table.ts';
 
@@ -11,7 +10,7 @@ import { table } from '../table.ts';
  */
 export function historyCommand(query: string, options: { config?: string; json?: boolean }): number {
   const config = loadConfigOrExit(configPath(options.config));
-  const store = openStore(config.statePath);
+  const store = openStoreOrExit(config);
   try {
     const forms = (id: string) =>
       Object.values(config.systems).flatMap((s) => s.definition.link.referenceForms?.(id) ?? [id]);

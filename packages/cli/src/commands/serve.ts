@@ -1,6 +1,6 @@
 import { startConsole, startProblem } from '@spoc/console';
-import { openStore, readSecretFile, secretTextProblem } from '@spoc/core';
-import { configPath, loadConfigOrExit } from '../context.ts';
+import { readSecretFile, secretTextProblem } from '@spoc/core';
+import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
 
@@ -30,7 +30,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     process.stderr.write(`spoc serve: ${error.message}\n`);
     return EXIT.usage;
   }
-  const store = openStore(config.statePath);
+  const store = openStoreOrExit(config, logger);
   try {
     const server = await startConsole({
       config,
