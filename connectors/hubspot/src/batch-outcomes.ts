@@ -1,24 +1,21 @@
 import type { RecordOutcome, SpocError } from '@spoc/core/connector';
-import { type BatchResponse, idsOfBatchError } from './mapping.ts';
+import { type BatchResponse, batchResult } from './mapping.ts';
 
 /**
  * Per-input outcome of one batch update. A 200 means every input was written; a 207
- * lists the written records in `results` and the failed ones in each error's
- * `context.ids`. An input named by neither is not assumed written.
+ * lists the written records and, per error, the failed ones (see batchResult). An
+ * input named by neither is not assumed written.
  */
 export function batchOutcomes(ids: string[], status: number, body: BatchResponse): Map<string, RecordOutcome> {
   const outcomes = new Map<string, RecordOutcome>();
-  const errors = body.errors ?? [];
+  const { written, errors } = batchResult(body);
   if (status !== 207 && errors.length === 0) {
     for (const id of ids) outcomes.set(id, { ok: true });
     return outcomes;
   }
-  const written = new Set((body.results ?? []).map((r) => r.id));
   let unattributed: { code: string; message: string } | null = null;
   const failed = new Map<string, { code: string; message: string }>();
-  for (const error of errors) {
-    const info = { code: error.category ?? 'HUBSPOT_ERROR', message: error.message ?? 'HubSpot refused this record' };
-    const named = idsOfBatchError(error);
+  for (const { ids: named, ...info } of errors) {
     if (named.length === 0) unattributed ??= info;
     for (const id of named) if (!failed.has(id)) failed.set(id, info);
   }

@@ -2,7 +2,7 @@ import type { ConnectorContext } from '@spoc/core/connector';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createHubspotConnector } from './hubspot-connector.ts';
+import { createHubspotConnector } from './connector.ts';
 import type { HubspotSettings } from './settings.ts';
 
 const BASE = 'https://sandbox.example.test';

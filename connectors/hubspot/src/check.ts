@@ -1,6 +1,6 @@
 import type { CheckResult, ConnectorContext } from '@spoc/core/connector';
+import type { HubspotApi } from './api.ts';
 import { toSpocError } from './errors.ts';
-import type { HubspotApi } from './hubspot-api.ts';
 import { companyProperties, STANDARD_COMPANY_PROPERTIES, toPropertyIndex } from './mapping.ts';
 
 /**

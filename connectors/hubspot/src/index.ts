@@ -20,8 +20,7 @@ export const hubspot: ConnectorDefinition<HubspotSettings, { property: string }>
   },
   link: { xref: true, domains: true },
   capabilities: { cascades: ['contacts'] },
-  create: async (settings, context) =>
-    (await import('./hubspot-connector.ts')).createHubspotConnector(settings, context),
+  create: async (settings, context) => (await import('./connector.ts')).createHubspotConnector(settings, context),
   recordUrl: (settings, id) =>
     settings.portalId
       ? `https://app.hubspot.com/contacts/${settings.portalId}/record/0-2/${encodeURIComponent(id)}`

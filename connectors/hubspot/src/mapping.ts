@@ -221,9 +221,22 @@ export function contactCountSearch(): SearchBody {
   return { filterGroups: [], sorts: [], properties: [OBJECT_ID], limit: 1 };
 }
 
-/** Ids a batch error names (HubSpot puts them in context.ids). */
-export function idsOfBatchError(error: NonNullable<BatchResponse['errors']>[number]): string[] {
-  return error.context?.ids ?? [];
+/**
+ * A batch response as spoc reads it: the ids written, and per error its code, message
+ * and the ids it names (HubSpot puts them in context.ids).
+ */
+export function batchResult(body: BatchResponse): {
+  written: Set<string>;
+  errors: { code: string; message: string; ids: string[] }[];
+} {
+  return {
+    written: new Set((body.results ?? []).map((r) => r.id)),
+    errors: (body.errors ?? []).map((e) => ({
+      code: e.category ?? 'HUBSPOT_ERROR',
+      message: e.message ?? 'HubSpot refused this record',
+      ids: e.context?.ids ?? [],
+    })),
+  };
 }
 
 function toMillis(value: string): number {

@@ -7,9 +7,9 @@ import {
   type WriteResult,
   writeResults,
 } from '@spoc/core/connector';
+import type { HubspotApi } from './api.ts';
 import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
 import { toSpocError } from './errors.ts';
-import type { HubspotApi } from './hubspot-api.ts';
 
 /**
  * Role values onto companies, `batchSize` companies a call, several roles of one company

@@ -2,7 +2,7 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHubspotConnector, type HubspotConnectorOptions } from './hubspot-connector.ts';
+import { createHubspotConnector, type HubspotConnectorOptions } from './connector.ts';
 import type { HubspotSettings } from './settings.ts';
 
 const ctx: ConnectorContext = {

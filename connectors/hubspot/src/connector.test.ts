@@ -2,7 +2,8 @@ import type { AccountPage, ConnectorContext, PersonRecord } from '@spoc/core/con
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createHubspotConnector, FULL_READ_OVERLAP_MS } from './hubspot-connector.ts';
+import { createHubspotConnector } from './connector.ts';
+import { FULL_READ_OVERLAP_MS } from './read-accounts.ts';
 import type { HubspotSettings } from './settings.ts';
 
 const BASE = 'https://api.hubapi.com';
