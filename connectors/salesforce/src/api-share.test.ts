@@ -1,9 +1,9 @@
 import type { AccountPage, Connector } from '@spoc/core/connector';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { API, account, BASE, config, ctx, fast, queryPage, sfError, usage } from '../test/fixtures.ts';
 import { ApiShare } from './api-share.ts';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, account, BASE, config, ctx, fast, queryPage, sfError, usage } from './testing.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

@@ -1,7 +1,7 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, BASE, config, ctx, fast, sfError, usage } from './testing.ts';
+import { API, BASE, config, ctx, fast, sfError, usage } from '../test/fixtures.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

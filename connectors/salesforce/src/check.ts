@@ -1,7 +1,7 @@
 import { type CheckResult, type ConnectorContext, SpocError } from '@spoc/core/connector';
+import type { SalesforceApi } from './api.ts';
 import { toSpocError } from './errors.ts';
 import { DESCRIBED, type DescribeField } from './mapping.ts';
-import type { SalesforceApi } from './salesforce-api.ts';
 
 /**
  * Proves what a run needs, in 2–3 calls: by describe that every configured role field and

@@ -1,7 +1,7 @@
 import { type RecordOutcome, SpocError } from '@spoc/core/connector';
+import { COLLECTION_LIMIT, type SalesforceApi } from './api.ts';
 import { toSpocError } from './errors.ts';
-import type { SaveResult } from './mapping.ts';
-import { COLLECTION_LIMIT, type SalesforceApi } from './salesforce-api.ts';
+import { saveOutcome } from './mapping.ts';
 
 export interface CollectionOutcome {
   /** Per record id: what Salesforce said. Ids in chunks never sent are absent. */
@@ -67,19 +67,4 @@ function cancelled(): SpocError {
   return new SpocError('vendor', 'CANCELLED', 'the run was cancelled before this record was written', {
     system: 'salesforce',
   });
-}
-
-function saveOutcome(result: SaveResult | undefined): RecordOutcome {
-  if (result?.success) return { ok: true };
-  if (!result) return { ok: false, code: 'NO_RESULT', message: 'Salesforce returned no result for this record' };
-  const errors = result.errors ?? [];
-  const first = errors[0];
-  const message = errors
-    .map((e) => `${e.message ?? e.statusCode ?? 'error'}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`)
-    .join('; ');
-  return {
-    ok: false,
-    code: first?.statusCode ?? 'UNKNOWN_ERROR',
-    message: message || 'Salesforce did not save this record',
-  };
 }

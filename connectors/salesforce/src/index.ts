@@ -24,8 +24,7 @@ export const salesforce: ConnectorDefinition<SalesforceSettings, { field: string
   // A reference to an Account may be held in its 15- or 18-character form.
   link: { xref: true, domains: true, normaliseReference, referenceForms },
   capabilities: { cascades: ['contacts'] },
-  create: async (settings, context) =>
-    (await import('./salesforce-connector.ts')).createSalesforceConnector(settings, context),
+  create: async (settings, context) => (await import('./connector.ts')).createSalesforceConnector(settings, context),
   recordUrl: (settings, id) => `${settings.instanceUrl}/lightning/r/Account/${encodeURIComponent(id)}/view`,
 };
 

@@ -1,4 +1,4 @@
-import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord } from '@spoc/core/connector';
+import type { AccountRecord, ConnectorContext, OwnerValue, PersonRecord, RecordOutcome } from '@spoc/core/connector';
 import { z } from 'zod';
 import type { SalesforceCursor } from './cursor.ts';
 
@@ -181,6 +181,22 @@ export function accountUpdate(id: string, fields: Record<string, string>): Recor
 
 export function contactOwnerUpdate(id: string, ownerId: string): Record<string, unknown> {
   return { attributes: { type: CONTACT }, id, OwnerId: ownerId };
+}
+
+/** What one SaveResult of a composite/sobjects answer says of its record. */
+export function saveOutcome(result: SaveResult | undefined): RecordOutcome {
+  if (result?.success) return { ok: true };
+  if (!result) return { ok: false, code: 'NO_RESULT', message: 'Salesforce returned no result for this record' };
+  const errors = result.errors ?? [];
+  const first = errors[0];
+  const message = errors
+    .map((e) => `${e.message ?? e.statusCode ?? 'error'}${e.fields?.length ? ` (${e.fields.join(', ')})` : ''}`)
+    .join('; ');
+  return {
+    ok: false,
+    code: first?.statusCode ?? 'UNKNOWN_ERROR',
+    message: message || 'Salesforce did not save this record',
+  };
 }
 
 /** `2024-01-01T00:00:00.000+0000` (Salesforce's wire format) → ISO-8601 UTC, or null. */

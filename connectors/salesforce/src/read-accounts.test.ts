@@ -1,8 +1,8 @@
 import type { AccountPage, Connector } from '@spoc/core/connector';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, account, BASE, config, ctx, fast, queryPage, sfError, sfId, soqlOf, user } from './testing.ts';
+import { API, account, BASE, config, ctx, fast, queryPage, sfError, sfId, soqlOf, user } from '../test/fixtures.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

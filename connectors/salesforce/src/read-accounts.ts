@@ -1,7 +1,7 @@
 import type { AccountPage, ConnectorContext, ReadQuery } from '@spoc/core/connector';
+import type { SalesforceApi } from './api.ts';
 import { formatCursor, ORIGIN, parseCursor, type SalesforceCursor } from './cursor.ts';
 import { accountPosition, accountQuery, toAccount } from './mapping.ts';
-import type { SalesforceApi } from './salesforce-api.ts';
 
 /**
  * Accounts in (SystemModstamp, Id) order, one query page (2,000) per call. A full read

@@ -2,8 +2,8 @@ import { Writable } from 'node:stream';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, account, BASE, config, ctx, fast, LOGIN, queryPage, sfError } from './testing.ts';
+import { API, account, BASE, config, ctx, fast, LOGIN, queryPage, sfError } from '../test/fixtures.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

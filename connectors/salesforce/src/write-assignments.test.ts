@@ -1,8 +1,8 @@
 import type { AssignmentWrite } from '@spoc/core/connector';
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, BASE, config, ctx, fast, sfError, sfId, usage } from './testing.ts';
+import { API, BASE, config, ctx, fast, sfError, sfId, usage } from '../test/fixtures.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

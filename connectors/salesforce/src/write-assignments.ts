@@ -6,9 +6,9 @@ import {
   type WriteResult,
   writeResults,
 } from '@spoc/core/connector';
+import type { SalesforceApi } from './api.ts';
 import { updateCollection } from './collection-update.ts';
 import { accountUpdate } from './mapping.ts';
-import type { SalesforceApi } from './salesforce-api.ts';
 
 /**
  * Role values onto Accounts: every role of one Account merged into one record, 200

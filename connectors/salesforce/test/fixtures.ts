@@ -1,7 +1,7 @@
 // Test fixtures in Salesforce's own response shapes (used by the unit tests only).
 import type { ConnectorContext } from '@spoc/core/connector';
 import pino from 'pino';
-import type { SalesforceSettings } from './settings.ts';
+import type { SalesforceSettings } from '../src/settings.ts';
 
 export const BASE = 'https://acme.my.salesforce.com';
 export const LOGIN = 'https://login.salesforce.com';

@@ -1,8 +1,8 @@
 import nock from 'nock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCOUNTS_PER_CONTACT_QUERY } from './contact-cascade.ts';
-import { createSalesforceConnector } from './salesforce-connector.ts';
-import { API, BASE, config, contact, ctx, fast, queryPage, sfId, soqlOf } from './testing.ts';
+import { API, BASE, config, contact, ctx, fast, queryPage, sfId, soqlOf } from '../test/fixtures.ts';
+import { createSalesforceConnector } from './connector.ts';
+import { ACCOUNTS_PER_CONTACT_QUERY } from './read-contacts.ts';
 
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {

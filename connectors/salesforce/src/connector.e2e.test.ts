@@ -2,7 +2,7 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSalesforceConnector, type SalesforceConnectorOptions } from './salesforce-connector.ts';
+import { createSalesforceConnector, type SalesforceConnectorOptions } from './connector.ts';
 import type { SalesforceSettings } from './settings.ts';
 
 // Real jsforce over HTTP against @spoc/sandbox's Salesforce emulator.

@@ -1,11 +1,12 @@
-import type { Connector, ConnectorContext, PersonRecord, RetryOptions } from '@spoc/core/connector';
+import type { Connector, ConnectorContext, RetryOptions } from '@spoc/core/connector';
+import { COLLECTION_LIMIT, SalesforceApi } from './api.ts';
 import { checkSalesforce } from './check.ts';
-import { applyContactMoves, countContacts, previewContacts } from './contact-cascade.ts';
-import { toPerson, USER_QUERY } from './mapping.ts';
 import { readAccounts } from './read-accounts.ts';
-import { COLLECTION_LIMIT, SalesforceApi } from './salesforce-api.ts';
+import { countContacts, previewContacts } from './read-contacts.ts';
+import { readPeople } from './read-people.ts';
 import type { SalesforceSettings } from './settings.ts';
 import { writeAssignments } from './write-assignments.ts';
+import { applyContactMoves } from './write-contacts.ts';
 
 export interface SalesforceConnectorOptions {
   /** Backoff for transient failures (5xx, 429, resets, timeouts); tests use tiny delays. */
@@ -47,8 +48,6 @@ export function createSalesforceConnector(
     ...(options.queryBatchSize !== undefined ? { queryBatchSize: options.queryBatchSize } : {}),
   });
   const writeConcurrency = Math.max(1, options.writeConcurrency ?? 1);
-  // ctx.logger already carries `system` (a second binding would repeat the key in every line).
-  const { logger } = ctx;
 
   return {
     system: 'salesforce',
@@ -56,17 +55,7 @@ export function createSalesforceConnector(
 
     check: (signal) => checkSalesforce(api, ctx, { contacts: ctx.cascades.includes('contacts') }, signal),
 
-    async *listPeople(signal) {
-      for await (const page of api.query(USER_QUERY, signal)) {
-        const people: PersonRecord[] = [];
-        for (const raw of page.records) {
-          const mapped = toPerson(raw);
-          if ('rejected' in mapped) logger.warn({ reason: mapped.rejected }, 'Salesforce User rejected');
-          else people.push(mapped);
-        }
-        yield people;
-      }
-    },
+    listPeople: (signal) => readPeople(api, ctx, signal),
 
     readAccounts: (query) => readAccounts(api, ctx, query),
 
