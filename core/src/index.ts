@@ -46,6 +46,8 @@ export { readAndPlan, runSync } from './run/run-sync.ts';
 export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from './run/run-types.ts';
 // State store
 export type { AdminAction, AdminActionKind, OverrideRow } from './store/admin-actions.ts';
+export type { OwnershipReason, OwnershipRow } from './store/history.ts';
 export type { AccountFilter, AccountRoleRow, ConsistencyPoint, PersonState } from './store/ownership-state.ts';
-export type { AuditRow, ChangeRow, OwnershipReason, OwnershipRow, RunRow, StoreOptions } from './store/state-store.ts';
+export type { AuditRow, ChangeRow, RunRow } from './store/run-log.ts';
+export type { StoreOptions } from './store/state-store.ts';
 export { openStore, StateStore } from './store/state-store.ts';

@@ -82,7 +82,7 @@ function* rows(): Generator<AccountRoleRow> {
 }
 let t = performance.now();
 for (let run = 0; run < 20; run++)
-  store.ownership.save(store.startRun({ dryRun: false, full: false }), run === 19 ? rows() : [], people);
+  store.ownership.save(store.runs.start({ dryRun: false, full: false }), run === 19 ? rows() : [], people);
 console.log(
   `state of ${accounts.toLocaleString('en')} accounts × 2 roles saved in ${Math.round(performance.now() - t)} ms`,
 );

@@ -55,7 +55,7 @@ export async function applySystem(
       role: c.role,
       to: { id: c.toId, email: c.to },
     }));
-    const batchId = store.journalIntents(
+    const batchId = store.journal.record(
       runId,
       batch.map((c) => ({
         system,
@@ -77,7 +77,7 @@ export async function applySystem(
       stopped = info;
       results = batch.map((c) => ({ recordId: c.recordId, role: c.role, ok: false as const, error: info }));
     }
-    store.journalResults(batchId, results);
+    store.journal.settle(batchId, results);
 
     const byKey = new Map(results.map((r) => [`${r.recordId}\u0000${r.role}`, r]));
     const written: { recordId: string; role: string; value: ReturnType<typeof writtenValue> }[] = [];
@@ -98,7 +98,7 @@ export async function applySystem(
       applied.push({ change, result });
     }
     // One commit per batch: the mirror shows what spoc wrote until the vendor says otherwise.
-    store.applyWrittenValuesMany(system, written);
+    store.mirror.applyWrittenValuesMany(system, written);
     context.onProgress?.({
       phase: 'write',
       system,

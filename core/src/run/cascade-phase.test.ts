@@ -148,6 +148,6 @@ describe('cascades: previewed, guarded, crash-safe', () => {
     const first = await w.sync();
     expect(first.changes.map((c) => c.result)).toEqual(['failed']);
     expect(w.marketing.moved).toEqual([]);
-    expect(w.store.openCascades()).toEqual([]);
+    expect(w.store.journal.openCascades()).toEqual([]);
   });
 });

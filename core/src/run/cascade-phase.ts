@@ -4,7 +4,8 @@ import type { CascadeMove, Connector } from '../domain/connector.ts';
 import { type CascadeKind, type CascadeStep, overrideKey, type Plan, type SystemId } from '../domain/types.ts';
 import { allowed, describeLimit } from '../engine/guard.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
-import type { OpenCascade, StateStore } from '../store/state-store.ts';
+import type { OpenCascade } from '../store/intent-journal.ts';
+import type { StateStore } from '../store/state-store.ts';
 
 /**
  * Cascades (contacts take the account's new owner; open tickets held by the previous
@@ -158,7 +159,7 @@ export async function applyCascades(
   const journal = new Map<string, number[]>();
   const landed = new Set<string>();
   const lost: number[] = [];
-  for (const c of store.openCascades(runId)) {
+  for (const c of store.journal.openCascades(runId)) {
     if (c.runId !== runId) continue;
     if (c.ownerOutcome === 'written') {
       landed.add(`${stepKey(c)}\u0000${c.kind}`);
@@ -166,7 +167,7 @@ export async function applyCascades(
       journal.set(key, [...(journal.get(key) ?? []), c.id]);
     } else if (c.ownerOutcome === 'failed') lost.push(c.id);
   }
-  store.settleCascades(lost, 'cancelled');
+  store.journal.settleCascades(lost, 'cancelled');
 
   const summaries: CascadeSummary[] = [];
   for (const connector of connectors) {
@@ -182,7 +183,7 @@ export async function applyCascades(
         i.resumed !== null ? [i.resumed] : (journal.get(`${stepKey(i.step)}\u0000${kind}`) ?? []);
       const moves = items.flatMap((i) => i.moves);
       if (moves.length === 0 || !connector.applyCascade) {
-        store.settleCascades(items.flatMap(idsOf), 'done');
+        store.journal.settleCascades(items.flatMap(idsOf), 'done');
         continue;
       }
       try {
@@ -197,7 +198,7 @@ export async function applyCascades(
         summaries.push(summary);
         // An account whose records did not all move stays open: the next run moves the rest.
         const incomplete = new Set(results.filter((r) => r.failed.length > 0).map((r) => r.accountRecordId));
-        store.settleCascades(items.filter((i) => !incomplete.has(i.step.recordId)).flatMap(idsOf), 'done');
+        store.journal.settleCascades(items.filter((i) => !incomplete.has(i.step.recordId)).flatMap(idsOf), 'done');
       } catch (error) {
         const info = toErrorInfo(error);
         logger.error({ kind, code: info.code, err: info.message }, 'cascade stopped; the next run finishes it');

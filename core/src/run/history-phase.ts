@@ -1,5 +1,6 @@
 import type { Plan, SystemId } from '../domain/types.ts';
-import type { OwnershipRow, StateStore } from '../store/state-store.ts';
+import type { OwnershipRow } from '../store/history.ts';
+import type { StateStore } from '../store/state-store.ts';
 import type { AppliedChange } from './apply-phase.ts';
 
 /**
@@ -37,16 +38,16 @@ export function recordHistory(
             at,
           });
           if (rows.length >= 10_000) {
-            store.recordOwnership(rows);
+            store.history.record(rows);
             rows = [];
           }
         }
       }
     }
-    store.recordOwnership(rows);
+    store.history.record(rows);
     return;
   }
-  store.recordOwnership(
+  store.history.record(
     applied
       .filter((a) => a.result?.ok)
       .map(({ change }) => ({

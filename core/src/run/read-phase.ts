@@ -42,12 +42,13 @@ export async function readSystem(
   },
 ): Promise<SystemRead> {
   const { system } = connector;
-  const since = options.full || fullReadDue(store, system, options.now) ? null : store.getCursor(system, 'accounts');
+  const since =
+    options.full || fullReadDue(store, system, options.now) ? null : store.mirror.getCursor(system, 'accounts');
   const full = since === null;
 
   // People change rarely but cost a page per 100–500 users: a recent read is reused, except
   // on a full read (daily) so the directory is never older than that either.
-  const cached = full ? undefined : store.cachedPeople(system);
+  const cached = full ? undefined : store.mirror.cachedPeople(system);
   const peopleCached =
     cached !== undefined && options.now.getTime() - Date.parse(cached.readAt) < options.peopleRefreshMs;
   let people: PersonRecord[];
@@ -78,7 +79,7 @@ export async function readSystem(
   if (full) {
     accounts = fresh;
   } else {
-    const byId = new Map(store.loadAccounts(system).map((a) => [a.id, a]));
+    const byId = new Map(store.mirror.loadAccounts(system).map((a) => [a.id, a]));
     for (const record of fresh) byId.set(record.id, record);
     accounts = [...byId.values()];
   }
@@ -107,16 +108,16 @@ export async function readSystem(
 export const FULL_READ_EVERY_MS = 24 * 3600_000;
 
 function fullReadDue(store: StateStore, system: SystemId, now: Date): boolean {
-  const last = store.getCursor(system, 'full-read');
+  const last = store.mirror.getCursor(system, 'full-read');
   return last === null || now.getTime() - Date.parse(last) > FULL_READ_EVERY_MS;
 }
 
 /** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
 export function persistRead(store: StateStore, read: SystemRead): void {
   if (read.full) {
-    store.replaceAccounts(read.system, read.fresh);
-    store.setCursor(read.system, 'full-read', read.at.toISOString());
-  } else store.upsertAccounts(read.fresh);
-  if (read.cursor !== null) store.setCursor(read.system, 'accounts', read.cursor);
-  if (read.peopleReadAt) store.cachePeople(read.system, read.peopleReadAt, read.people);
+    store.mirror.replaceAccounts(read.system, read.fresh);
+    store.mirror.setCursor(read.system, 'full-read', read.at.toISOString());
+  } else store.mirror.upsertAccounts(read.fresh);
+  if (read.cursor !== null) store.mirror.setCursor(read.system, 'accounts', read.cursor);
+  if (read.peopleReadAt) store.mirror.cachePeople(read.system, read.peopleReadAt, read.people);
 }

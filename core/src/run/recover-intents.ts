@@ -8,7 +8,7 @@ import type { StateStore } from '../store/state-store.ts';
  * otherwise the intent is superseded and this run's plan redoes it if still needed.
  */
 export function confirmRecoveredIntents(store: StateStore, snapshot: Snapshot, now: Date): BaselineEntry[] {
-  const pending = store.pendingIntents();
+  const pending = store.journal.pending();
   if (pending.length === 0) return [];
   const records = new Map(snapshot.accounts.map((a) => [`${a.system}:${a.id}`, a]));
   const confirmed: BaselineEntry[] = [];
@@ -29,8 +29,8 @@ export function confirmRecoveredIntents(store: StateStore, snapshot: Snapshot, n
       supersededIds.push(intent.id);
     }
   }
-  store.resolveIntents(confirmedIds, 'confirmed');
-  store.resolveIntents(supersededIds, 'superseded');
+  store.journal.resolve(confirmedIds, 'confirmed');
+  store.journal.resolve(supersededIds, 'superseded');
   return confirmed;
 }
 

@@ -34,7 +34,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const { store, logger } = deps;
   const now = options.now ?? (() => new Date());
   const started = Date.now();
-  const runId = store.startRun({ dryRun: options.dryRun, full: options.full });
+  const runId = store.runs.start({ dryRun: options.dryRun, full: options.full });
   const log = logger.child({ runId });
 
   const finish = (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): RunReport => {
@@ -43,13 +43,13 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       { runId, dryRun: options.dryRun, ...report, calls: callStats(deps.connectors), durationMs: Date.now() - started },
       configMask(deps.config),
     );
-    store.finishRun(runId, full.status, full.counts, full.message);
+    store.runs.finish(runId, full.status, full.counts, full.message);
     return full;
   };
 
   if (!options.dryRun) {
-    store.abandonStaleRuns();
-    const lock = store.acquireLock({ runId, pid: process.pid, host: hostname() });
+    store.runs.abandonStale();
+    const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
     if (!lock.ok) {
       const held = lock.heldBy;
       return finish({
@@ -67,9 +67,9 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       }
     });
     // Cascades: this plan's, and those a stopped run left open once its owner write landed.
-    const { due, moot } = resumableCascades(store.openCascades());
+    const { due, moot } = resumableCascades(store.journal.openCascades());
     if (!options.dryRun)
-      store.settleCascades(
+      store.journal.settleCascades(
         moot.map((c) => c.id),
         'cancelled',
       );
@@ -106,14 +106,14 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
-      store.upsertBaseline(advanceBaseline(baseline, plan, [], now()));
+      store.baselines.upsert(advanceBaseline(baseline, plan, [], now()));
       recordOwnershipState(store, plan, [], people, deps.config, runId);
       return finish(reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`));
     }
 
     const applied = await applyAll(deps, plan, runId, options);
     const results = applied.flatMap((a) => (a.result ? [a.result] : []));
-    store.recordChanges(
+    store.runs.recordChanges(
       runId,
       applied.map((a) => ({
         account: a.change.account,
@@ -131,13 +131,13 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     );
 
     const cascades = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
-    store.upsertBaseline(advanceBaseline(baseline, plan, results, now()));
+    store.baselines.upsert(advanceBaseline(baseline, plan, results, now()));
     recordHistory(store, plan, runId, () => false, applied, now());
     recordOwnershipState(store, plan, applied, people, deps.config, runId);
 
     // A refused write may name someone who left since the people were read: read them again next run.
     for (const system of new Set(applied.filter((a) => a.result && !a.result.ok).map((a) => a.change.system))) {
-      store.forgetPeople(system);
+      store.mirror.forgetPeople(system);
     }
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
@@ -155,7 +155,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     log.error({ code: info.code, err: info.message }, 'run failed');
     return finish({ ...emptyReport('failed'), message: info.message, error: { code: info.code, kind: info.kind } });
   } finally {
-    if (!options.dryRun) store.releaseLock(runId);
+    if (!options.dryRun) store.runs.releaseLock(runId);
   }
 }
 
@@ -191,7 +191,7 @@ export async function readAndPlan(
   // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
   const recovered = new Map<string, BaselineEntry>();
   beforePlan?.(snapshot, recovered);
-  const stored = deps.store.baselineLookup();
+  const stored = deps.store.baselines.lookup();
   const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
   const now = options.now ?? (() => new Date());
   const plan = makePlan(snapshot, baseline, deps.config, now(), {
@@ -210,7 +210,7 @@ const CHECK_EVERY_MS = 24 * 3600_000;
  */
 function connectorsDueForCheck(deps: RunDeps, now: Date): Connector[] {
   return deps.connectors.filter((c) => {
-    const last = deps.store.getCursor(c.system, 'check');
+    const last = deps.store.mirror.getCursor(c.system, 'check');
     if (!last) return true;
     const { at, fingerprint } = JSON.parse(last) as { at: string; fingerprint: string };
     return fingerprint !== checkFingerprint(deps, c.system) || now.getTime() - Date.parse(at) > CHECK_EVERY_MS;
@@ -219,7 +219,7 @@ function connectorsDueForCheck(deps: RunDeps, now: Date): Connector[] {
 
 function recordChecks(deps: RunDeps, connectors: Connector[], now: Date): void {
   for (const c of connectors) {
-    deps.store.setCursor(
+    deps.store.mirror.setCursor(
       c.system,
       'check',
       JSON.stringify({ at: now.toISOString(), fingerprint: checkFingerprint(deps, c.system) }),

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SpocConfig } from '../config/types.ts';
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
-import type { CascadeKind, IssueKind, SystemId } from '../domain/types.ts';
+import type { CascadeKind, IssueKind, PlannedChange, SystemId } from '../domain/types.ts';
 import type { StateStore } from '../store/state-store.ts';
 
 export interface RunDeps {
@@ -53,20 +53,15 @@ export interface RunReport {
     missing: number;
     config: number;
   };
-  changes: {
-    account: string;
-    accountName: string;
-    role: string;
-    system: SystemId;
-    recordId: string;
-    from: string | null;
+  changes: (Pick<
+    PlannedChange,
+    'account' | 'accountName' | 'role' | 'system' | 'recordId' | 'from' | 'to' | 'reason'
+  > & {
     /** What the field held when it names no known person (its text, or an unknown id). */
     fromValue?: string;
-    to: string;
-    reason: string;
     result: 'planned' | 'written' | 'failed';
     error?: string;
-  }[];
+  })[];
   issues: {
     kind: IssueKind;
     account: string;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Intent } from './state-store.ts';
+import type { Intent } from './intent-journal.ts';
 import { openStore } from './state-store.ts';
 import { tmpStorePath } from './store-testing.ts';
 
@@ -31,10 +31,10 @@ function crashMidBatch(file: string): { runId: string; batchId: number } {
     import { hostname } from 'node:os';
     import { openStore } from ${JSON.stringify(storeUrl)};
     const store = openStore(${JSON.stringify(file)});
-    const runId = store.startRun({ dryRun: false, full: false });
-    store.acquireLock({ runId, pid: process.pid, host: hostname() });
+    const runId = store.runs.start({ dryRun: false, full: false });
+    store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
     const intents = ${JSON.stringify([intent('1'), intent('2')])};
-    const batchId = store.journalIntents(runId, intents);
+    const batchId = store.journal.record(runId, intents);
     writeSync(1, JSON.stringify({ runId, batchId }));
     process.kill(process.pid, 'SIGKILL');
   `;
@@ -48,64 +48,64 @@ describe('the write-intent journal', () => {
     const crashed = crashMidBatch(path);
 
     const next = openStore(path);
-    expect(next.getRun(crashed.runId)?.status).toBe('running');
-    expect(next.pendingIntents().map((p) => p.recordId)).toEqual(['1', '2']);
-    expect(next.abandonStaleRuns()).toEqual([crashed.runId]);
-    const runId = next.startRun({ dryRun: false, full: false });
-    expect(next.acquireLock({ runId, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+    expect(next.runs.get(crashed.runId)?.status).toBe('running');
+    expect(next.journal.pending().map((p) => p.recordId)).toEqual(['1', '2']);
+    expect(next.runs.abandonStale()).toEqual([crashed.runId]);
+    const runId = next.runs.start({ dryRun: false, full: false });
+    expect(next.runs.acquireLock({ runId, pid: process.pid, host: hostname() })).toEqual({ ok: true });
 
-    const pending = next.pendingIntents();
+    const pending = next.journal.pending();
     expect(pending).toEqual([
       { ...intent('1'), id: expect.any(Number), runId: crashed.runId },
       { ...intent('2'), id: expect.any(Number), runId: crashed.runId },
     ]);
     // The vendor turned out to hold record 1's target (the write landed) but not record 2's.
-    next.resolveIntents([pending[0]?.id ?? -1], 'confirmed');
-    next.resolveIntents([pending[1]?.id ?? -1], 'superseded');
-    expect(next.pendingIntents()).toEqual([]);
+    next.journal.resolve([pending[0]?.id ?? -1], 'confirmed');
+    next.journal.resolve([pending[1]?.id ?? -1], 'superseded');
+    expect(next.journal.pending()).toEqual([]);
     // A late answer for the settled batch changes nothing.
-    next.journalResults(crashed.batchId, [{ recordId: '2', role: 'account_owner', ok: true }]);
-    expect(next.pendingIntents()).toEqual([]);
+    next.journal.settle(crashed.batchId, [{ recordId: '2', role: 'account_owner', ok: true }]);
+    expect(next.journal.pending()).toEqual([]);
     next.close();
   });
 
   it('does not list a batch whose results were recorded, whatever they were', () => {
     const store = openStore(path);
-    const run = store.startRun({ dryRun: false, full: false });
-    const batch = store.journalIntents(run, [intent('1'), intent('2'), intent('3')]);
-    store.journalResults(batch, [
+    const run = store.runs.start({ dryRun: false, full: false });
+    const batch = store.journal.record(run, [intent('1'), intent('2'), intent('3')]);
+    store.journal.settle(batch, [
       { recordId: '1', role: 'account_owner', ok: true },
       { recordId: '2', role: 'account_owner', ok: false, error: { code: 'X', kind: 'record', message: 'no' } },
       // record 3: the vendor said nothing, which spoc counts as failed
     ]);
-    store.finishRun(run, 'partial', {});
-    expect(store.pendingIntents()).toEqual([]);
+    store.runs.finish(run, 'partial', {});
+    expect(store.journal.pending()).toEqual([]);
     store.close();
   });
 
   it('does not list the open batch of a run that is still running, only once it has stopped', () => {
     const store = openStore(path);
-    const run = store.startRun({ dryRun: false, full: false });
-    store.journalIntents(run, [intent('1')]);
+    const run = store.runs.start({ dryRun: false, full: false });
+    store.journal.record(run, [intent('1')]);
     store.close(); // a second process looks while this run is still alive
     const other = openStore(path);
-    expect(other.pendingIntents()).toEqual([]);
-    other.finishRun(run, 'failed', {}, 'journal write failed');
-    expect(other.pendingIntents()).toEqual([{ ...intent('1'), id: expect.any(Number), runId: run }]);
+    expect(other.journal.pending()).toEqual([]);
+    other.runs.finish(run, 'failed', {}, 'journal write failed');
+    expect(other.journal.pending()).toEqual([{ ...intent('1'), id: expect.any(Number), runId: run }]);
     other.close();
   });
 
   it('keeps batches apart: results of one batch never settle another with the same records', () => {
     const store = openStore(path);
-    const run = store.startRun({ dryRun: false, full: false });
-    const first = store.journalIntents(run, [intent('1')]);
-    expect(store.journalIntents(run, [])).toBe(0);
-    const second = store.journalIntents(run, [{ ...intent('1'), toEmail: 'c@x.io', toValue: { id: '72' } }]);
+    const run = store.runs.start({ dryRun: false, full: false });
+    const first = store.journal.record(run, [intent('1')]);
+    expect(store.journal.record(run, [])).toBe(0);
+    const second = store.journal.record(run, [{ ...intent('1'), toEmail: 'c@x.io', toValue: { id: '72' } }]);
     expect(second).not.toBe(first);
-    store.journalResults(first, [{ recordId: '1', role: 'account_owner', ok: true }]);
-    store.journalResults(0, []);
-    store.finishRun(run, 'failed', {});
-    expect(store.pendingIntents()).toEqual([
+    store.journal.settle(first, [{ recordId: '1', role: 'account_owner', ok: true }]);
+    store.journal.settle(0, []);
+    store.runs.finish(run, 'failed', {});
+    expect(store.journal.pending()).toEqual([
       { ...intent('1'), toEmail: 'c@x.io', toValue: { id: '72' }, id: expect.any(Number), runId: run },
     ]);
     store.close();

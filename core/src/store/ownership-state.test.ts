@@ -53,7 +53,7 @@ const people: PersonState[] = [
 
 function world() {
   const store = openStore(tmpStorePath());
-  const runId = store.startRun({ dryRun: false, full: false });
+  const runId = store.runs.start({ dryRun: false, full: false });
   const rows = Array.from({ length: 120 }, (_, i) =>
     i % 3 === 0 ? row(i, 'owner', 'drift', [bruno, anna, anna]) : row(i, 'owner', 'consistent', [anna, anna, anna]),
   );
@@ -110,7 +110,7 @@ describe('ownership read model (console)', () => {
       { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
     ]);
 
-    const second = store.startRun({ dryRun: false, full: false });
+    const second = store.runs.start({ dryRun: false, full: false });
     store.ownership.save(second, [row(1, 'owner', 'consistent', [anna, anna, anna])], people);
     expect(store.ownership.trend().map((p) => [p.role, p.consistent, p.total])).toEqual([
       ['csm', 0, 1],

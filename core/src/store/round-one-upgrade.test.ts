@@ -79,15 +79,15 @@ describe('a round-one state file', () => {
       email: override?.email,
       reason: 'settled',
     });
-    expect(store.pendingIntents().map((i) => [i.system, i.recordId, i.role, i.toEmail])).toEqual([
+    expect(store.journal.pending().map((i) => [i.system, i.recordId, i.role, i.toEmail])).toEqual([
       ['hubspot', '1000001', 'csm', 'bruno.schmidt@acme.test'],
     ]);
     const first = before.held[0] as { account: string; system: string; record_id: string };
     const listed = store.ownership.account(first.account);
     expect(listed.length).toBeGreaterThan(0);
     expect(listed[0]?.systems[first.system]?.recordId).toBe(first.record_id);
-    expect(store.findAccounts(first.record_id).map((a) => a.account)).toContain(first.account);
-    expect(store.baselineLookup().get(`hubspot\u00001000000\u0000account_owner`)).toBeDefined();
+    expect(store.history.findAccounts(first.record_id).map((a) => a.account)).toContain(first.account);
+    expect(store.baselines.lookup().get(`hubspot\u00001000000\u0000account_owner`)).toBeDefined();
     store.close();
   });
 });

@@ -20,19 +20,19 @@ function round(path: string): string {
   try {
     const store = openStore(path, { backups: false });
     try {
-      const runId = store.startRun({ dryRun: false, full: false });
-      store.abandonStaleRuns();
-      const lock = store.acquireLock({ runId, pid: process.pid, host: hostname() });
+      const runId = store.runs.start({ dryRun: false, full: false });
+      store.runs.abandonStale();
+      const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
       if (!lock.ok) {
-        store.finishRun(runId, 'refused', {}, 'another run holds the lock');
-        store.releaseLock(runId);
+        store.runs.finish(runId, 'refused', {}, 'another run holds the lock');
+        store.runs.releaseLock(runId);
         return 'refused';
       }
       const deadline = Date.now() + 20_000;
-      const refused = () => store.listRuns(100).filter((r) => r.status === 'refused').length;
+      const refused = () => store.runs.list(100).filter((r) => r.status === 'refused').length;
       while (refused() < siblings && Date.now() < deadline) sleep(2);
-      store.finishRun(runId, 'ok', {});
-      store.releaseLock(runId);
+      store.runs.finish(runId, 'ok', {});
+      store.runs.releaseLock(runId);
       return Date.now() < deadline ? 'ran' : 'ran (a sibling never came)';
     } finally {
       store.close();

@@ -31,7 +31,7 @@ const backupsOf = (file: string) => {
 /** A store holding some rows over several pages, closed. */
 function filledStore(file: string, options: StoreOptions = {}): void {
   const store = openStore(file, options);
-  store.upsertAccounts(Array.from({ length: 400 }, (_, i) => company(String(i + 1), `7${i}`)));
+  store.mirror.upsertAccounts(Array.from({ length: 400 }, (_, i) => company(String(i + 1), `7${i}`)));
   store.close();
 }
 
@@ -133,7 +133,7 @@ describe('backups of the state file', () => {
     writeFileSync(join(dirname(path), 'backups'), 'a file where the backups folder goes');
     const store = openStore(path);
     expect(store.warnings).toEqual([expect.stringMatching(new RegExp(`^the daily backup of ${path} failed: `))]);
-    expect(store.loadAccounts()).toHaveLength(400);
+    expect(store.mirror.loadAccounts()).toHaveLength(400);
     store.close();
   });
 
@@ -148,7 +148,7 @@ describe('backups of the state file', () => {
     openStore(path, day('2026-11-21T08:00:00Z')).close();
     const backup = join(dirname(path), 'backups', 'state.2026-11-21.db');
     const restored = openStore(backup, { backups: false });
-    expect(restored.loadAccounts()).toHaveLength(400);
+    expect(restored.mirror.loadAccounts()).toHaveLength(400);
     restored.close();
   });
 
@@ -161,7 +161,7 @@ describe('backups of the state file', () => {
     raw.close();
 
     const store = openStore(path, { backups: { daily: false } });
-    expect(store.getCursor('hubspot')).toBe('c1');
+    expect(store.mirror.getCursor('hubspot')).toBe('c1');
     store.close();
     expect(backupsOf(path)).toEqual(['state.schema-1.db']);
     const copy = new DatabaseSync(join(dirname(path), 'backups', 'state.schema-1.db'));

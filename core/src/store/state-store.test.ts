@@ -5,8 +5,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import type { BaselineEntry } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
+import type { OwnershipReason } from './history.ts';
 import { MIGRATIONS } from './migrations.ts';
-import { type OwnershipReason, openStore } from './state-store.ts';
+import { openStore } from './state-store.ts';
 import { company, tmpStorePath } from './store-testing.ts';
 
 let path: string;
@@ -26,7 +27,7 @@ function userVersion(file: string): number {
 describe('opening a state file', () => {
   it('creates its folder and a WAL database at the current schema, and re-opening changes nothing', () => {
     const store = openStore(path);
-    store.setCursor('marketing', 'accounts', 'c1');
+    store.mirror.setCursor('marketing', 'accounts', 'c1');
     store.close();
     const raw = new DatabaseSync(path);
     expect(raw.prepare('PRAGMA journal_mode').get()).toEqual({ journal_mode: 'wal' });
@@ -34,7 +35,7 @@ describe('opening a state file', () => {
     expect(userVersion(path)).toBe(MIGRATIONS.length);
 
     const again = openStore(path);
-    expect(again.getCursor('marketing')).toBe('c1');
+    expect(again.mirror.getCursor('marketing')).toBe('c1');
     again.close();
     expect(userVersion(path)).toBe(MIGRATIONS.length);
   });
@@ -50,11 +51,13 @@ describe('opening a state file', () => {
     raw.close();
 
     const store = openStore(path);
-    expect([...store.loadBaseline().values()]).toEqual([
+    expect([...store.baselines.load().values()]).toEqual([
       { system: 'crm', recordId: '001A', role: 'csm', value: 'a@x.io', at: 't0' },
     ]);
-    store.upsertBaseline([{ system: 'crm', recordId: '001A', role: 'csm', value: 'b@x.io', at: 't1', standIn: true }]);
-    expect(store.loadBaseline().get(baselineKey('crm', '001A', 'csm'))?.standIn).toBe(true);
+    store.baselines.upsert([
+      { system: 'crm', recordId: '001A', role: 'csm', value: 'b@x.io', at: 't1', standIn: true },
+    ]);
+    expect(store.baselines.load().get(baselineKey('crm', '001A', 'csm'))?.standIn).toBe(true);
     store.close();
     expect(userVersion(path)).toBe(MIGRATIONS.length);
   });
@@ -80,8 +83,8 @@ describe('opening a state file', () => {
 
   it('works in memory', () => {
     const store = openStore(':memory:');
-    store.upsertAccounts([company('1', '70')]);
-    expect(store.loadAccounts()).toEqual([company('1', '70')]);
+    store.mirror.upsertAccounts([company('1', '70')]);
+    expect(store.mirror.loadAccounts()).toEqual([company('1', '70')]);
     store.close();
     store.close();
   });
@@ -91,17 +94,17 @@ describe('runs and the audit', () => {
   it('records runs with sortable ids, lists them newest first and keeps their counts and error', () => {
     let clock = Date.parse('2026-11-22T10:15:00.000Z');
     const store = openStore(path, { now: () => new Date(clock) });
-    const first = store.startRun({ dryRun: false, full: true });
+    const first = store.runs.start({ dryRun: false, full: true });
     clock += 60_000;
-    const second = store.startRun({ dryRun: true, full: false });
+    const second = store.runs.start({ dryRun: true, full: false });
     clock += 1_000;
-    store.finishRun(first, 'partial', { changes: 3, failed: 1 }, 'marketing: 1 record failed');
+    store.runs.finish(first, 'partial', { changes: 3, failed: 1 }, 'marketing: 1 record failed');
 
     expect(first).toMatch(/^r_20261122T101500Z_[0-9a-f]{4}$/);
     expect([first, second].sort()).toEqual([first, second]);
-    expect(store.listRuns(10).map((r) => r.id)).toEqual([second, first]);
-    expect(store.listRuns(1).map((r) => r.id)).toEqual([second]);
-    expect(store.getRun(first)).toEqual({
+    expect(store.runs.list(10).map((r) => r.id)).toEqual([second, first]);
+    expect(store.runs.list(1).map((r) => r.id)).toEqual([second]);
+    expect(store.runs.get(first)).toEqual({
       id: first,
       startedAt: '2026-11-22T10:15:00.000Z',
       finishedAt: '2026-11-22T10:16:01.000Z',
@@ -113,14 +116,14 @@ describe('runs and the audit', () => {
       pid: process.pid,
       host: expect.any(String),
     });
-    expect(store.getRun(second)).toMatchObject({ status: 'running', dryRun: true, finishedAt: null, counts: null });
-    expect(store.getRun('r_nope')).toBeUndefined();
+    expect(store.runs.get(second)).toMatchObject({ status: 'running', dryRun: true, finishedAt: null, counts: null });
+    expect(store.runs.get('r_nope')).toBeUndefined();
     store.close();
   });
 
   it('keeps every change of a run with its outcome, findable by run and by account', () => {
     const store = openStore(path, { now: () => new Date('2026-11-22T10:15:00.000Z') });
-    const run = store.startRun({ dryRun: false, full: false });
+    const run = store.runs.start({ dryRun: false, full: false });
     const change = {
       account: 'crm:001A',
       accountName: 'Acme',
@@ -131,7 +134,7 @@ describe('runs and the audit', () => {
       // A text field's own words, kept as they were (not a known person).
       fromValue: { email: 'partner@elsewhere.example' },
       to: 'b@x.io',
-      reason: 'authority',
+      reason: 'authority' as const,
       result: 'written' as const,
       error: null,
     };
@@ -144,23 +147,23 @@ describe('runs and the audit', () => {
       result: 'failed' as const,
       error: { code: 'INVALID', kind: 'record', message: 'agent suspended' },
     };
-    store.recordChanges(run, [change, failed]);
+    store.runs.recordChanges(run, [change, failed]);
     const at = '2026-11-22T10:15:00.000Z';
-    expect(store.changesForRun(run)).toEqual([
+    expect(store.runs.changesForRun(run)).toEqual([
       { ...change, runId: run, at },
       { ...failed, runId: run, at },
     ]);
-    expect(store.changesForAccount('crm:001B')).toEqual([{ ...failed, runId: run, at }]);
-    expect(store.changesForRun('r_other')).toEqual([]);
+    expect(store.runs.changesForAccount('crm:001B')).toEqual([{ ...failed, runId: run, at }]);
+    expect(store.runs.changesForRun('r_other')).toEqual([]);
     store.close();
   });
 
   it('masks secrets in the error text it keeps (a run’s and a change’s), so the file never holds them', () => {
     const token = 'pat-na1-4f6b2c1e-9d8a';
     const store = openStore(path, { mask: (text) => text.replaceAll(token, '[redacted]') });
-    const run = store.startRun({ dryRun: false, full: false });
+    const run = store.runs.start({ dryRun: false, full: false });
     const echoed = `401 Unauthorized: Authorization: Bearer ${token}`;
-    store.recordChanges(run, [
+    store.runs.recordChanges(run, [
       {
         account: 'salesforce:001A',
         accountName: 'Acme',
@@ -175,9 +178,9 @@ describe('runs and the audit', () => {
         error: { code: 'HUBSPOT_UNAUTHORIZED', kind: 'auth', message: echoed },
       },
     ]);
-    store.finishRun(run, 'failed', {}, echoed);
-    expect(store.getRun(run)?.error).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
-    expect(store.changesForRun(run)[0]?.error?.message).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
+    store.runs.finish(run, 'failed', {}, echoed);
+    expect(store.runs.get(run)?.error).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
+    expect(store.runs.changesForRun(run)[0]?.error?.message).toBe('401 Unauthorized: Authorization: Bearer [redacted]');
     store.close();
     const bytes = [path, `${path}-wal`].filter(existsSync).map((f) => readFileSync(f).toString('latin1'));
     expect(bytes.join('')).not.toContain(token);
@@ -187,52 +190,52 @@ describe('runs and the audit', () => {
 describe('the account mirror', () => {
   it('round-trips records exactly, including null role values, null xrefs and a null modified time', () => {
     const store = openStore(path);
-    store.upsertAccounts([company('2', null), company('1', '70')]);
+    store.mirror.upsertAccounts([company('2', null), company('1', '70')]);
     store.close();
     const again = openStore(path);
-    expect(again.loadAccounts('marketing')).toEqual([company('1', '70'), company('2', null)]);
-    expect(again.loadAccounts('crm')).toEqual([]);
+    expect(again.mirror.loadAccounts('marketing')).toEqual([company('1', '70'), company('2', null)]);
+    expect(again.mirror.loadAccounts('crm')).toEqual([]);
     again.close();
   });
 
   it('updates a record on a later incremental read and leaves the other systems alone', () => {
     const store = openStore(path);
     const sf = { ...company('001A', '005X'), system: 'crm' as const };
-    store.upsertAccounts([company('1', '70'), company('2', '70'), sf]);
-    store.upsertAccounts([company('2', '71')]);
-    expect(store.loadAccounts()).toEqual([sf, company('1', '70'), company('2', '71')]);
+    store.mirror.upsertAccounts([company('1', '70'), company('2', '70'), sf]);
+    store.mirror.upsertAccounts([company('2', '71')]);
+    expect(store.mirror.loadAccounts()).toEqual([sf, company('1', '70'), company('2', '71')]);
     store.close();
   });
 
   it('makes a full read the exact mirror: vanished records drop, other systems stay', () => {
     const store = openStore(path);
     const sf = { ...company('001A', '005X'), system: 'crm' as const };
-    store.upsertAccounts([company('1', '70'), company('2', null), sf]);
-    store.replaceAccounts('marketing', [company('2', '71'), company('3', '72')]);
-    expect(store.loadAccounts('marketing')).toEqual([company('2', '71'), company('3', '72')]);
-    expect(store.loadAccounts('crm')).toEqual([sf]);
-    expect(() => store.replaceAccounts('marketing', [sf])).toThrow(/given a crm record/);
-    expect(store.loadAccounts('marketing')).toHaveLength(2);
+    store.mirror.upsertAccounts([company('1', '70'), company('2', null), sf]);
+    store.mirror.replaceAccounts('marketing', [company('2', '71'), company('3', '72')]);
+    expect(store.mirror.loadAccounts('marketing')).toEqual([company('2', '71'), company('3', '72')]);
+    expect(store.mirror.loadAccounts('crm')).toEqual([sf]);
+    expect(() => store.mirror.replaceAccounts('marketing', [sf])).toThrow(/given a crm record/);
+    expect(store.mirror.loadAccounts('marketing')).toHaveLength(2);
     store.close();
   });
 
   it('shows what spoc wrote until the vendor says otherwise, touching nothing else in the record', () => {
     const store = openStore(path);
-    store.upsertAccounts([company('2', null)]);
-    store.applyWrittenValues('marketing', '2', 'account_owner', { id: '72' });
-    store.applyWrittenValues('marketing', '404', 'account_owner', { id: '72' });
+    store.mirror.upsertAccounts([company('2', null)]);
+    store.mirror.applyWrittenValues('marketing', '2', 'account_owner', { id: '72' });
+    store.mirror.applyWrittenValues('marketing', '404', 'account_owner', { id: '72' });
     const expected = company('2', null);
     expected.roles.account_owner = { id: '72' };
-    expect(store.loadAccounts()).toEqual([expected]);
-    store.upsertAccounts([company('2', '75')]);
-    expect(store.loadAccounts()).toEqual([company('2', '75')]);
+    expect(store.mirror.loadAccounts()).toEqual([expected]);
+    store.mirror.upsertAccounts([company('2', '75')]);
+    expect(store.mirror.loadAccounts()).toEqual([company('2', '75')]);
 
-    store.upsertAccounts([company('3', null)]);
-    store.applyWrittenValuesMany('marketing', [
+    store.mirror.upsertAccounts([company('3', null)]);
+    store.mirror.applyWrittenValuesMany('marketing', [
       { recordId: '2', role: 'csm', value: { email: 'c@x.io' } },
       { recordId: '3', role: 'account_owner', value: { id: '73' } },
     ]);
-    expect(store.loadAccounts().map((r) => [r.id, r.roles.account_owner, r.roles.csm])).toEqual([
+    expect(store.mirror.loadAccounts().map((r) => [r.id, r.roles.account_owner, r.roles.csm])).toEqual([
       ['2', { id: '75' }, { email: 'c@x.io' }],
       ['3', { id: '73' }, { email: 'x@acme.test' }],
     ]);
@@ -242,9 +245,9 @@ describe('the account mirror', () => {
   it('keeps every record of a large full read and of the incremental read after it', () => {
     const store = openStore(path);
     const records = Array.from({ length: 5_000 }, (_, i) => company(String(i + 10), String(i % 40)));
-    store.replaceAccounts('marketing', records);
-    store.upsertAccounts(records.slice(0, 1000).map((r) => ({ ...r, name: 'renamed' })));
-    const loaded = store.loadAccounts('marketing');
+    store.mirror.replaceAccounts('marketing', records);
+    store.mirror.upsertAccounts(records.slice(0, 1000).map((r) => ({ ...r, name: 'renamed' })));
+    const loaded = store.mirror.loadAccounts('marketing');
     expect(loaded).toHaveLength(5_000);
     expect(loaded.filter((r) => r.name === 'renamed')).toHaveLength(1000);
     store.close();
@@ -261,11 +264,11 @@ describe('baselines and cursors', () => {
       value,
       at,
     });
-    store.upsertBaseline([entry('5', 'a@x.io', 't1'), entry('6', 'c@x.io', 't1')]);
-    store.upsertBaseline([entry('5', null, 't2'), { ...entry('6', 'd@x.io', 't2'), standIn: true }]);
+    store.baselines.upsert([entry('5', 'a@x.io', 't1'), entry('6', 'c@x.io', 't1')]);
+    store.baselines.upsert([entry('5', null, 't2'), { ...entry('6', 'd@x.io', 't2'), standIn: true }]);
     store.close();
     const again = openStore(path);
-    const baseline = again.loadBaseline();
+    const baseline = again.baselines.load();
     expect(baseline.size).toBe(2);
     expect(baseline.get(baselineKey('helpdesk', '5', 'csm'))).toEqual(entry('5', null, 't2'));
     expect(baseline.get(baselineKey('helpdesk', '6', 'csm'))).toEqual({ ...entry('6', 'd@x.io', 't2'), standIn: true });
@@ -282,9 +285,9 @@ describe('baselines and cursors', () => {
       at: 't1',
       decided: 'anna@acme.test',
     };
-    const lookup = store.baselineLookup();
+    const lookup = store.baselines.lookup();
     expect(lookup.get(baselineKey('marketing', '42', 'owner'))).toBeUndefined();
-    store.upsertBaseline([entry, { ...entry, recordId: '43', value: null, standIn: true }]);
+    store.baselines.upsert([entry, { ...entry, recordId: '43', value: null, standIn: true }]);
     // The lookup reads the store as it is now, not as it was when the lookup was made.
     expect(lookup.get(baselineKey('marketing', '42', 'owner'))).toEqual(entry);
     expect(lookup.get(baselineKey('marketing', '43', 'owner'))).toEqual({
@@ -300,16 +303,16 @@ describe('baselines and cursors', () => {
 
   it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
     const store = openStore(path);
-    expect(store.getCursor('marketing')).toBeNull();
-    store.setCursor('marketing', 'accounts', '{"ts":1}');
-    store.setCursor('marketing', 'accounts', '{"ts":2}');
-    store.setCursor('marketing', 'check', 'x');
-    store.setCursor('helpdesk', 'accounts', 'z');
-    expect(store.getCursor('marketing')).toBe('{"ts":2}');
-    expect(store.getCursor('marketing', 'check')).toBe('x');
-    expect(store.getCursor('helpdesk', 'accounts')).toBe('z');
-    store.clearCursors();
-    expect([store.getCursor('marketing'), store.getCursor('helpdesk')]).toEqual([null, null]);
+    expect(store.mirror.getCursor('marketing')).toBeNull();
+    store.mirror.setCursor('marketing', 'accounts', '{"ts":1}');
+    store.mirror.setCursor('marketing', 'accounts', '{"ts":2}');
+    store.mirror.setCursor('marketing', 'check', 'x');
+    store.mirror.setCursor('helpdesk', 'accounts', 'z');
+    expect(store.mirror.getCursor('marketing')).toBe('{"ts":2}');
+    expect(store.mirror.getCursor('marketing', 'check')).toBe('x');
+    expect(store.mirror.getCursor('helpdesk', 'accounts')).toBe('z');
+    store.mirror.clearCursors();
+    expect([store.mirror.getCursor('marketing'), store.mirror.getCursor('helpdesk')]).toEqual([null, null]);
     store.close();
   });
 });
@@ -333,14 +336,14 @@ describe('ownership history', () => {
 
   it('keeps transitions only, oldest first, per (account, role, system)', () => {
     const store = openStore(path);
-    store.recordOwnership([row('a@x.io', 'r1'), row('a@x.io', 'r1', 'observed', 'crm')]);
-    store.recordOwnership([row('a@x.io', 'r2'), row('a@x.io', 'r2', 'observed', 'crm')]);
-    store.recordOwnership([row('b@x.io', 'r3', 'authority'), row('b@x.io', 'r3', 'authority')]);
-    store.recordOwnership([row(null, 'r4')]);
-    store.recordOwnership([row(null, 'r5'), row('a@x.io', 'r5', 'propagate')]);
+    store.history.record([row('a@x.io', 'r1'), row('a@x.io', 'r1', 'observed', 'crm')]);
+    store.history.record([row('a@x.io', 'r2'), row('a@x.io', 'r2', 'observed', 'crm')]);
+    store.history.record([row('b@x.io', 'r3', 'authority'), row('b@x.io', 'r3', 'authority')]);
+    store.history.record([row(null, 'r4')]);
+    store.history.record([row(null, 'r5'), row('a@x.io', 'r5', 'propagate')]);
     expect(
-      store
-        .historyForAccount('crm:001A')
+      store.history
+        .forAccount('crm:001A')
         .filter((r) => r.system === 'marketing')
         .map((r) => [r.email, r.runId, r.reason]),
     ).toEqual([
@@ -349,10 +352,10 @@ describe('ownership history', () => {
       [null, 'r4', 'observed'],
       ['a@x.io', 'r5', 'propagate'],
     ]);
-    expect(store.historyForAccount('crm:001A').filter((r) => r.system === 'crm')).toEqual([
+    expect(store.history.forAccount('crm:001A').filter((r) => r.system === 'crm')).toEqual([
       { ...row('a@x.io', 'r1', 'observed', 'crm') },
     ]);
-    expect(store.historyForAccount('crm:001B')).toEqual([]);
+    expect(store.history.forAccount('crm:001B')).toEqual([]);
     store.close();
   });
 
@@ -362,7 +365,7 @@ describe('ownership history', () => {
     const id15 = '001Aa00000Bcd12';
     const id18 = `${id15}AAE`;
     const forms = (id: string) => (id === id15 ? [id, id18] : id === id18 ? [id, id15] : [id]);
-    const run = store.startRun({ dryRun: false, full: false });
+    const run = store.runs.start({ dryRun: false, full: false });
     store.ownership.save(
       run,
       [
@@ -380,13 +383,13 @@ describe('ownership history', () => {
       [],
     );
     // An account only the history knows (its state predates the read model): found by key or record.
-    store.recordOwnership([{ ...row('a@x.io', 'r1'), account: 'marketing:77', recordId: '77' }]);
+    store.history.record([{ ...row('a@x.io', 'r1'), account: 'marketing:77', recordId: '77' }]);
     const acme = [{ account: `crm:${id18}`, name: 'Acme GmbH' }];
     for (const q of [`crm:${id18}`, 'acme gmbh', id18, id15, '1000'])
-      expect(store.findAccounts(q, forms)).toEqual(acme);
-    expect(store.findAccounts('77')).toEqual([{ account: 'marketing:77', name: null }]);
-    expect(store.findAccounts('Acme')).toEqual([]);
-    expect(store.findAccounts('%')).toEqual([]);
+      expect(store.history.findAccounts(q, forms)).toEqual(acme);
+    expect(store.history.findAccounts('77')).toEqual([{ account: 'marketing:77', name: null }]);
+    expect(store.history.findAccounts('Acme')).toEqual([]);
+    expect(store.history.findAccounts('%')).toEqual([]);
     store.close();
   });
 });

@@ -37,8 +37,8 @@ export function previewOverrides(
       for (const [system, held] of Object.entries(row.systems)) ids.get(system as SystemId)?.add(held.recordId);
     }
   }
-  const accounts = config.enabledSystems.flatMap((s) => store.accountsById(s, [...(ids.get(s) ?? [])]));
-  const baseline = store.baselineOf(accounts.map((a) => ({ system: a.system, recordId: a.id })));
+  const accounts = config.enabledSystems.flatMap((s) => store.mirror.accountsById(s, [...(ids.get(s) ?? [])]));
+  const baseline = store.baselines.of(accounts.map((a) => ({ system: a.system, recordId: a.id })));
   const overrides = new Map(
     requests.map((r) => [
       overrideKey(r.account, r.role),

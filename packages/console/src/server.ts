@@ -89,7 +89,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const overviewData = () => ({
     summary: store.ownership.summary(),
     trend: store.ownership.trend(20),
-    runs: store.listRuns(10),
+    runs: store.runs.list(10),
     schedule: config.schedule,
     nextRun: config.schedule ? new Cron(config.schedule, { paused: true }).nextRun(now()) : null,
     actions: store.actions.list(10),
@@ -138,8 +138,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return {
       account,
       roles: rows,
-      history: store.historyForAccount(account),
-      audit: store.changesForAccount(account),
+      history: store.history.forAccount(account),
+      audit: store.runs.changesForAccount(account),
       actions: store.actions.forAccount(account),
     };
   };

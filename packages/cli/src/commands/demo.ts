@@ -85,7 +85,7 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
       out(
         table(
           ['at', 'role', 'system', 'owner', 'reason'],
-          store.historyForAccount(account).map((r) => [r.at, r.role, r.system, r.email ?? '—', r.reason]),
+          store.history.forAccount(account).map((r) => [r.at, r.role, r.system, r.email ?? '—', r.reason]),
         ),
       );
       out();

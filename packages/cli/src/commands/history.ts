@@ -14,7 +14,7 @@ export function historyCommand(query: string, options: { config?: string; json?:
   try {
     const forms = (id: string) =>
       Object.values(config.systems).flatMap((s) => s.definition.link.referenceForms?.(id) ?? [id]);
-    const matches = store.findAccounts(query, forms);
+    const matches = store.history.findAccounts(query, forms);
     if (matches.length === 0) {
       process.stderr.write(
         `no account matches "${query}" (an account key, an account name or a record id of any system, as the last sync saw them)\n`,
@@ -27,7 +27,7 @@ export function historyCommand(query: string, options: { config?: string; json?:
       return EXIT.usage;
     }
     const { account, name } = matches[0] as { account: string; name: string | null };
-    const rows = store.historyForAccount(account);
+    const rows = store.history.forAccount(account);
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ account, name, history: rows })}\n`);
       return EXIT.ok;

@@ -1,0 +1,289 @@
+import { hostname } from 'node:os';
+import type { ChangeReason, OwnerValue, PlannedChange, SystemId } from '../domain/types.ts';
+import { isAbandoned } from './liveness.ts';
+import { newRunId } from './run-id.ts';
+import { type StoreDb, StoreModule } from './store-db.ts';
+
+export type StoredRunStatus = 'running' | 'ok' | 'partial' | 'refused' | 'failed';
+
+export interface RunRow {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: StoredRunStatus;
+  dryRun: boolean;
+  full: boolean;
+  counts: Record<string, number> | null;
+  error: string | null;
+  /** The process that ran it, for telling an interrupted run from a live one. */
+  pid: number;
+  host: string;
+}
+
+/** A planned change as the audit keeps it, with what became of it. */
+export type ChangeRow = Pick<
+  PlannedChange,
+  'account' | 'accountName' | 'role' | 'system' | 'recordId' | 'from' | 'fromValue' | 'to' | 'reason'
+> & {
+  result: 'planned' | 'written' | 'failed';
+  /** The vendor's (or spoc's) refusal of a write, as its WriteResult gave it. */
+  error: { code: string; kind: string; message: string } | null;
+};
+
+/** A change as the audit holds it: which run recorded it, and when. */
+export type AuditRow = ChangeRow & { runId: string; at: string };
+
+export interface LockHolder {
+  runId: string;
+  pid: number;
+  host: string;
+  since: string;
+}
+
+export const DEFAULT_LOCK_TTL_MS = 6 * 3600_000;
+
+/**
+ * The run log: each run (who ran it, how it ended, its counts), the audit of the
+ * changes it planned and made, and the single-row lock that keeps two runs apart.
+ */
+export class RunLog extends StoreModule {
+  private readonly lockTtlMs: number;
+
+  constructor(store: StoreDb, lockTtlMs: number) {
+    super(store);
+    this.lockTtlMs = lockTtlMs;
+  }
+
+  /** Records a run as `running` by this process; returns its id (sortable by start time). */
+  start(options: { dryRun: boolean; full: boolean }): string {
+    const at = this.now();
+    const insert = this.sql(
+      `INSERT OR IGNORE INTO runs (id, started_at, status, dry_run, full, pid, host)
+       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+    );
+    // The random tail makes a clash within one second unlikely; retrying makes it impossible.
+    for (;;) {
+      const id = newRunId(at);
+      const inserted = insert.run(
+        id,
+        at.toISOString(),
+        options.dryRun ? 1 : 0,
+        options.full ? 1 : 0,
+        process.pid,
+        hostname(),
+      );
+      if (inserted.changes === 1) return id;
+    }
+  }
+
+  finish(runId: string, status: StoredRunStatus, counts: object, error?: string): void {
+    this.sql('UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?').run(
+      this.iso(),
+      status,
+      JSON.stringify(counts),
+      error === undefined ? null : this.mask(error),
+      runId,
+    );
+  }
+
+  list(limit = 20): RunRow[] {
+    return (
+      this.sql('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as unknown as RawRun[]
+    ).map(runRow);
+  }
+
+  get(id: string): RunRow | undefined {
+    const row = this.sql('SELECT * FROM runs WHERE id = ?').get(id) as RawRun | undefined;
+    return row ? runRow(row) : undefined;
+  }
+
+  /**
+   * Marks runs left `running` by a process that no longer exists (this host) or that
+   * went silent for longer than the TTL (another host) as failed with error
+   * `interrupted`. Returns their ids.
+   */
+  abandonStale(): string[] {
+    const now = this.now();
+    const dead = this.runningRuns().filter((r) => isAbandoned(r, now, this.lockTtlMs));
+    const mark = this.sql(
+      "UPDATE runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'",
+    );
+    // No write transaction when there is nothing to mark: it would wait on a busy writer for nothing.
+    if (dead.length > 0) {
+      this.transaction(() => {
+        for (const r of dead) mark.run(now.toISOString(), r.id);
+      });
+    }
+    return dead.map((r) => r.id);
+  }
+
+  private runningRuns(): { id: string; pid: number; host: string; seenAt: string }[] {
+    return this.sql(
+      "SELECT id, pid, host, COALESCE(heartbeat_at, started_at) AS seenAt FROM runs WHERE status = 'running'",
+    ).all() as { id: string; pid: number; host: string; seenAt: string }[];
+  }
+
+  /**
+   * A long run's sign of life: keeps its lock (and its `running` status) from being
+   * taken over by another host after the TTL. Returns false when the run no longer
+   * holds the lock, so it can stop before writing more.
+   */
+  heartbeat(runId: string): boolean {
+    const at = this.iso();
+    return this.transaction(() => {
+      this.sql('UPDATE runs SET heartbeat_at = ? WHERE id = ?').run(at, runId);
+      return this.sql('UPDATE lock SET heartbeat_at = ? WHERE id = 1 AND run_id = ?').run(at, runId).changes === 1;
+    });
+  }
+
+  recordChanges(runId: string, rows: ChangeRow[]): void {
+    const insert = this.sql(
+      `INSERT INTO changes (run_id, account, account_name, role, system, record_id, from_email, from_value, to_email, reason, result, error, at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const at = this.iso();
+    this.transaction(() => {
+      for (const r of rows) {
+        insert.run(
+          runId,
+          r.account,
+          r.accountName,
+          r.role,
+          r.system,
+          r.recordId,
+          r.from,
+          r.fromValue === null ? null : JSON.stringify(r.fromValue),
+          r.to,
+          r.reason,
+          r.result,
+          r.error ? JSON.stringify({ ...r.error, message: this.mask(r.error.message) }) : null,
+          at,
+        );
+      }
+    });
+  }
+
+  /** The audit of one run, in the order it was recorded. */
+  changesForRun(runId: string): AuditRow[] {
+    return (this.sql('SELECT * FROM changes WHERE run_id = ? ORDER BY rowid').all(runId) as unknown as RawChange[]).map(
+      auditRow,
+    );
+  }
+
+  /** Every change spoc planned or made on one account, oldest first. */
+  changesForAccount(account: string): AuditRow[] {
+    return (
+      this.sql('SELECT * FROM changes WHERE account = ? ORDER BY rowid').all(account) as unknown as RawChange[]
+    ).map(auditRow);
+  }
+
+  /**
+   * One run per store: takes the single-row lock in a write transaction, so of two
+   * racing runs exactly one wins. A lock whose holder is gone (dead pid on this host,
+   * or silent past the TTL from another host) is taken over. Taking a lock this run
+   * already holds succeeds.
+   */
+  acquireLock(owner: { runId: string; pid: number; host: string }): { ok: true } | { ok: false; heldBy: LockHolder } {
+    const now = this.now();
+    return this.transaction(() => {
+      const held = this.lockRow();
+      if (held?.runId === owner.runId) return { ok: true as const };
+      if (held && !isAbandoned({ ...held, seenAt: held.heartbeatAt ?? held.since }, now, this.lockTtlMs)) {
+        return { ok: false as const, heldBy: { runId: held.runId, pid: held.pid, host: held.host, since: held.since } };
+      }
+      this.sql(
+        'INSERT OR REPLACE INTO lock (id, run_id, pid, host, since, heartbeat_at) VALUES (1, ?, ?, ?, ?, NULL)',
+      ).run(owner.runId, owner.pid, owner.host, now.toISOString());
+      return { ok: true as const };
+    });
+  }
+
+  /** Lets the lock go if this run holds it (a run never frees another's lock). */
+  releaseLock(runId: string): void {
+    this.sql('DELETE FROM lock WHERE id = 1 AND run_id = ?').run(runId);
+  }
+
+  /** Who holds the lock now, if anyone (it may be abandoned: acquireLock decides). */
+  lockHolder(): LockHolder | undefined {
+    const held = this.lockRow();
+    return held ? { runId: held.runId, pid: held.pid, host: held.host, since: held.since } : undefined;
+  }
+
+  private lockRow(): (LockHolder & { heartbeatAt: string | null }) | undefined {
+    return this.sql(
+      'SELECT run_id AS runId, pid, host, since, heartbeat_at AS heartbeatAt FROM lock WHERE id = 1',
+    ).get() as (LockHolder & { heartbeatAt: string | null }) | undefined;
+  }
+
+  /** Runs still running and not abandoned: their open journal entries are theirs to settle. */
+  liveRunIds(): Set<string> {
+    const now = this.now();
+    return new Set(
+      this.runningRuns()
+        .filter((r) => !isAbandoned(r, now, this.lockTtlMs))
+        .map((r) => r.id),
+    );
+  }
+}
+
+interface RawRun {
+  id: string;
+  started_at: string;
+  finished_at: string | null;
+  status: StoredRunStatus;
+  dry_run: number;
+  full: number;
+  counts: string | null;
+  error: string | null;
+  pid: number;
+  host: string;
+}
+
+function runRow(r: RawRun): RunRow {
+  return {
+    id: r.id,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+    status: r.status,
+    dryRun: r.dry_run === 1,
+    full: r.full === 1,
+    counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null,
+    error: r.error,
+    pid: r.pid,
+    host: r.host,
+  };
+}
+
+interface RawChange {
+  run_id: string;
+  account: string;
+  account_name: string;
+  role: string;
+  system: SystemId;
+  record_id: string;
+  from_email: string | null;
+  from_value: string | null;
+  to_email: string;
+  reason: string;
+  result: ChangeRow['result'];
+  error: string | null;
+  at: string;
+}
+
+function auditRow(r: RawChange): AuditRow {
+  return {
+    runId: r.run_id,
+    at: r.at,
+    account: r.account,
+    accountName: r.account_name,
+    role: r.role,
+    system: r.system,
+    recordId: r.record_id,
+    from: r.from_email,
+    fromValue: r.from_value === null ? null : (JSON.parse(r.from_value) as OwnerValue),
+    to: r.to_email,
+    reason: r.reason as ChangeReason,
+    result: r.result,
+    error: r.error ? (JSON.parse(r.error) as ChangeRow['error']) : null,
+  };
+}

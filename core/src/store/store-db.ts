@@ -1,0 +1,64 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { inTransaction } from './prepare-db.ts';
+
+/** What every part of the store shares: the database, a statement cache, the clock, the mask. */
+export class StoreDb {
+  readonly db: DatabaseSync;
+  readonly now: () => Date;
+  /** Masks secrets in text from outside (vendor error messages) before it is stored. */
+  readonly mask: (text: string) => string;
+  private readonly statements = new Map<string, StatementSync>();
+
+  constructor(db: DatabaseSync, now: () => Date, mask: (text: string) => string) {
+    this.db = db;
+    this.now = now;
+    this.mask = mask;
+  }
+
+  /** A prepared statement, prepared once per text. */
+  sql(text: string): StatementSync {
+    let statement = this.statements.get(text);
+    if (!statement) {
+      statement = this.db.prepare(text);
+      this.statements.set(text, statement);
+    }
+    return statement;
+  }
+
+  transaction<T>(work: () => T): T {
+    return inTransaction(this.db, work);
+  }
+
+  iso(): string {
+    return this.now().toISOString();
+  }
+}
+
+/** One concern of the store (runs, mirror, baselines, journal, history) over the shared database. */
+export abstract class StoreModule {
+  protected readonly store: StoreDb;
+
+  constructor(store: StoreDb) {
+    this.store = store;
+  }
+
+  protected sql(text: string): StatementSync {
+    return this.store.sql(text);
+  }
+
+  protected transaction<T>(work: () => T): T {
+    return this.store.transaction(work);
+  }
+
+  protected now(): Date {
+    return this.store.now();
+  }
+
+  protected iso(): string {
+    return this.store.iso();
+  }
+
+  protected get mask(): (text: string) => string {
+    return this.store.mask;
+  }
+}
