@@ -23,8 +23,7 @@ export const zendesk: ConnectorDefinition<ZendeskSettings, { field: string; valu
   link: { xref: true, domains: true },
   // Open tickets held by the previous POC move to the new one.
   capabilities: { cascades: ['openTickets'] },
-  create: async (settings, context) =>
-    (await import('./zendesk-connector.ts')).createZendeskConnector(settings, context),
+  create: async (settings, context) => (await import('./connector.ts')).createZendeskConnector(settings, context),
   recordUrl: (settings, id) =>
     `${settings.baseUrl.replace(/\/api\/v2$/, '')}/agent/organizations/${encodeURIComponent(id)}`,
 };

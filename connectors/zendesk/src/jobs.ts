@@ -1,6 +1,6 @@
 import { isSpocError, type RecordOutcome, SpocError, sleep } from '@spoc/core/connector';
-import type { Page, ZendeskUri } from './http.ts';
-import { type JobStatus, jobOutcome, parseJobStatus } from './mapping.ts';
+import type { ZendeskApi, ZendeskUri } from './api.ts';
+import { type JobStatus, jobFinished, jobOutcome, jobStatusUri, parseJobStatus } from './mapping.ts';
 
 export interface JobOptions {
   /** Wait before the first poll; doubles between polls up to 8×. */
@@ -9,7 +9,18 @@ export interface JobOptions {
   timeoutMs: number;
 }
 
-type Call = (method: 'GET' | 'PUT', uri: ZendeskUri, body?: object) => Promise<Page<unknown>>;
+/** One bulk update (update_many) to its outcome per id. */
+export type BulkJob = (
+  uri: ZendeskUri,
+  body: object,
+  ids: string[],
+  signal?: AbortSignal,
+) => Promise<Map<string, RecordOutcome>>;
+
+/** Bulk updates through `api`, each one polled to its end (see runBulkJob). */
+export function bulkJobs(api: ZendeskApi, options: JobOptions): BulkJob {
+  return (uri, body, ids, signal) => runBulkJob(api, uri, body, ids, options, signal);
+}
 
 /**
  * Runs one bulk update (update_many) and returns, per id, whether Zendesk applied it.
@@ -19,17 +30,17 @@ type Call = (method: 'GET' | 'PUT', uri: ZendeskUri, body?: object) => Promise<P
  * reported as that record's failure, never assumed done.
  */
 export async function runBulkJob(
-  call: Call,
+  api: ZendeskApi,
   uri: ZendeskUri,
   body: object,
   ids: string[],
   options: JobOptions,
   signal?: AbortSignal,
 ): Promise<Map<string, RecordOutcome>> {
-  const queued = parseJobStatus((await call('PUT', uri, body)).result);
+  const queued = parseJobStatus((await api.put(uri, body, signal)).result);
   let job: JobStatus;
   try {
-    job = TERMINAL.has(queued.status) ? queued : await pollJob(call, queued.id, options, signal);
+    job = jobFinished(queued) ? queued : await pollJob(api, queued.id, options, signal);
   } catch (error) {
     // The PUT was accepted, so the records may or may not be written: say so per record.
     if (!isSpocError(error) || error.kind === 'auth' || signal?.aborted) throw error;
@@ -39,15 +50,13 @@ export async function runBulkJob(
   return jobOutcome(job, ids);
 }
 
-const TERMINAL = new Set(['completed', 'failed', 'killed']);
-
-async function pollJob(call: Call, jobId: string, options: JobOptions, signal?: AbortSignal): Promise<JobStatus> {
+async function pollJob(api: ZendeskApi, jobId: string, options: JobOptions, signal?: AbortSignal): Promise<JobStatus> {
   const deadline = Date.now() + options.timeoutMs;
   let wait = options.pollMs;
   for (;;) {
     await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), signal);
-    const job = parseJobStatus((await call('GET', ['job_statuses', jobId])).result);
-    if (TERMINAL.has(job.status)) return job;
+    const job = parseJobStatus((await api.get(jobStatusUri(jobId), signal)).result);
+    if (jobFinished(job)) return job;
     if (Date.now() >= deadline)
       return { ...job, status: 'failed', message: `still ${job.status} after ${options.timeoutMs} ms` };
     wait = Math.min(wait * 2, options.pollMs * 8);

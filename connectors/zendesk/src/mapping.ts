@@ -12,6 +12,33 @@ import { z } from 'zod';
 export const TOP_LEVEL_XREFS = new Set(['external_id']);
 export const UNSOLVED = ['new', 'open', 'pending', 'hold'];
 
+/** A cursor-paged list: its path and query (100 a page). */
+export interface ListQuery {
+  path: string[];
+  query: string;
+}
+const PAGE = 'page[size]=100';
+/** Agents and admins (end-users are customers, not people). */
+export const PEOPLE_LIST: ListQuery = { path: ['users'], query: `role[]=agent&role[]=admin&${PAGE}` };
+export const ORGANIZATIONS_LIST: ListQuery = { path: ['organizations'], query: PAGE };
+/** Who the credentials are, and the organization field definitions (check). */
+export const ME = ['users', 'me'];
+export const ORGANIZATION_FIELDS = ['organization_fields'];
+
+/** The incremental organization export from `startTime` (Unix seconds, inclusive). */
+export function organizationsExport(startTime: number): string[] {
+  return ['incremental', 'organizations', `?start_time=${startTime}`];
+}
+
+/** A search (its syntax: ticketsHeldBy, ticketSearch, openTicketCount). */
+export function search(query: string): string[] {
+  return ['search', `?query=${encodeURIComponent(query)}`];
+}
+
+export function jobStatusUri(jobId: string): string[] {
+  return ['job_statuses', jobId];
+}
+
 const UserApiSchema = z.looseObject({
   id: z.number(),
   email: z.string().nullable().optional(),
@@ -85,18 +112,21 @@ export function toOrganization(raw: unknown, ctx: ConnectorContext): AccountReco
 }
 
 /**
- * The update_many body for a chunk of organizations (field key → value per organization).
- * Lookup fields hold user ids as numbers; email text fields keep their string.
+ * organizations/update_many for a chunk of organizations (field key → value per
+ * organization). Lookup fields hold user ids as numbers; email text fields keep their string.
  */
 export function organizationsUpdate(entries: [string, Record<string, string>][], roles: ConnectorContext['roles']) {
   const kinds = new Map(Object.values(roles).map((m) => [m.field, m.value]));
   return {
-    organizations: entries.map(([id, fields]) => ({
-      id: Number(id),
-      organization_fields: Object.fromEntries(
-        Object.entries(fields).map(([k, v]) => [k, kinds.get(k) === 'id' ? Number(v) : v]),
-      ),
-    })),
+    uri: ['organizations', 'update_many'],
+    body: {
+      organizations: entries.map(([id, fields]) => ({
+        id: Number(id),
+        organization_fields: Object.fromEntries(
+          Object.entries(fields).map(([k, v]) => [k, kinds.get(k) === 'id' ? Number(v) : v]),
+        ),
+      })),
+    },
   };
 }
 
@@ -226,6 +256,11 @@ const JobStatusApiSchema = z.looseObject({
   }),
 });
 export type JobStatus = z.infer<typeof JobStatusApiSchema>['job_status'];
+
+const FINISHED = new Set(['completed', 'failed', 'killed']);
+
+/** A job Zendesk will not touch again: completed, failed or killed. */
+export const jobFinished = (job: JobStatus): boolean => FINISHED.has(job.status);
 
 export function parseJobStatus(body: unknown): JobStatus {
   return parseEnvelope(JobStatusApiSchema, body, 'job status').job_status;

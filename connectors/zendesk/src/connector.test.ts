@@ -2,8 +2,8 @@ import type { ConnectorContext } from '@spoc/core/connector';
 import nock from 'nock';
 import pino from 'pino';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createZendeskConnector } from './connector.ts';
 import type { ZendeskSettings } from './settings.ts';
-import { createZendeskConnector } from './zendesk-connector.ts';
 
 const HOST = 'https://acme.zendesk.com';
 const config: ZendeskSettings = {

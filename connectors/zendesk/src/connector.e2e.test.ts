@@ -2,8 +2,8 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createZendeskConnector } from './connector.ts';
 import type { ZendeskSettings } from './settings.ts';
-import { createZendeskConnector } from './zendesk-connector.ts';
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
