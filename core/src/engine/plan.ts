@@ -37,9 +37,14 @@ export function plan(
   baseline: Baseline,
   config: SpocConfig,
   _now: Date,
-  options: { force?: boolean; overrides?: ReadonlyMap<string, OwnerOverride> } = {},
+  options: {
+    force?: boolean;
+    overrides?: ReadonlyMap<string, OwnerOverride>;
+    /** The directory of `snapshot.people`, when the caller has built it already. */
+    directory?: Directory;
+  } = {},
 ): Plan {
-  const directory = buildDirectory(snapshot.people, config.aliases);
+  const directory = options.directory ?? buildDirectory(snapshot.people, config.aliases);
   const linked = linkAccounts(snapshot.accounts, config.link, linkOptionsOf(config));
   const cascadesOf = (system: SystemId) => config.systems[system]?.definition.capabilities.cascades ?? [];
   const changes: PlannedChange[] = [];

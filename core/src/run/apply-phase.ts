@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
-import type { AssignmentWrite, CascadeStep, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
+import type { AssignmentWrite, CascadeStep, Plan, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { StateStore } from '../store/state-store.ts';
-import type { ProgressEvent } from './run-types.ts';
+import type { ProgressEvent, RunDeps, RunOptions } from './run-types.ts';
 
 export interface AppliedChange {
   change: PlannedChange;
@@ -112,4 +112,52 @@ export async function applySystem(
 /** The value a successful write leaves in the vendor field (id, or email for email-text fields). */
 export function writtenValue(change: PlannedChange, kind: 'id' | 'email'): { id: string } | { email: string } {
   return kind === 'email' ? { email: change.to } : { id: change.toId };
+}
+
+const DEFAULT_BATCH = 500;
+
+/** The apply phase: every system's changes, the systems in parallel, each in journaled batches. */
+export async function applyAll(
+  deps: RunDeps,
+  plan: Plan,
+  runId: string,
+  options: RunOptions,
+): Promise<AppliedChange[]> {
+  const bySystem = new Map<SystemId, typeof plan.changes>();
+  for (const change of plan.changes) {
+    const list = bySystem.get(change.system) ?? [];
+    list.push(change);
+    bySystem.set(change.system, list);
+  }
+  const cascadesOf = new Map<string, CascadeStep[]>();
+  for (const step of plan.cascades) {
+    const key = `${step.system}\u0000${step.recordId}\u0000${step.role}`;
+    cascadesOf.set(key, [...(cascadesOf.get(key) ?? []), step]);
+  }
+  const perSystem = await Promise.all(
+    deps.connectors
+      .filter((c) => bySystem.has(c.system))
+      .map((connector) =>
+        applySystem(connector, bySystem.get(connector.system) ?? [], {
+          store: deps.store,
+          runId,
+          logger: deps.logger.child({ runId, system: connector.system }),
+          batchSize: alignedBatch(options.batchSize ?? DEFAULT_BATCH, connector.writeCallSize),
+          cascadesOf: (c) => cascadesOf.get(`${c.system}\u0000${c.recordId}\u0000${c.role}`) ?? [],
+          valueKind: (role) =>
+            deps.config.roles.find((r) => r.name === role)?.fields[connector.system]?.value === 'email'
+              ? 'email'
+              : 'id',
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        }),
+      ),
+  );
+  return perSystem.flat();
+}
+
+/** The largest multiple of the vendor's call size within `requested` (unchanged when smaller than one call). */
+function alignedBatch(requested: number, callSize: number | undefined): number {
+  if (!callSize || callSize >= requested) return requested;
+  return Math.floor(requested / callSize) * callSize;
 }

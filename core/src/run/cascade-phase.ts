@@ -39,6 +39,37 @@ export interface CascadeSummary {
 const stepKey = (s: { system: string; recordId: string; role: string }) =>
   `${s.system}\u0000${s.recordId}\u0000${s.role}`;
 
+/**
+ * The guard phase for cascades: this plan's and those a stopped run left open once its
+ * owner write landed (the ones whose write did not land are cancelled, outside a dry
+ * run), previewed, and held against safety.maxCascade unless forced.
+ */
+export async function planCascades(
+  deps: { connectors: Connector[]; store: StateStore; config: { safety: { maxCascade: Limit } } },
+  plan: Plan,
+  options: { dryRun: boolean; force: boolean; signal?: AbortSignal },
+): Promise<CascadePlan> {
+  const { due, moot } = resumableCascades(deps.store.journal.openCascades());
+  if (!options.dryRun)
+    deps.store.journal.settleCascades(
+      moot.map((c) => c.id),
+      'cancelled',
+    );
+  const cascade = await previewCascades(deps.connectors, plan, due, options.signal);
+  if (!options.force) {
+    const exempt = new Set(plan.overridden);
+    const refused = await guardCascades(
+      deps.connectors,
+      cascade,
+      deps.config.safety.maxCascade,
+      exempt,
+      options.signal,
+    );
+    if (refused) plan.refused = { reason: plan.refused ? `${plan.refused.reason}; ${refused}` : refused };
+  }
+  return cascade;
+}
+
 /** Cascades left open by runs that stopped after the owner write landed (the others cannot happen any more). */
 export function resumableCascades(open: OpenCascade[]): { due: OpenCascade[]; moot: OpenCascade[] } {
   const landed = (c: OpenCascade) => c.ownerOutcome === 'written' || c.ownerOutcome === 'confirmed';

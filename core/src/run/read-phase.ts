@@ -121,3 +121,12 @@ export function persistRead(store: StateStore, read: SystemRead): void {
   if (read.cursor !== null) store.mirror.setCursor(read.system, 'accounts', read.cursor);
   if (read.peopleReadAt) store.mirror.cachePeople(read.system, read.peopleReadAt, read.people);
 }
+
+/** Whether a record was read this run: every record of a full read, else the few an incremental read returned. */
+export function freshRecords(reads: SystemRead[]): (system: SystemId, recordId: string) => boolean {
+  const bySystem = new Map(reads.map((r) => [r.system, r.full ? null : new Set(r.fresh.map((a) => a.id))]));
+  return (system, recordId) => {
+    const ids = bySystem.get(system);
+    return ids !== undefined && (ids === null || ids.has(recordId));
+  };
+}

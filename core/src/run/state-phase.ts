@@ -1,6 +1,6 @@
 import type { SpocConfig } from '../config/types.ts';
 import { overrideKey, type PersonRecord, type Plan, type RoleStatus } from '../domain/types.ts';
-import { buildDirectory } from '../engine/directory.ts';
+import type { Directory } from '../engine/directory.ts';
 import type { AccountRoleRow, PersonState } from '../store/ownership-state.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { AppliedChange } from './apply-phase.ts';
@@ -14,7 +14,7 @@ export function recordOwnershipState(
   store: StateStore,
   plan: Plan,
   applied: AppliedChange[],
-  people: PersonRecord[],
+  people: { records: PersonRecord[]; directory: Directory },
   config: SpocConfig,
   runId: string,
 ): void {
@@ -63,7 +63,7 @@ export function recordOwnershipState(
     }
   }
 
-  store.ownership.save(runId, rows(), peopleStates(people, config));
+  store.ownership.save(runId, rows(), peopleStates(people.records, people.directory, config));
   if (plan.overridden.length === 0) return;
   // An override is done once decided and every write it caused succeeded; else the next run retries it.
   const decided = new Map(
@@ -80,8 +80,7 @@ export function recordOwnershipState(
 }
 
 /** Each person once (aliases folded) with where they stand in each system. */
-function peopleStates(people: PersonRecord[], config: SpocConfig): PersonState[] {
-  const directory = buildDirectory(people, config.aliases);
+function peopleStates(people: PersonRecord[], directory: Directory, config: SpocConfig): PersonState[] {
   const recordsOf = new Map<string, PersonRecord[]>();
   for (const record of people) {
     if (record.email === null) continue;

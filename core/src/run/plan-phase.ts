@@ -1,0 +1,55 @@
+import type { Baseline, BaselineEntry, Plan, Snapshot } from '../domain/types.ts';
+import { buildDirectory, type Directory } from '../engine/directory.ts';
+import { plan as makePlan } from '../engine/plan.ts';
+import { checkConnections } from './check-phase.ts';
+import { readSystem, type SystemRead } from './read-phase.ts';
+import type { RunDeps, RunOptions } from './run-types.ts';
+
+export interface Planned {
+  plan: Plan;
+  reads: SystemRead[];
+  baseline: Baseline;
+  /** The people of every system, built once: the plan decided with it, the record phase saves it. */
+  directory: Directory;
+}
+
+/**
+ * The read-only half of a run: the check phase, the read phase (people and accounts,
+ * merged over the mirror) and the plan. Persists nothing but the connection checks;
+ * `plan` and `report` use it directly. `beforePlan` lets a sync settle a killed run's
+ * journal from the fresh data before planning.
+ */
+export async function readAndPlan(
+  deps: RunDeps,
+  options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'>,
+  beforePlan?: (snapshot: Snapshot, recovered: Map<string, BaselineEntry>) => void,
+): Promise<Planned> {
+  const now = options.now ?? (() => new Date());
+  const startedAt = now();
+  await checkConnections(deps, startedAt, options.signal);
+  const reads = await Promise.all(
+    deps.connectors.map((c) =>
+      readSystem(c, deps.store, {
+        full: options.full,
+        now: startedAt,
+        peopleRefreshMs: deps.config.peopleRefreshMs,
+        logger: deps.logger.child({ system: c.system }),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+    ),
+  );
+  const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
+  // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
+  const recovered = new Map<string, BaselineEntry>();
+  beforePlan?.(snapshot, recovered);
+  const stored = deps.store.baselines.lookup();
+  const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
+  const directory = buildDirectory(snapshot.people, deps.config.aliases);
+  const plan = makePlan(snapshot, baseline, deps.config, now(), {
+    force: options.force,
+    overrides: deps.store.actions.pendingOverrides(),
+    directory,
+  });
+  return { plan, reads, baseline, directory };
+}
