@@ -1,7 +1,7 @@
 import type { SystemName as SystemId } from '@spoc/sandbox';
 
 /**
- * The performance model of DESIGN.md §8: the fewest calls a full sync can make per
+ * The performance model of docs/ARCHITECTURE.md ("How much a run costs"): the fewest calls a full sync can make per
  * vendor, and the time the vendors' rate limits impose on them.
  */
 

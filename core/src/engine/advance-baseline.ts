@@ -1,7 +1,7 @@
 import { type Baseline, type BaselineEntry, baselineKey, type Plan, type WriteResult } from '../domain/types.ts';
 
 /**
- * The baseline entries to store after a run (DESIGN.md §2). An entry moves only to a
+ * The baseline entries to store after a run (docs/ARCHITECTURE.md, "Deciding one owner"). An entry moves only to a
  * value seen in the vendor or written successfully: a written record takes the value
  * written; when every write of an account's role succeeded, the other records take
  * what they were seen holding. If any write of that role failed or was not sent, only

@@ -58,7 +58,7 @@ export function holdingsFor(
 }
 
 /**
- * Decides the role's one owner from what each system holds (DESIGN.md §3).
+ * Decides the role's one owner from what each system holds (docs/ARCHITECTURE.md, "Deciding one owner").
  * Pure: the same holdings always give the same decision.
  */
 export function decideRole(role: RoleConfig, holdings: Holding[], directory: Directory): Decision {

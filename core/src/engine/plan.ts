@@ -29,7 +29,7 @@ import { changeScope, guardChanges } from './guard.ts';
 import { type LinkedAccount, linkAccounts, linkOptionsOf } from './link-accounts.ts';
 
 /**
- * plan(snapshot, baseline, config) → Plan (DESIGN.md §3). Pure and deterministic:
+ * plan(snapshot, baseline, config) → Plan (docs/ARCHITECTURE.md, "Deciding one owner"). Pure and deterministic:
  * the same inputs, in any order, give the same plan.
  */
 export function plan(

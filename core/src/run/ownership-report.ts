@@ -1,6 +1,6 @@
 import { type Plan, ROLE_STATUSES, type RoleStatus, type SystemId } from '../domain/types.ts';
 
-/** The `report --json` document (DESIGN.md §6): add fields, never rename. */
+/** The `report --json` document (docs/ARCHITECTURE.md, "The CLI contract"): add fields, never rename. */
 export interface OwnershipReport {
   accounts: {
     account: string;

@@ -32,7 +32,7 @@ export type ProgressEvent =
 
 export type RunStatus = 'ok' | 'partial' | 'refused' | 'failed';
 
-/** The `--json` document of `plan` and `sync` (DESIGN.md §6): add fields, never rename. */
+/** The `--json` document of `plan` and `sync` (docs/ARCHITECTURE.md, "The CLI contract"): add fields, never rename. */
 export interface RunReport {
   runId: string;
   status: RunStatus;

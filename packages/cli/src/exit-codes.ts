@@ -1,6 +1,6 @@
 import type { RunReport } from '@spoc/core';
 
-/** DESIGN.md §6: 0 ok; 1 finished with record-level failures (or failed); 2 usage/config; 3 refused. */
+/** docs/ARCHITECTURE.md, "The CLI contract": 0 ok; 1 finished with record-level failures (or failed); 2 usage/config; 3 refused. */
 export const EXIT = { ok: 0, failures: 1, usage: 2, refused: 3 } as const;
 
 export function exitCodeOf(report: RunReport): number {

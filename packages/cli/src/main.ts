@@ -6,7 +6,7 @@ import { chooseHeapPolicy } from './heap-policy.ts';
 chooseHeapPolicy(process.argv[2]);
 
 // Commander parses the command line (subcommands, help, unknown options) so the
-// contract of DESIGN.md §6 is declared here once.
+// contract of docs/ARCHITECTURE.md ("The CLI contract") is declared here once.
 const program = new Command()
   .name('spoc')
   .description('Single Point of Contact: one owner per customer across HubSpot, Salesforce and Zendesk')
