@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SYSTEMS, SYSTEMS_CONFIG } from '../../test/three-systems.ts';
 import type { Policy, RoleConfig, SpocConfig } from '../config/types.ts';
 import type {
   AccountRecord,
@@ -11,25 +12,9 @@ import type {
   WriteResult,
 } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
-import { testSystems } from '../testing/memory-definitions.ts';
 import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
 import { plan } from './plan.ts';
-
-// The three systems these tests name, as their definitions would declare them.
-const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
-const SYSTEMS_CONFIG = {
-  ...testSystems(SYSTEMS, {
-    hubspot: { cascades: ['contacts'] },
-    salesforce: {
-      cascades: ['contacts'],
-      // Salesforce ids compare equal in 15 and 18 characters (its connector folds them).
-      normaliseReference: (v: string) => (/^[a-zA-Z0-9]{18}$/.test(v) ? v.slice(0, 15) : v),
-    },
-    zendesk: { cascades: ['openTickets'] },
-  }),
-  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
-};
 
 // Random small worlds: 1–3 enabled systems, four people with random presence and active
 // flags per system (anna, the fallback, is active everywhere), 1–5 customers present in

@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { SYSTEMS, SYSTEMS_CONFIG } from '../../test/three-systems.ts';
 import type { LinkRule, Policy, RoleConfig, SpocConfig } from '../config/types.ts';
 import type { AccountRecord, Baseline, BaselineEntry, PersonRecord, SystemId } from '../domain/types.ts';
 import { baselineKey, overrideKey } from '../domain/types.ts';
-import { testSystems } from '../testing/memory-definitions.ts';
 import { plan } from './plan.ts';
-
-// The three systems these tests name, as their definitions would declare them.
-const SYSTEMS = ['hubspot', 'salesforce', 'zendesk'] as const;
-const SYSTEMS_CONFIG = {
-  ...testSystems(SYSTEMS, {
-    hubspot: { cascades: ['contacts'] },
-    salesforce: {
-      cascades: ['contacts'],
-      // Salesforce ids compare equal in 15 and 18 characters (its connector folds them).
-      normaliseReference: (v: string) => (/^[a-zA-Z0-9]{18}$/.test(v) ? v.slice(0, 15) : v),
-    },
-    zendesk: { cascades: ['openTickets'] },
-  }),
-  keyOrder: ['salesforce', 'hubspot', 'zendesk'],
-};
 
 const NOW = new Date('2026-11-22T10:00:00Z');
 const LINK: LinkRule[] = [{ kind: 'xref', fields: { hubspot: 'sfid', zendesk: 'external_id' } }, { kind: 'domain' }];

@@ -11,14 +11,7 @@ import {
   type SpocConfig,
 } from '@spoc/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { REGISTRY } from '../registry.ts';
-
-// The config as the CLI loads it: core's loader with the registered systems.
-const settingsOf = (config: SpocConfig, system: string) =>
-  (config.systems[system]?.settings ?? {}) as Record<string, unknown>;
-const loadConfig = (file: string, env?: Record<string, string | undefined>) => load(file, REGISTRY, env);
-const parseConfig = (text: string, file: string, env?: Record<string, string | undefined>) =>
-  parse(text, file, REGISTRY, env);
+import { loadConfig, parseConfig, settingsOf } from '../../test/config.ts';
 
 // Hostile and broken config input: each is a located ConfigError (exit 2), in bounded time.
 

@@ -1,16 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, loadConfig as load, parseConfig as parse, type SpocConfig } from '@spoc/core';
+import { ConfigError } from '@spoc/core';
 import { describe, expect, it } from 'vitest';
-import { REGISTRY } from '../registry.ts';
-
-// The config as the CLI loads it: core's loader with the registered systems.
-const settingsOf = (config: SpocConfig, system: string) =>
-  (config.systems[system]?.settings ?? {}) as Record<string, unknown>;
-const loadConfig = (file: string, env?: Record<string, string | undefined>) => load(file, REGISTRY, env);
-const parseConfig = (text: string, file: string, env?: Record<string, string | undefined>) =>
-  parse(text, file, REGISTRY, env);
+import { loadConfig, parseConfig, settingsOf } from '../../test/config.ts';
 
 const ENV = { HUBSPOT_TOKEN: 'hs-secret', SF_TOKEN: 'sf-secret', ZENDESK_TOKEN: 'zd-secret' };
 
