@@ -2,14 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConfigError,
-  type ConfigProblem,
-  loadConfig as load,
-  parseConfig as parse,
-  readSecretFile,
-  type SpocConfig,
-} from '@spoc/core';
+import { ConfigError, type ConfigProblem, readSecretFile } from '@spoc/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig, parseConfig, settingsOf } from '../../test/config.ts';
 
