@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
-// One run for the whole workspace: unit tests beside the code, e2e in test/e2e.
+// One run for the whole workspace: unit tests beside the code (a connector's and its
+// emulator's), e2e in test/e2e.
 // Benchmarks and the long fault suite have their own entry points.
 export default defineConfig({
   test: {
     include: [
       'core/src/**/*.test.ts',
       'connectors/*/src/**/*.test.ts',
+      'connectors/*/emulator/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'test/e2e/**/*.test.ts',
     ],

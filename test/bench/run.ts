@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import type { EmulatorId as SystemId } from '@spoc/cli';
 import type { RunReport } from '@spoc/core';
-import type { SystemName as SystemId } from '@spoc/sandbox';
 import { GENERATED_FIELDS } from '@spoc/sandbox';
 import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
 

@@ -1,10 +1,16 @@
 // Sandbox capacity: how long a 100,000-account seed takes to load, and how many list-page
 // requests per second each emulator serves with rate limits off (16 in flight).
 //   node test/bench/sandbox.ts
+import { EMULATORS } from '@spoc/cli';
 import { generateSeed, startSandbox } from '@spoc/sandbox';
 
 const started = performance.now();
-const sandbox = await startSandbox({ seed: generateSeed({ accounts: 100_000 }), port: 0, rateLimits: false });
+const sandbox = await startSandbox({
+  emulators: EMULATORS,
+  seed: generateSeed({ accounts: 100_000 }),
+  port: 0,
+  rateLimits: false,
+});
 console.log(`100,000-account seed generated and loaded in ${Math.round(performance.now() - started)} ms`);
 
 const zendeskAuth = `Basic ${Buffer.from('ops@acme.test/token:bench').toString('base64')}`;

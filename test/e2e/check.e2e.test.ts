@@ -1,13 +1,14 @@
 import { rmSync } from 'node:fs';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoWorkspace, spoc } from './helpers.ts';
 
-let sandbox: Sandbox;
+let sandbox: Sandbox<EmulatorId>;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+  sandbox = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
 });
 afterAll(async () => {
   await sandbox.close();

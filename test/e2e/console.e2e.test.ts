@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { demoWorkspace, ROOT, spoc, vendorGet } from './helpers.ts';
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'test/e2e/screenshots');
 
-let sandbox: Sandbox;
+let sandbox: Sandbox<EmulatorId>;
 let workspace: ReturnType<typeof demoWorkspace>;
 let server: ChildProcess;
 let url: string;
@@ -76,13 +77,13 @@ const shot = (name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`
 
 describe('spoc serve: who may reach the console, and with what token', () => {
   let ws: ReturnType<typeof demoWorkspace>;
-  let vendors: Sandbox;
+  let vendors: Sandbox<EmulatorId>;
   const TOKEN = 'a-console-token-of-forty-characters-0001';
   const serveExit = (env: NodeJS.ProcessEnv, args: string[] = []) =>
     spoc(['serve', '-c', ws.config, '--port', '0', ...args], { ...ws.env, ...env });
 
   beforeAll(async () => {
-    vendors = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+    vendors = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
     ws = demoWorkspace(vendors);
   });
   afterAll(async () => {
@@ -170,7 +171,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
   () => {
     beforeAll(async () => {
       mkdirSync(SHOTS, { recursive: true });
-      sandbox = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+      sandbox = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
       // CSM conflicts wait for a human (tieBreak manual).
       workspace = demoWorkspace(sandbox, (y) =>
         y.replace(

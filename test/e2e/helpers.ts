@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox } from '@spoc/sandbox';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -37,7 +38,7 @@ export function spoc(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): P
 
 /** A working directory holding the demo config pointed at a running sandbox. */
 export function demoWorkspace(
-  sandbox: Sandbox,
+  sandbox: Sandbox<EmulatorId>,
   edit: (yaml: string) => string = (y) => y,
 ): { dir: string; config: string; env: NodeJS.ProcessEnv } {
   const dir = mkdtempSync(join(tmpdir(), 'spoc-e2e-'));
@@ -63,7 +64,7 @@ export async function vendorGet(base: string, path: string, auth: string): Promi
 type Rec = Record<string, unknown>;
 
 /** Reads the owner emails each vendor shows now, straight from the (emulated) vendor APIs. */
-export async function ownersEverywhere(sandbox: Sandbox) {
+export async function ownersEverywhere(sandbox: Sandbox<EmulatorId>) {
   const seed = demoSeed();
   const email = (list: Rec[] | undefined, idKey: string) =>
     new Map((list ?? []).map((p) => [String(p[idKey]), String(p.email ?? p.Email).toLowerCase()]));
@@ -109,7 +110,7 @@ export async function ownersEverywhere(sandbox: Sandbox) {
  * Who holds each record that follows an account's owner: HubSpot and Salesforce contacts'
  * owners and Zendesk tickets' assignees (with their status), read from the vendor APIs.
  */
-export async function followers(sandbox: Sandbox): Promise<Record<string, string>> {
+export async function followers(sandbox: Sandbox<EmulatorId>): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   const hs = (await vendorGet(
     sandbox.urls.hubspot,

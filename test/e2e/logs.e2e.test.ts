@@ -1,10 +1,11 @@
 import { rmSync } from 'node:fs';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { demoWorkspace, spoc } from './helpers.ts';
 
-let sandbox: Sandbox;
+let sandbox: Sandbox<EmulatorId>;
 let workspace: ReturnType<typeof demoWorkspace>;
 
 beforeEach(async () => {
@@ -25,7 +26,7 @@ beforeEach(async () => {
     Name: 'Bad',
     UserType: 'Standard',
   });
-  sandbox = await startSandbox({ seed, port: 0, rateLimits: false });
+  sandbox = await startSandbox({ emulators: EMULATORS, seed, port: 0, rateLimits: false });
   workspace = demoWorkspace(sandbox);
 });
 afterEach(async () => {

@@ -1,13 +1,14 @@
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { demoWorkspace, followers, ownersEverywhere, ROOT, spoc } from './helpers.ts';
 
 type Change = { account: string; role: string; system: string; to: string; reason: string; result: string };
 
-let sandbox: Sandbox | undefined;
+let sandbox: Sandbox<EmulatorId> | undefined;
 let workspace: ReturnType<typeof demoWorkspace> | undefined;
 afterEach(async () => {
   await sandbox?.close();
@@ -18,6 +19,7 @@ afterEach(async () => {
 
 async function start(options: { faults?: string; edit?: (yaml: string) => string } = {}) {
   sandbox = await startSandbox({
+    emulators: EMULATORS,
     seed: demoSeed(),
     port: 0,
     rateLimits: false,

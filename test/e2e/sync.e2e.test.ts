@@ -1,15 +1,16 @@
 import { rmSync } from 'node:fs';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoWorkspace, ownersEverywhere, spoc } from './helpers.ts';
 
 type Rec = Record<string, unknown>;
 
-let sandbox: Sandbox;
+let sandbox: Sandbox<EmulatorId>;
 let workspace: ReturnType<typeof demoWorkspace>;
 
 beforeEach(async () => {
-  sandbox = await startSandbox({ seed: demoSeed(), port: 0, rateLimits: false });
+  sandbox = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
   workspace = demoWorkspace(sandbox);
 });
 afterEach(async () => {

@@ -2,9 +2,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnectors, REGISTRY } from '@spoc/cli';
+import { createConnectors, EMULATORS, REGISTRY, type EmulatorId as SystemId } from '@spoc/cli';
 import { loadConfig, openStore, type RunReport, runSync, type SpocConfig } from '@spoc/core';
-import type { SystemName as SystemId } from '@spoc/sandbox';
 import { generateSeed, type Sandbox, type SandboxSeed, startSandbox, type WriteEntry } from '@spoc/sandbox';
 import pino from 'pino';
 
@@ -15,7 +14,7 @@ const SYSTEMS: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
 /** A sandbox seeded with a generated world, plus a state dir and the demo config pointed at it. */
 export interface World {
   seed: SandboxSeed;
-  sandbox: Sandbox;
+  sandbox: Sandbox<SystemId>;
   dir: string;
   config: SpocConfig;
   configFile: string;
@@ -38,6 +37,7 @@ export async function startWorld(
     ticketsPerAccount: 4,
   });
   const sandbox = await startSandbox({
+    emulators: EMULATORS,
     seed,
     port: 0,
     rateLimits: options.rateLimits ?? false,

@@ -2,6 +2,7 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { hubspotEmulator } from '../emulator/index.ts';
 import { createHubspotConnector, type HubspotConnectorOptions } from './connector.ts';
 import type { HubspotSettings } from './settings.ts';
 
@@ -12,7 +13,7 @@ const ctx: ConnectorContext = {
   cascades: [],
 };
 
-let sandbox: Sandbox | undefined;
+let sandbox: Sandbox<'hubspot'> | undefined;
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
@@ -20,6 +21,7 @@ afterEach(async () => {
 
 async function start(accounts: number, options: { contacts?: boolean; rateLimits?: boolean; faults?: string } = {}) {
   sandbox = await startSandbox({
+    emulators: [hubspotEmulator],
     seed: generateSeed({ accounts, ...(options.contacts ? { contactsPerAccount: 3, contactAccounts: 2 } : {}) }),
     port: 0,
     rateLimits: options.rateLimits ?? false,

@@ -2,10 +2,11 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { salesforceEmulator } from '../emulator/index.ts';
 import { createSalesforceConnector, type SalesforceConnectorOptions } from './connector.ts';
 import type { SalesforceSettings } from './settings.ts';
 
-// Real jsforce over HTTP against @spoc/sandbox's Salesforce emulator.
+// Real jsforce over HTTP against the Salesforce emulator (emulator/).
 
 const ctx: ConnectorContext = {
   logger: pino({ level: 'silent' }),
@@ -15,7 +16,7 @@ const ctx: ConnectorContext = {
 };
 const fast: SalesforceConnectorOptions = { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10 } };
 
-function configFor(sandbox: Sandbox, overrides: Partial<SalesforceSettings> = {}): SalesforceSettings {
+function configFor(sandbox: Sandbox<'salesforce'>, overrides: Partial<SalesforceSettings> = {}): SalesforceSettings {
   return {
     instanceUrl: sandbox.urls.salesforce,
     apiVersion: '62.0',
@@ -46,10 +47,11 @@ async function people(connector: ReturnType<typeof createSalesforceConnector>) {
 }
 
 describe('Salesforce connector against the sandbox', () => {
-  let sandbox: Sandbox;
+  let sandbox: Sandbox<'salesforce'>;
   let config: SalesforceSettings;
   beforeAll(async () => {
     sandbox = await startSandbox({
+      emulators: [salesforceEmulator],
       seed: generateSeed({ accounts: 4500, contactsPerAccount: 2, contactAccounts: 3 }),
       port: 0,
       rateLimits: false,
@@ -158,9 +160,10 @@ describe('Salesforce connector against the sandbox', () => {
 });
 
 describe('Salesforce connector against a faulty sandbox', () => {
-  let sandbox: Sandbox;
+  let sandbox: Sandbox<'salesforce'>;
   beforeAll(async () => {
     sandbox = await startSandbox({
+      emulators: [salesforceEmulator],
       seed: generateSeed({ accounts: 6000 }),
       port: 0,
       rateLimits: false,
@@ -183,9 +186,14 @@ describe('Salesforce connector against a faulty sandbox', () => {
 });
 
 describe('Salesforce connector: call budget at 100,000 Accounts (issue 6 target)', () => {
-  let sandbox: Sandbox;
+  let sandbox: Sandbox<'salesforce'>;
   beforeAll(async () => {
-    sandbox = await startSandbox({ seed: generateSeed({ accounts: 100_000 }), port: 0, rateLimits: false });
+    sandbox = await startSandbox({
+      emulators: [salesforceEmulator],
+      seed: generateSeed({ accounts: 100_000 }),
+      port: 0,
+      rateLimits: false,
+    });
   });
   afterAll(() => sandbox.close());
 

@@ -2,6 +2,7 @@ import type { AccountRecord, ConnectorContext, PersonRecord } from '@spoc/core/c
 import { generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { zendeskEmulator } from '../emulator/index.ts';
 import { createZendeskConnector } from './connector.ts';
 import type { ZendeskSettings } from './settings.ts';
 
@@ -13,7 +14,7 @@ const ctx: ConnectorContext = {
 };
 const fast = { jobPollMs: 25, retry: { baseDelayMs: 1, maxDelayMs: 2 } };
 
-let sandbox: Sandbox | undefined;
+let sandbox: Sandbox<'zendesk'> | undefined;
 afterEach(async () => {
   await sandbox?.close();
   sandbox = undefined;
@@ -21,6 +22,7 @@ afterEach(async () => {
 
 async function start(accounts: number, tickets = false, faults?: string): Promise<ZendeskSettings> {
   sandbox = await startSandbox({
+    emulators: [zendeskEmulator],
     seed: generateSeed({ accounts, ...(tickets ? { ticketsPerAccount: 4, ticketAccounts: 2 } : {}) }),
     port: 0,
     rateLimits: false,

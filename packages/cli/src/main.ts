@@ -94,8 +94,9 @@ program
 
 program
   .command('sandbox')
-  .description('run offline emulators of the three vendor APIs')
-  .option('--port <n>', 'HubSpot port; Salesforce +1, Zendesk +2; 0 picks free ports', '0')
+  .description('run offline emulators of the vendor APIs')
+  .option('--systems <a,b>', 'serve only these systems, in this order (default: all)')
+  .option('--port <n>', 'the first system’s port, the next +1 and so on; 0 picks free ports', '0')
   .option('--host <addr>', 'address to bind', '127.0.0.1')
   .option('--seed <demo|file.json>', 'seed data (default demo)')
   .option('--accounts <n>', 'generate a world of N accounts instead of a seed')

@@ -1,7 +1,10 @@
-// @spoc/sandbox: offline emulators of the HubSpot, Salesforce and Zendesk APIs.
+// @spoc/sandbox: serves vendor emulators offline (each lives beside its connector and is
+// handed in: `@spoc/<id>/emulator`), and the vendor-shaped seeds they start from.
+// Emulators build on `@spoc/sandbox/kit`.
 
 export type { FaultSpec } from './kit/faults.ts';
 export { parseFaults } from './kit/faults.ts';
+export type { EmulatorDefinition } from './kit/types.ts';
 export type { SandboxStats } from './kit/vendor-server.ts';
 export type { WriteEntry } from './kit/write-log.ts';
 export { demoSeed } from './seed/demo.ts';
@@ -9,5 +12,5 @@ export type { GenerateOptions } from './seed/generate.ts';
 export { GENERATED_FIELDS, generateSeed } from './seed/generate.ts';
 export { loadSeedFile } from './seed/load-seed.ts';
 export type { HubspotSeed, SalesforceSeed, SandboxSeed, VendorRecord, ZendeskSeed } from './seed/types.ts';
-export type { Sandbox, SandboxOptions, SystemName } from './start-sandbox.ts';
+export type { Sandbox, SandboxOptions } from './start-sandbox.ts';
 export { startSandbox } from './start-sandbox.ts';

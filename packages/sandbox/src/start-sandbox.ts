@@ -1,15 +1,15 @@
-import { createHubspotApp } from './hubspot/app.ts';
-import { Faults, parseFaults } from './kit/faults.ts';
-import type { VendorApp, VendorContext } from './kit/types.ts';
-import { type SandboxStats, startVendorServer, type VendorServer } from './kit/vendor-server.ts';
-import { WriteLog } from './kit/write-log.ts';
-import { createSalesforceApp } from './salesforce/app.ts';
-import type { SandboxSeed } from './seed/types.ts';
-import { createZendeskApp } from './zendesk/app.ts';
+import { parseFaults } from './kit/faults.ts';
+import { type RunningEmulator, startEmulator } from './kit/start-emulator.ts';
+import type { EmulatorDefinition } from './kit/types.ts';
+import type { SandboxStats } from './kit/vendor-server.ts';
+import type { WriteLog } from './kit/write-log.ts';
 
-export interface SandboxOptions {
-  seed: SandboxSeed;
-  /** HubSpot listens on `port`, Salesforce on port+1, Zendesk on port+2; 0 picks free ports. */
+export interface SandboxOptions<Id extends string> {
+  /** The emulators to serve, in port order (each connector package exports its own: `@spoc/<id>/emulator`). */
+  emulators: readonly EmulatorDefinition<Id>[];
+  /** Records per emulator id, in each vendor's API shape; an id without one starts empty. */
+  seed: { readonly [id: string]: unknown };
+  /** The first emulator listens on `port`, the next on port+1, and so on; 0 picks free ports. */
   port?: number;
   /** Loopback by default: the sandbox accepts any well-formed credential. */
   host?: string;
@@ -21,58 +21,47 @@ export interface SandboxOptions {
   timeScale?: number;
 }
 
-export type SystemName = 'hubspot' | 'salesforce' | 'zendesk';
-
-export interface Sandbox {
-  /** Base URLs. Zendesk's API lives under `${urls.zendesk}/api/v2`. */
-  urls: Record<SystemName, string>;
-  stats(): Record<SystemName, SandboxStats>;
-  /** Every field value clients wrote, per vendor. */
-  writes: Record<SystemName, WriteLog>;
+/** The emulators serving, each keyed by its id in the order given. */
+export interface Sandbox<Id extends string = string> {
+  /** Base URLs (a vendor's API may live below, e.g. Zendesk's under `/api/v2`). */
+  urls: Record<Id, string>;
+  stats(): Record<Id, SandboxStats>;
+  /** Every field value clients wrote, per emulator. */
+  writes: Record<Id, WriteLog>;
   close(): Promise<void>;
 }
 
-/** Starts the three vendor emulators on 127.0.0.1 (DESIGN.md §7). */
-export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
-  const host = options.host ?? '127.0.0.1';
+/** Starts the emulators given on 127.0.0.1, each on its own port (docs/ARCHITECTURE.md, "The sandbox"). */
+export async function startSandbox<Id extends string>(options: SandboxOptions<Id>): Promise<Sandbox<Id>> {
+  const ids = options.emulators.map((e) => e.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice !== undefined) throw new Error(`emulator ${twice} is listed twice`);
   const base = options.port ?? 0;
   const spec = parseFaults(options.faults);
-  const factories: [SystemName, (ctx: VendorContext) => VendorApp][] = [
-    ['hubspot', (ctx) => createHubspotApp(options.seed.hubspot, ctx)],
-    ['salesforce', (ctx) => createSalesforceApp(options.seed.salesforce, ctx)],
-    ['zendesk', (ctx) => createZendeskApp(options.seed.zendesk, ctx)],
-  ];
-
-  const servers: Partial<Record<SystemName, VendorServer>> = {};
-  const writes = {} as Record<SystemName, WriteLog>;
+  const running: [Id, RunningEmulator][] = [];
   try {
-    for (const [index, [name, factory]] of factories.entries()) {
-      const clockOffset = { ms: 0 };
-      const context = {
-        faults: new Faults(spec),
-        writes: new WriteLog(),
-        now: () => Date.now() + clockOffset.ms,
-        clockOffset,
-      };
-      writes[name] = context.writes;
-      servers[name] = await startVendorServer(factory(context), context, {
-        host,
+    for (const [index, emulator] of options.emulators.entries()) {
+      const server = await startEmulator(emulator, options.seed[emulator.id], {
+        host: options.host ?? '127.0.0.1',
         port: base === 0 ? 0 : base + index,
+        faults: spec,
         rateLimits: options.rateLimits ?? true,
         timeScale: options.timeScale ?? 1,
       });
+      running.push([emulator.id, server]);
     }
   } catch (error) {
-    await Promise.all(Object.values(servers).map((s) => s.close()));
+    await Promise.all(running.map(([, s]) => s.close()));
     throw error;
   }
-  const all = servers as Record<SystemName, VendorServer>;
+  const each = <T>(pick: (server: RunningEmulator) => T) =>
+    Object.fromEntries(running.map(([id, server]) => [id, pick(server)])) as Record<Id, T>;
   return {
-    urls: { hubspot: all.hubspot.url, salesforce: all.salesforce.url, zendesk: all.zendesk.url },
-    stats: () => ({ hubspot: all.hubspot.stats(), salesforce: all.salesforce.stats(), zendesk: all.zendesk.stats() }),
-    writes,
+    urls: each((s) => s.url),
+    stats: () => each((s) => s.stats()),
+    writes: each((s) => s.writes),
     close: async () => {
-      await Promise.all(Object.values(all).map((s) => s.close()));
+      await Promise.all(running.map(([, s]) => s.close()));
     },
   };
 }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, openStore, ownershipReport, type RunReport, readAndPlan, runSync } from '@spoc/core';
 import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
 import { createConnectors } from '../connectors.ts';
+import { EMULATORS } from '../emulators.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
 import { REGISTRY } from '../registry.ts';
@@ -20,7 +21,7 @@ const DEMO_CONFIG = fileURLToPath(new URL('../../../../config/spoc.demo.yaml', i
  */
 export async function demoCommand(options: { keep?: boolean } = {}): Promise<number> {
   const seed = demoSeed();
-  const sandbox = await startSandbox({ seed, port: 0 });
+  const sandbox = await startSandbox({ emulators: EMULATORS, seed, port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'spoc-demo-'));
   const env = {
     ...process.env,

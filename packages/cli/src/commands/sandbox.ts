@@ -1,4 +1,5 @@
-import { demoSeed, generateSeed, loadSeedFile, type SandboxSeed, startSandbox } from '@spoc/sandbox';
+import { demoSeed, type EmulatorDefinition, generateSeed, loadSeedFile, startSandbox } from '@spoc/sandbox';
+import { EMULATORS } from '../emulators.ts';
 import { EXIT } from '../exit-codes.ts';
 
 export interface SandboxCommandOptions {
@@ -7,18 +8,32 @@ export interface SandboxCommandOptions {
   seed?: string;
   accounts?: string;
   faults?: string;
+  systems?: string;
   rateLimits: boolean;
   timeScale: string;
 }
 
-/** `spoc sandbox`: the three vendor emulators until SIGINT/SIGTERM; first stdout line = their URLs as JSON. */
+/**
+ * `spoc sandbox`: the vendor emulators (all, or those --systems names, on consecutive
+ * ports in that order) until SIGINT/SIGTERM; first stdout line = their URLs as JSON.
+ */
 export async function sandboxCommand(options: SandboxCommandOptions): Promise<number> {
-  let seed: SandboxSeed;
+  const emulators = chosen(options.systems);
+  if (typeof emulators === 'string') {
+    process.stderr.write(`spoc sandbox: ${emulators}\n`);
+    return EXIT.usage;
+  }
+  let seed: Record<string, unknown>;
   if (options.accounts !== undefined) seed = generateSeed({ accounts: positive(options.accounts, '--accounts') });
   else if (options.seed === undefined || options.seed === 'demo') seed = demoSeed();
-  else seed = loadSeedFile(options.seed);
+  else
+    seed = loadSeedFile(
+      options.seed,
+      EMULATORS.map((e) => e.id),
+    );
 
   const sandbox = await startSandbox({
+    emulators,
     seed,
     port: Number(options.port),
     host: options.host,
@@ -33,6 +48,25 @@ export async function sandboxCommand(options: SandboxCommandOptions): Promise<nu
   });
   await sandbox.close();
   return EXIT.ok;
+}
+
+/** The emulators `--systems a,b` names, in that order (default: every one); a string says what is wrong. */
+function chosen(list: string | undefined): EmulatorDefinition[] | string {
+  if (list === undefined) return [...EMULATORS];
+  const known = EMULATORS.map((e) => e.id).join(', ');
+  const ids = list
+    .split(',')
+    .map((id) => id.trim())
+    .filter(Boolean);
+  if (ids.length === 0) return `--systems names no system (known: ${known})`;
+  const emulators: EmulatorDefinition[] = [];
+  for (const id of ids) {
+    const emulator = EMULATORS.find((e) => e.id === id);
+    if (!emulator) return `--systems: unknown system "${id}" (known: ${known})`;
+    if (emulators.includes(emulator)) return `--systems names ${id} twice`;
+    emulators.push(emulator);
+  }
+  return emulators;
 }
 
 function positive(value: string, name: string): number {

@@ -60,7 +60,6 @@ export interface VendorContext {
 
 /** What a vendor emulator provides to the frame. */
 export interface VendorApp {
-  name: 'hubspot' | 'salesforce' | 'zendesk';
   routes: Route[];
   /** null when the request carries valid credentials, else the vendor's 401 response. */
   authenticate(req: SandboxRequest): SandboxResponse | null;
@@ -70,10 +69,21 @@ export interface VendorApp {
   rateLimited(state: RateState): SandboxResponse;
   /** Headers every response of a limited bucket carries (X-HubSpot-RateLimit-…, X-Rate-Limit…). */
   rateHeaders(state: RateState): Record<string, string>;
-  /** The vendor's error body for a status (404 for unknown routes, 500/503 for injected faults). */
+  /** The vendor's error response for a status (404 for unknown routes, 500/503 for injected faults and handlers that threw). */
   error(status: number, message: string): SandboxResponse;
   /** Back to the seed. */
   reset(): void;
   /** Paths (templates) exempt from auth, e.g. the Salesforce OAuth token endpoint. */
   public?: string[];
+}
+
+/**
+ * An emulated vendor API as it registers with the sandbox: the id of the system it
+ * emulates (its key in a seed and in the sandbox's urls, stats and writes) and how to
+ * build it. Each emulator lives beside its connector (connectors/<id>/emulator/).
+ */
+export interface EmulatorDefinition<Id extends string = string> {
+  readonly id: Id;
+  /** The emulator over its part of a seed (records in the vendor's own shapes; undefined = empty). */
+  create(seed: unknown, context: VendorContext): VendorApp;
 }

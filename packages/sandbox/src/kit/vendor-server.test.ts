@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Faults, parseFaults } from './faults.ts';
 import type { VendorApp } from './types.ts';
+import { VendorError } from './vendor-error.ts';
 import { startVendorServer, type VendorServer } from './vendor-server.ts';
 import { WriteLog } from './write-log.ts';
 
@@ -8,7 +9,6 @@ import { WriteLog } from './write-log.ts';
 function toyApp(): VendorApp {
   let value = 'seed';
   return {
-    name: 'hubspot',
     routes: [
       { method: 'GET', path: '/things/:id', handler: (req) => ({ status: 200, body: { id: req.params.id, value } }) },
       {
@@ -20,6 +20,13 @@ function toyApp(): VendorApp {
         },
       },
       { method: 'POST', path: '/token', handler: () => ({ status: 200, body: { token: 't' } }) },
+      {
+        method: 'DELETE',
+        path: '/things/:id',
+        handler: () => {
+          throw new VendorError({ status: 409, body: { message: 'still in use' } });
+        },
+      },
     ],
     public: ['/token'],
     authenticate: (req) =>
@@ -98,6 +105,17 @@ describe('vendor server frame', () => {
     await fetch(`${s.url}/__sandbox/reset`, { method: 'POST' });
     expect(await value()).toBe('seed');
     expect(((await (await fetch(`${s.url}/__sandbox/stats`)).json()) as { total: number }).total).toBe(1);
+  });
+
+  it('answers with the vendor response a handler throws (a VendorError), and with its 500 for any other error', async () => {
+    const s = await start();
+    const refused = await fetch(`${s.url}/things/1`, { method: 'DELETE', headers: auth });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toEqual({ message: 'still in use' });
+    expect(refused.headers.get('x-remaining')).toBe('2');
+    // No body: the handler reads a property of undefined and throws a TypeError.
+    const broken = await fetch(`${s.url}/things`, { method: 'POST', headers: auth });
+    expect(broken.status).toBe(500);
   });
 
   it('injects 5xx faults deterministically per seed', async () => {

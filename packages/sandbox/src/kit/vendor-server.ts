@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { parseFaults } from './faults.ts';
 import { RateWindows } from './rate-windows.ts';
 import type { Route, SandboxRequest, SandboxResponse, VendorApp, VendorContext } from './types.ts';
+import { VendorError } from './vendor-error.ts';
 
 export interface VendorServerOptions {
   host: string;
@@ -113,6 +114,7 @@ export function startVendorServer(
       const response = await match.route.handler(request);
       return finish(res, withHeaders(response, rateHeaders));
     } catch (error) {
+      if (error instanceof VendorError) return finish(res, withHeaders(error.response, rateHeaders));
       return finish(res, app.error(500, error instanceof Error ? error.message : String(error)));
     }
   };

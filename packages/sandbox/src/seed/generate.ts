@@ -1,5 +1,5 @@
 import { mulberry32 } from '../kit/random.ts';
-import { toId18 } from '../salesforce/ids.ts';
+import { toId18 } from './salesforce-ids.ts';
 import type { HubspotSeed, SalesforceSeed, SandboxSeed, VendorRecord, ZendeskSeed } from './types.ts';
 
 /**

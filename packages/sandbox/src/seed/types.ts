@@ -1,6 +1,6 @@
 /**
  * A sandbox seed: records in each vendor's own API shape, as the vendor would return
- * them (DESIGN.md §7). Kept loose here; each emulator validates its own part.
+ * them, keyed by emulator id. Kept loose here; each emulator validates its own part.
  */
 export type VendorRecord = Record<string, unknown>;
 
@@ -52,8 +52,9 @@ export interface ZendeskSeed {
   tickets: VendorRecord[];
 }
 
-export interface SandboxSeed {
+/** The seeds `generateSeed` and `demoSeed` make; startSandbox takes any `{ [emulator id]: seed }`. */
+export type SandboxSeed = {
   hubspot?: HubspotSeed;
   salesforce?: SalesforceSeed;
   zendesk?: ZendeskSeed;
-}
+};

@@ -1,0 +1,103 @@
+import type { Route } from '@spoc/sandbox/kit';
+import { cursorPage } from './cursor-paging.ts';
+import type { ZendeskEnv } from './env.ts';
+import { notFound, zendeskError } from './errors.ts';
+import { type JobResult, queueJob, updateFailure, updateSuccess } from './jobs.ts';
+import { body, idParam, isoSeconds, withUrl } from './responses.ts';
+import type { Row } from './store.ts';
+
+const BULK_CAP = 100;
+/** Attributes a client may not set through an update. */
+const READ_ONLY = new Set(['id', 'url', 'created_at', 'updated_at', 'organization_fields']);
+
+/** Organizations: cursor list, show, create, the field definitions, and update_many as a job. */
+export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
+  return [
+    {
+      method: 'GET',
+      path: '/api/v2/organizations.json',
+      handler: (req) => cursorPage(req, store.organizations, 'organizations'),
+    },
+    {
+      method: 'POST',
+      path: '/api/v2/organizations.json',
+      handler: (req) => {
+        const attrs = body<{ organization: Record<string, unknown> }>(req).organization;
+        if (!attrs || typeof attrs.name !== 'string' || attrs.name === '')
+          return zendeskError(422, 'RecordInvalid', 'Record validation errors: name cannot be blank');
+        const at = isoSeconds(context.now());
+        const row: Row = {
+          external_id: null,
+          domain_names: [],
+          organization_fields: {},
+          group_id: null,
+          tags: [],
+          details: null,
+          notes: null,
+          shared_tickets: false,
+          shared_comments: false,
+          ...attrs,
+          id: store.newId(),
+          created_at: at,
+          updated_at: at,
+        };
+        store.addOrganization(row);
+        return { status: 201, body: { organization: withUrl(req, 'organizations', row) } };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v2/organization_fields.json',
+      handler: () => ({
+        status: 200,
+        body: { organization_fields: store.fields, next_page: null, previous_page: null, count: store.fields.length },
+      }),
+    },
+    {
+      method: 'PUT',
+      path: '/api/v2/organizations/update_many.json',
+      handler: (req) => {
+        const updates = body<{ organizations: unknown }>(req).organizations;
+        if (!Array.isArray(updates)) return zendeskError(400, 'InvalidValue', 'organizations must be an array');
+        if (updates.length > BULK_CAP)
+          return zendeskError(400, 'TooManyValues', `Too many organizations: at most ${BULK_CAP} per request`);
+        const lookups = new Set(store.fields.filter((f) => f.type === 'lookup').map((f) => String(f.key)));
+        const at = isoSeconds(context.now());
+        const results = (updates as Record<string, unknown>[]).map((update, index): JobResult => {
+          const id = Number(update?.id);
+          const org = store.organizations.byId.get(id);
+          if (!org)
+            return updateFailure(update?.id ?? null, index, 'OrganizationNotFound', `Organization ${id} not found`);
+          const fields = (update.organization_fields ?? {}) as Record<string, unknown>;
+          // A user lookup field only takes an existing agent or admin.
+          const bad = Object.entries(fields).find(([k, v]) => lookups.has(k) && v !== null && !store.isAgent(v));
+          if (bad) return updateFailure(id, index, 'InvalidValue', `${bad[0]}: ${String(bad[1])} is not a valid user`);
+          if (context.faults.failRecord()) return updateFailure(id, index, 'InvalidValue', 'Injected record failure');
+          for (const [k, v] of Object.entries(update)) {
+            if (READ_ONLY.has(k)) continue;
+            org[k] = v;
+            context.writes.record('organizations', String(id), k, v);
+          }
+          const current = { ...((org.organization_fields ?? {}) as Record<string, unknown>) };
+          for (const [k, v] of Object.entries(fields)) {
+            current[k] = v;
+            context.writes.record('organizations', String(id), `organization_fields.${k}`, v);
+          }
+          org.organization_fields = current;
+          org.updated_at = at;
+          return updateSuccess(id, index);
+        });
+        store.organizationTouched();
+        return queueJob(req, store, context.now(), results);
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v2/organizations/:id',
+      handler: (req) => {
+        const org = store.organizations.byId.get(Number(idParam(req)));
+        return org ? { status: 200, body: { organization: withUrl(req, 'organizations', org) } } : notFound();
+      },
+    },
+  ];
+}
