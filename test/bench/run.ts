@@ -19,7 +19,9 @@ import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SYSTEMS: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,100000' } } });
+// pnpm passes `pnpm bench -- --sizes N` through with its `--`: drop it rather than fail.
+const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
+const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '1000,10000,100000' } } });
 const sizes = String(values.sizes).split(',').map(Number);
 
 interface SandboxProcess {

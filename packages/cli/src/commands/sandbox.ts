@@ -24,8 +24,9 @@ export async function sandboxCommand(options: SandboxCommandOptions): Promise<nu
     return EXIT.usage;
   }
   let seed: Record<string, unknown>;
-  if (options.accounts !== undefined) seed = generateSeed({ accounts: positive(options.accounts, '--accounts') });
-  else if (options.seed === undefined || options.seed === 'demo') seed = demoSeed();
+  if (options.accounts !== undefined)
+    seed = generateSeed({ accounts: positive(options.accounts, '--accounts') }, emulators);
+  else if (options.seed === undefined || options.seed === 'demo') seed = demoSeed(emulators);
   else
     seed = loadSeedFile(
       options.seed,

@@ -10,6 +10,7 @@ export type {
   VendorRecord,
   ZendeskSeed,
 } from '../seed/types.ts';
+export type { SeedAccount, SeedPerson, SeedTicket, SeedWorld } from '../seed/world.ts';
 export { DailyAllowance } from './daily-allowance.ts';
 export type { Faults } from './faults.ts';
 export { parseFaults } from './faults.ts';

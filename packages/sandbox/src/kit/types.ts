@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { SeedWorld } from '../seed/world.ts';
 import type { Faults } from './faults.ts';
 import type { WriteLog } from './write-log.ts';
 
@@ -86,4 +87,6 @@ export interface EmulatorDefinition<Id extends string = string> {
   readonly id: Id;
   /** The emulator over its part of a seed (records in the vendor's own shapes; undefined = empty). */
   create(seed: unknown, context: VendorContext): VendorApp;
+  /** Its seed from the generated world (an emulator without one starts empty unless a seed file gives it records). */
+  seedFrom?(world: SeedWorld): unknown;
 }

@@ -1,6 +1,8 @@
 import { mulberry32 } from '../kit/random.ts';
+import type { EmulatorDefinition } from '../kit/types.ts';
 import { toId18 } from './salesforce-ids.ts';
 import type { HubspotSeed, SalesforceSeed, SandboxSeed, VendorRecord, ZendeskSeed } from './types.ts';
+import type { SeedAccount, SeedWorld } from './world.ts';
 
 /**
  * A coherent three-vendor world for the demo, tests and benchmarks: the same people
@@ -37,7 +39,23 @@ export const GENERATED_FIELDS = {
 const FIRST = ['anna', 'bruno', 'chloe', 'david', 'elena', 'farid', 'grace', 'hugo', 'ines', 'jonas', 'kira', 'liam'];
 const LAST = ['schmidt', 'rossi', 'martin', 'novak', 'silva', 'berg', 'kowalski', 'dubois', 'meyer', 'larsen'];
 
-export function generateSeed(options: GenerateOptions): SandboxSeed {
+/**
+ * The three-vendor world in each vendor's shape, plus the seed of every emulator given
+ * that builds its own from the neutral world (`seedFrom`), keyed by emulator id.
+ */
+export function generateSeed(
+  options: GenerateOptions,
+  emulators: readonly EmulatorDefinition[] = [],
+): SandboxSeed & Record<string, unknown> {
+  const world: SeedWorld = { people: [], accounts: [], modifiedAt: '', seed: options.seed ?? 42 };
+  const seed: SandboxSeed & Record<string, unknown> = generateVendorSeeds(options, world);
+  for (const emulator of emulators) {
+    if (emulator.seedFrom && seed[emulator.id] === undefined) seed[emulator.id] = emulator.seedFrom(world);
+  }
+  return seed;
+}
+
+function generateVendorSeeds(options: GenerateOptions, world: SeedWorld): SandboxSeed {
   const random = mulberry32(options.seed ?? 42);
   const accounts = options.accounts;
   const peopleCount = options.people ?? Math.min(2000, Math.max(8, Math.ceil(accounts / 50)));
@@ -67,6 +85,15 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
     };
   });
   const activePeople = people.filter((p) => !p.inactive);
+  world.modifiedAt = modifiedAt;
+  world.people = people.map((p, index) => ({
+    index,
+    email: p.email,
+    firstName: cap(p.first),
+    lastName: cap(p.last),
+    inactive: p.inactive,
+    helpdeskSuspended: p.zendeskSuspended,
+  }));
 
   const hubspot: HubspotSeed = {
     owners: people.map((p) => ({
@@ -170,6 +197,18 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
     const zendeskOwner = drifted ? pick(activePeople) : owner;
     // 90 % linked by cross-reference, the rest only by their web domain.
     const hasXref = random() < 0.9;
+    const neutral: SeedAccount = {
+      index: i,
+      name,
+      domain,
+      xref: hasXref ? accountId : null,
+      owner: people.indexOf(owner),
+      csm: people.indexOf(csm),
+      drifted,
+      contacts: [],
+      tickets: [],
+    };
+    world.accounts.push(neutral);
 
     salesforce.Account.push({
       Id: accountId,
@@ -220,6 +259,7 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
       for (let c = 0; c < (options.contactsPerAccount ?? 0); c++) {
         contactId++;
         const email = `contact${contactId}@${domain}`;
+        neutral.contacts.push(email);
         hubspot.contacts.push({
           id: String(2_000_000 + contactId),
           properties: {
@@ -250,11 +290,19 @@ export function generateSeed(options: GenerateOptions): SandboxSeed {
         // Open tickets held by the org's current Zendesk POC, plus one solved and one
         // held by a colleague: a handover must move only the first kind.
         const kind = t % 4;
+        const status = kind === 2 ? 'solved' : kind === 3 ? 'pending' : 'open';
+        const assignee = kind === 3 ? colleagueOf(zendeskOwner.zendeskId) : zendeskOwner.zendeskId;
+        neutral.tickets.push({
+          id: ticketId,
+          subject: `Request ${ticketId} from ${name}`,
+          status,
+          assignee: kind === 3 ? assignee - 360000 : 'poc',
+        });
         zendesk.tickets.push({
           id: ticketId,
           subject: `Request ${ticketId} from ${name}`,
-          status: kind === 2 ? 'solved' : kind === 3 ? 'pending' : 'open',
-          assignee_id: kind === 3 ? colleagueOf(zendeskOwner.zendeskId) : zendeskOwner.zendeskId,
+          status,
+          assignee_id: assignee,
           organization_id: 5_000_000 + i,
           requester_id: 900001,
           created_at: zdStamp,
