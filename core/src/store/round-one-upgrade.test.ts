@@ -6,12 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from './migrations.ts';
 import { openStore } from './state-store.ts';
 
-// fixtures/round-one-state.db was written by the round-one code (commit 59ccaf1, schema 5):
+// core/test/fixtures/round-one-state.db was written by the round-one code (commit 59ccaf1, schema 5):
 // a demo sync against the sandbox, then an admin's settle waiting for the next sync, a run
 // killed with one write intent unsettled, and the cursors and connection checks of three
-// systems. Upgrading it must keep every one of them. fixtures/make-round-one-state.ts
+// systems. Upgrading it must keep every one of them. core/test/fixtures/make-round-one-state.ts
 // rebuilds it from that commit.
-const FIXTURE = new URL('./fixtures/round-one-state.db', import.meta.url);
+const FIXTURE = new URL('../../test/fixtures/round-one-state.db', import.meta.url);
 
 function copy(): string {
   const path = join(mkdtempSync(join(tmpdir(), 'spoc-r1-')), 'state.db');
