@@ -4,27 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, type ConfigProblem, readSecretFile } from '@spoc/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig, settingsOf } from '../../test/config.ts';
+import { loadConfig, MINIMAL_CONFIG as minimal, parseConfig, settingsOf } from '../../test/config.ts';
 
 // Hostile and broken config input: each is a located ConfigError (exit 2), in bounded time.
 
 const ENV = { HUBSPOT_TOKEN: 'hs-secret', SF_TOKEN: 'sf-secret' };
 const FILE = '/etc/spoc/spoc.yaml';
-
-const minimal = `version: 1
-systems:
-  hubspot:
-    accessToken: \${HUBSPOT_TOKEN}
-  salesforce:
-    instanceUrl: https://acme.my.salesforce.com
-    accessToken: \${SF_TOKEN}
-roles:
-  account_owner:
-    fields:
-      hubspot: { object: company, property: hubspot_owner_id }
-      salesforce: { object: Account, field: OwnerId }
-    policy: { authority: salesforce }
-`;
 
 function problems(run: () => unknown): ConfigProblem[] {
   try {

@@ -3,24 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@spoc/core';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, parseConfig, settingsOf } from '../../test/config.ts';
+import { loadConfig, MINIMAL_CONFIG as minimal, parseConfig, settingsOf } from '../../test/config.ts';
 
 const ENV = { HUBSPOT_TOKEN: 'hs-secret', SF_TOKEN: 'sf-secret', ZENDESK_TOKEN: 'zd-secret' };
-
-const minimal = `version: 1
-systems:
-  hubspot:
-    accessToken: \${HUBSPOT_TOKEN}
-  salesforce:
-    instanceUrl: https://acme.my.salesforce.com
-    accessToken: \${SF_TOKEN}
-roles:
-  account_owner:
-    fields:
-      hubspot: { object: company, property: hubspot_owner_id }
-      salesforce: { object: Account, field: OwnerId }
-    policy: { authority: salesforce }
-`;
 
 function problemsOf(text: string, env: Record<string, string> = ENV) {
   try {
