@@ -1,0 +1,31 @@
+import type { CheckResult, ConnectorContext } from '@spoc/core/connector';
+import type { FreshdeskApi } from './api.ts';
+import { COMPANY_FIELDS, companyFieldDefinitions, credentialsProblem, fieldProblem, ME } from './mapping.ts';
+
+/**
+ * Proves what a run needs, in two calls: that the API key is an agent's (agents/me) and
+ * that every role field exists as a company field of the right type (text for an email,
+ * a dropdown for agent choices), and every cross-reference field exists.
+ */
+export async function checkFreshdesk(
+  api: FreshdeskApi,
+  ctx: ConnectorContext,
+  signal?: AbortSignal,
+): Promise<CheckResult> {
+  const problems: string[] = [];
+  try {
+    const who = credentialsProblem((await api.get(ME, signal)).body);
+    if (who) problems.push(who);
+    const defs = companyFieldDefinitions((await api.get(COMPANY_FIELDS, signal)).body);
+    for (const [role, mapping] of Object.entries(ctx.roles)) {
+      const problem = fieldProblem(defs.get(mapping.field), mapping.field, mapping.value);
+      if (problem) problems.push(`${problem} (role ${role})`);
+    }
+    for (const xref of ctx.xrefFields) {
+      if (!defs.has(xref)) problems.push(`Freshdesk has no company field "${xref}" (cross-reference)`);
+    }
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  return { ok: problems.length === 0, problems };
+}
