@@ -58,7 +58,9 @@ export function createFreshdeskApi(settings: FreshdeskSettings, options: Freshde
         if (signal?.aborted) throw signal.reason;
         throw networkError(error);
       }
-      observeRate(gate, response.headers);
+      // A 429's Retry-After says when to resume (the gate pauses for it on retry); its
+      // Remaining: 0 must not add a wait of its own.
+      if (response.status !== 429) observeRate(gate, response.headers);
       const text = await response.text().catch((error: unknown) => {
         throw networkError(error);
       });
