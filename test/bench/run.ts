@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { EmulatorId as SystemId } from '@spoc/cli';
+import { type EmulatorId as SystemId, sandboxEnv } from '@spoc/cli';
 import type { RunReport } from '@spoc/core';
 import { GENERATED_FIELDS } from '@spoc/sandbox';
 import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
@@ -162,9 +162,7 @@ for (const accounts of sizes) {
     );
     const env = {
       SPOC_DEMO_TOKEN: 'bench',
-      SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
-      SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
-      SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+      ...sandboxEnv(sandbox.urls),
       SPOC_DEMO_STATE: join(dir, 'state.db'),
     };
     // SPOC_BENCH_LOG=info shows each phase of the sync (its log goes to stderr).

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { EmulatorId } from '@spoc/cli';
+import { type EmulatorId, sandboxEnv } from '@spoc/cli';
 import { demoSeed, type Sandbox } from '@spoc/sandbox';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -46,9 +46,7 @@ export function demoWorkspace(
   writeFileSync(config, edit(readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8')));
   const env = {
     SPOC_DEMO_TOKEN: 'e2e-token',
-    SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
-    SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
-    SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+    ...sandboxEnv(sandbox.urls),
     SPOC_DEMO_STATE: join(dir, 'state.db'),
   };
   return { dir, config, env };

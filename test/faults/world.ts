@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createConnectors, EMULATORS, REGISTRY, type EmulatorId as SystemId } from '@spoc/cli';
+import { createConnectors, EMULATORS, REGISTRY, type EmulatorId as SystemId, sandboxEnv } from '@spoc/cli';
 import { loadConfig, openStore, type RunReport, runSync, type SpocConfig } from '@spoc/core';
 import { generateSeed, type Sandbox, type SandboxSeed, startSandbox, type WriteEntry } from '@spoc/sandbox';
 import pino from 'pino';
@@ -46,9 +46,7 @@ export async function startWorld(
   const dir = mkdtempSync(join(tmpdir(), 'spoc-faults-'));
   const env = {
     SPOC_DEMO_TOKEN: 'faults',
-    SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
-    SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
-    SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+    ...sandboxEnv(sandbox.urls),
     SPOC_DEMO_STATE: join(dir, 'state.db'),
   };
   const configFile = join(dir, 'spoc.yaml');

@@ -7,3 +7,8 @@ export const EMULATORS = [hubspotEmulator, salesforceEmulator, zendeskEmulator] 
 
 /** The id of an emulator this build serves. */
 export type EmulatorId = (typeof EMULATORS)[number]['id'];
+
+/** The variables the demo configs read the sandbox's addresses from: SPOC_SANDBOX_<ID> per system. */
+export function sandboxEnv(urls: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(urls).map(([id, url]) => [`SPOC_SANDBOX_${id.toUpperCase()}`, url]));
+}

@@ -109,6 +109,7 @@ program
   .command('demo')
   .description('the main job, offline: sandbox + sync + report')
   .option('--keep', 'keep the demo state directory')
+  .option('--systems <all>', 'all: the same story across every system (default: HubSpot, Salesforce, Zendesk)')
   .action(async (o) => set(await (await commands.demo()).demoCommand(o)));
 
 program

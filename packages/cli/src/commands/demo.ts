@@ -5,34 +5,44 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig, openStore, ownershipReport, type RunReport, readAndPlan, runSync } from '@spoc/core';
 import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
 import { createConnectors } from '../connectors.ts';
-import { EMULATORS } from '../emulators.ts';
+import { EMULATORS, sandboxEnv } from '../emulators.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
 import { REGISTRY } from '../registry.ts';
 import { renderOwnership, renderRun } from '../render.ts';
 import { table } from '../table.ts';
 
-const DEMO_CONFIG = fileURLToPath(new URL('../../../../config/spoc.demo.yaml', import.meta.url));
+const CONFIGS = fileURLToPath(new URL('../../../../config/', import.meta.url));
+/** The three-system story, and the same story across every system this build has an emulator for. */
+const DEMO_CONFIG = join(CONFIGS, 'spoc.demo.yaml');
+const DEMO_ALL_CONFIG = join(CONFIGS, 'spoc.demo-all.yaml');
+const STORY_SYSTEMS = ['hubspot', 'salesforce', 'zendesk'];
 
 /**
  * `spoc demo`, the main job offline: start the sandbox with 40 drifting customers,
  * preview, sync, report; then a human changes a CSM in HubSpot and the next sync
- * carries it everywhere; a last sync proves nothing is left to do.
+ * carries it everywhere; a last sync proves nothing is left to do. `--systems all`
+ * tells the same story across every system.
  */
-export async function demoCommand(options: { keep?: boolean } = {}): Promise<number> {
-  const seed = demoSeed();
-  const sandbox = await startSandbox({ emulators: EMULATORS, seed, port: 0 });
+export async function demoCommand(options: { keep?: boolean; systems?: string } = {}): Promise<number> {
+  if (options.systems !== undefined && options.systems !== 'all') {
+    process.stderr.write(`spoc demo: --systems takes "all" (got "${options.systems}")\n`);
+    return EXIT.usage;
+  }
+  const all = options.systems === 'all';
+  const emulators = all ? [...EMULATORS] : EMULATORS.filter((e) => STORY_SYSTEMS.includes(e.id));
+  const configFile = all ? DEMO_ALL_CONFIG : DEMO_CONFIG;
+  const seed = demoSeed(emulators);
+  const sandbox = await startSandbox({ emulators, seed, port: 0 });
   const dir = mkdtempSync(join(tmpdir(), 'spoc-demo-'));
   const env = {
     ...process.env,
     SPOC_DEMO_TOKEN: 'demo-token',
-    SPOC_SANDBOX_HUBSPOT: sandbox.urls.hubspot,
-    SPOC_SANDBOX_SALESFORCE: sandbox.urls.salesforce,
-    SPOC_SANDBOX_ZENDESK: sandbox.urls.zendesk,
+    ...sandboxEnv(sandbox.urls),
     SPOC_DEMO_STATE: join(dir, 'state.db'),
   };
   const logger = createLogger({ level: process.env.SPOC_LOG_LEVEL ?? 'warn' });
-  const config = loadConfig(DEMO_CONFIG, REGISTRY, env);
+  const config = loadConfig(configFile, REGISTRY, env);
   const store = openStore(config.statePath);
   const deps = { config, store, logger, connectors: await createConnectors(config, logger) };
   const out = (text = '') => process.stdout.write(`${text}\n`);
@@ -47,7 +57,7 @@ export async function demoCommand(options: { keep?: boolean } = {}): Promise<num
 
   try {
     out(`Sandbox: ${JSON.stringify(sandbox.urls)}`);
-    out(`Config:  ${DEMO_CONFIG} (state in ${config.statePath})`);
+    out(`Config:  ${configFile} (state in ${config.statePath})`);
     out();
 
     out('== 0. Before: does every customer have one point of contact? (spoc report) ==');
