@@ -322,7 +322,7 @@ describe('Freshdesk connector (nock)', () => {
         failed: [
           {
             id: '7',
-            error: { code: 'TICKET_NOT_UPDATED', kind: 'record', message: expect.stringContaining('is invalid') },
+            error: { code: 'TICKET_NOT_UPDATED', kind: 'record', message: 'responder_id: is invalid' },
           },
         ],
       },
@@ -354,5 +354,52 @@ describe('Freshdesk connector (nock)', () => {
         'Freshdesk has no company field "sf_account_id" (cross-reference)',
       ],
     });
+  });
+
+  it('reuses the agents listPeople read to resolve dropdown choices: no second agent read', async () => {
+    nock(HOST).get('/api/v2/agents').query({ per_page: '100' }).once().reply(200, agents);
+    nock(HOST)
+      .get('/api/v2/companies')
+      .query({ per_page: '100' })
+      .reply(200, [company(1, { account_manager: null, csm: 'Anna Schmidt' })]);
+    const connector = createFreshdeskConnector(settings, ctx(dropdownRoles), fast);
+    expect((await collect(connector.listPeople())).flat()).toHaveLength(6);
+    const [page] = await collect(connector.readAccounts({ since: null }));
+    expect(page?.records[0]?.roles.csm).toEqual({ id: '11' });
+    expect(connector.stats().calls).toBe(2);
+  });
+
+  it('stops writing when Freshdesk stays down: written companies stay written, the rest fail with the reason', async () => {
+    nock(HOST).put('/api/v2/companies/1').reply(200, {}).put('/api/v2/companies/2').times(2).reply(503, {});
+    const connector = createFreshdeskConnector(settings, ctx(), {
+      ...fast,
+      writeConcurrency: 1,
+      retry: { ...fast.retry, maxAttempts: 2 },
+    });
+    const to = { id: '11', email: 'anna.schmidt@acme.test' };
+    const results = await connector.writeAssignments(
+      ['1', '2', '3'].map((recordId) => ({ recordId, role: 'account_owner', to })),
+    );
+    expect(results.map((r) => (r.ok ? 'ok' : r.error.code))).toEqual(['ok', 'HTTP_503', 'HTTP_503']);
+    expect(nock.pendingMocks()).toEqual([]); // company 3 was never sent
+
+    nock(HOST).put('/api/v2/companies/1').reply(401, { code: 'invalid_credentials', message: 'no' });
+    await expect(
+      createFreshdeskConnector(settings, ctx(), fast).writeAssignments([{ recordId: '1', role: 'account_owner', to }]),
+    ).rejects.toMatchObject({ kind: 'auth' });
+  });
+
+  it('reports tickets of a job whose status cannot be read as unknown, never as moved', async () => {
+    nock(HOST)
+      .post('/api/v2/tickets/bulk_update')
+      .reply(202, { job_id: 'job-2' })
+      .get('/api/v2/jobs/job-2')
+      .times(2)
+      .reply(500, {});
+    const connector = createFreshdeskConnector(settings, ctx(), { ...fast, retry: { ...fast.retry, maxAttempts: 2 } });
+    const moves = ['1', '2'].map((id) => ({ kind: 'openTickets' as const, accountRecordId: '9', id, toId: '12' }));
+    const [result] = (await connector.applyCascade?.(moves)) ?? [];
+    expect(result?.updated).toBe(0);
+    expect(result?.failed.map((f) => f.error.code)).toEqual(['JOB_UNKNOWN', 'JOB_UNKNOWN']);
   });
 });

@@ -33,12 +33,23 @@ export function createFreshdeskConnector(
 ): Connector {
   const api = createFreshdeskApi(settings, options.retry ? { retry: options.retry } : {});
   const jobOptions = { pollMs: options.jobPollMs ?? 500, timeoutMs: options.jobTimeoutMs ?? 600_000 };
-  // Read at most once per connector (a run): what dropdown roles need to map choices ↔ agents.
+  // What dropdown roles need to map choices ↔ agents, read at most once per connector (a
+  // run): the agents listPeople read in full when it did, else its own read.
+  let listed: PersonRecord[] | null = null;
   const agentChoices = once(async () => {
+    if (listed) return new AgentChoices(listed);
     const agents: PersonRecord[] = [];
     for await (const page of readPeople(api)) agents.push(...page);
     return new AgentChoices(agents);
   });
+  async function* listPeople(signal?: AbortSignal): AsyncGenerator<PersonRecord[]> {
+    const agents: PersonRecord[] = [];
+    for await (const page of readPeople(api, signal)) {
+      agents.push(...page);
+      yield page;
+    }
+    listed = agents;
+  }
   const companyFields = once(
     async (): Promise<Map<string, FieldDefinition>> => companyFieldDefinitions((await api.get(COMPANY_FIELDS)).body),
   );
@@ -48,7 +59,7 @@ export function createFreshdeskConnector(
 
     check: (signal) => checkFreshdesk(api, ctx, signal),
 
-    listPeople: (signal) => readPeople(api, signal),
+    listPeople,
 
     readAccounts: (query) => readAccounts(api, ctx, agentChoices, query),
 

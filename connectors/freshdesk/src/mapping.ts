@@ -243,7 +243,7 @@ export function jobOutcome(job: Job, ids: string[]): Map<string, RecordOutcome> 
       outcome.set(id, {
         ok: false,
         code: 'TICKET_NOT_UPDATED',
-        message: r.message ?? (r.errors ? JSON.stringify(r.errors) : `job ${job.id} did not update this ticket`),
+        message: r.message ?? (fieldErrors(r.errors) || `job ${job.id} did not update this ticket`),
       });
   }
   for (const id of ids) {
@@ -251,4 +251,15 @@ export function jobOutcome(job: Job, ids: string[]): Map<string, RecordOutcome> 
       outcome.set(id, { ok: false, code: 'NO_RESULT', message: `job ${job.id} (${job.status}) reported no result` });
   }
   return outcome;
+}
+
+const FieldErrorsApiSchema = z.array(
+  z.looseObject({ field: z.string().nullable().optional(), message: z.string().nullable().optional() }),
+);
+
+/** `[{field, message, code}]` as `field: message; …` (empty when it is not that shape). */
+function fieldErrors(errors: unknown): string {
+  const parsed = FieldErrorsApiSchema.safeParse(errors);
+  if (!parsed.success) return errors === undefined ? '' : JSON.stringify(errors);
+  return parsed.data.map((e) => [e.field, e.message].filter(Boolean).join(': ')).join('; ');
 }
