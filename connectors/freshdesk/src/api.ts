@@ -24,6 +24,8 @@ export interface Reply {
   body: unknown;
   /** The next page's path and query (from the Link header), or null on the last page. */
   next: string | null;
+  /** The plan's requests a minute (X-RateLimit-Total), when Freshdesk sent it. */
+  rateLimitTotal: number | null;
 }
 
 type Method = 'GET' | 'PUT' | 'POST';
@@ -67,7 +69,13 @@ export function createFreshdeskApi(settings: FreshdeskSettings, options: Freshde
       const parsed = parseJson(text);
       if (!response.ok) throw responseError(response.status, parsed, response.headers.get('retry-after'));
       if (parsed === INVALID) throw malformed(`${method} ${path.split('?')[0]}`, 'not JSON');
-      return { status: response.status, body: parsed, next: nextPage(response.headers.get('link'), settings.baseUrl) };
+      const total = Number(response.headers.get('x-ratelimit-total') ?? Number.NaN);
+      return {
+        status: response.status,
+        body: parsed,
+        next: nextPage(response.headers.get('link'), settings.baseUrl),
+        rateLimitTotal: Number.isFinite(total) && total > 0 ? total : null,
+      };
     }, signal);
 
   return {

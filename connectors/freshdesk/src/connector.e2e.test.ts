@@ -70,7 +70,11 @@ describe('Freshdesk connector against its emulator', () => {
     });
     expect(byId.has((first.roles.csm as { id: string }).id)).toBe(true);
     expect(full.records.filter((r) => r.xrefs[FRESHDESK_SEED_FIELDS.xref] !== null).length).toBeGreaterThan(200);
-    expect(await createFreshdeskConnector(settings, ctx, fast).check()).toEqual({ ok: true, problems: [] });
+    expect(await createFreshdeskConnector(settings, ctx, fast).check()).toEqual({
+      ok: true,
+      problems: [],
+      details: {},
+    });
   });
 
   it('writes role values one PUT per company and reads them back; an agent no choice names fails only its write', async () => {

@@ -340,7 +340,7 @@ describe('Freshdesk connector (nock)', () => {
 
     nock(HOST)
       .get('/api/v2/agents/me')
-      .reply(200, agents[0])
+      .reply(200, agents[0], { 'X-RateLimit-Total': '400', 'X-RateLimit-Remaining': '399' })
       .get('/api/v2/company_fields')
       .reply(200, [
         companyField(1, 'account_manager', 'custom_dropdown', ['x']),
@@ -353,6 +353,7 @@ describe('Freshdesk connector (nock)', () => {
         'company field "csm" is custom_text, not a dropdown (value: agent_dropdown) (role csm)',
         'Freshdesk has no company field "sf_account_id" (cross-reference)',
       ],
+      details: { rateLimitPerMinute: 400 },
     });
   });
 

@@ -57,7 +57,7 @@ export function createFreshdeskConnector(
   return {
     system: 'freshdesk',
 
-    check: (signal) => checkFreshdesk(api, ctx, signal),
+    check: (signal) => checkFreshdesk(api, ctx, settings.rateLimit.perMinute, signal),
 
     listPeople,
 
