@@ -11,12 +11,19 @@ export const VENDOR_RATES: Record<SystemId, number | null> = {
   // Salesforce has a daily allocation, no short-window rate: it never bounds wall time.
   salesforce: null,
   zendesk: 700 / 60,
+  // spoc's defaults: Pipedrive's 20 requests per 2 s (api_token, lowest plan), Freshdesk's 200 a minute (Growth).
+  pipedrive: 20 / 2,
+  freshdesk: 200 / 60,
 };
 
 const PAGE: Record<SystemId, { read: number; people: number; write: number }> = {
   hubspot: { read: 100, people: 100, write: 100 },
   salesforce: { read: 2000, people: 2000, write: 200 },
   zendesk: { read: 100, people: 100, write: 100 },
+  // Pipedrive lists users in one unpaged call and updates one organization per call.
+  pipedrive: { read: 500, people: Number.POSITIVE_INFINITY, write: 1 },
+  // Freshdesk updates one company per call.
+  freshdesk: { read: 100, people: 100, write: 1 },
 };
 
 /** Minimum calls for a full read of `accounts`, all `people` and `writes` owner writes. */

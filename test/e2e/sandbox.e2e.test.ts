@@ -40,9 +40,9 @@ function freePort(): Promise<number> {
 const stats = async (url: string) => (await fetch(`${url}/__sandbox/stats`)).status;
 
 describe('spoc sandbox', () => {
-  it('serves every system by default: its ready line names hubspot, salesforce and zendesk, in that order', async () => {
+  it('serves every system by default: its ready line keeps hubspot, salesforce and zendesk first, then pipedrive and freshdesk', async () => {
     const urls = await serve(['--port', '0', '--accounts', '10']);
-    expect(Object.keys(urls)).toEqual(['hubspot', 'salesforce', 'zendesk']);
+    expect(Object.keys(urls)).toEqual(['hubspot', 'salesforce', 'zendesk', 'pipedrive', 'freshdesk']);
     for (const url of Object.values(urls)) expect(await stats(url)).toBe(200);
   });
 
@@ -56,10 +56,10 @@ describe('spoc sandbox', () => {
   });
 
   it('refuses an unknown or repeated system with exit 2 and names the known ones, serving nothing', async () => {
-    const unknown = await spoc(['sandbox', '--systems', 'hubspot,pipedrive']);
+    const unknown = await spoc(['sandbox', '--systems', 'hubspot,jira']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'spoc sandbox: --systems: unknown system "pipedrive" (known: hubspot, salesforce, zendesk)\n',
+      'spoc sandbox: --systems: unknown system "jira" (known: hubspot, salesforce, zendesk, pipedrive, freshdesk)\n',
     );
     expect(unknown.stdout).toBe('');
     const twice = await spoc(['sandbox', '--systems', 'zendesk,zendesk']);

@@ -9,7 +9,9 @@ import pino from 'pino';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const DEMO_CONFIG = join(ROOT, 'config/spoc.demo.yaml');
-const SYSTEMS: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
+/** The systems the fault world syncs (the demo config's). */
+type WorldSystem = 'hubspot' | 'salesforce' | 'zendesk';
+const SYSTEMS: WorldSystem[] = ['hubspot', 'salesforce', 'zendesk'];
 
 /** A sandbox seeded with a generated world, plus a state dir and the demo config pointed at it. */
 export interface World {
@@ -177,7 +179,7 @@ export async function vendorOwners(world: World): Promise<Map<string, string | n
   return out;
 }
 
-export function personEmails(seed: SandboxSeed): Record<SystemId, Map<string, string>> {
+export function personEmails(seed: SandboxSeed): Record<WorldSystem, Map<string, string>> {
   const map = (list: Record<string, unknown>[] | undefined, id: string, email: string) =>
     new Map((list ?? []).filter((p) => p[email]).map((p) => [String(p[id]), String(p[email]).toLowerCase()]));
   return {
@@ -197,7 +199,7 @@ export function unplannedWrites(world: World, reports: RunReport[]): WriteEntry[
   for (const report of reports) {
     for (const c of report.changes) planned.add(`${c.system}:${c.recordId}:${c.to}`);
   }
-  const accountObjects: Record<SystemId, string> = {
+  const accountObjects: Record<WorldSystem, string> = {
     hubspot: 'companies',
     salesforce: 'Account',
     zendesk: 'organizations',
