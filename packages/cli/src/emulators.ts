@@ -5,7 +5,13 @@ import { salesforceEmulator } from '@spoc/salesforce/emulator';
 import { zendeskEmulator } from '@spoc/zendesk/emulator';
 
 /** The emulators `spoc sandbox` and `spoc demo` serve, in port order: one line per connector package. */
-export const EMULATORS = [hubspotEmulator, salesforceEmulator, zendeskEmulator, pipedriveEmulator, freshdeskEmulator] as const;
+export const EMULATORS = [
+  hubspotEmulator,
+  salesforceEmulator,
+  zendeskEmulator,
+  pipedriveEmulator,
+  freshdeskEmulator,
+] as const;
 
 /** The id of an emulator this build serves. */
 export type EmulatorId = (typeof EMULATORS)[number]['id'];
