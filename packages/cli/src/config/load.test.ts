@@ -5,7 +5,13 @@ import { ConfigError } from '@spoc/core';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, MINIMAL_CONFIG as minimal, parseConfig, settingsOf } from '../../test/config.ts';
 
-const ENV = { HUBSPOT_TOKEN: 'hs-secret', SF_TOKEN: 'sf-secret', ZENDESK_TOKEN: 'zd-secret' };
+const ENV = {
+  HUBSPOT_TOKEN: 'hs-secret',
+  SF_TOKEN: 'sf-secret',
+  ZENDESK_TOKEN: 'zd-secret',
+  PIPEDRIVE_TOKEN: 'pd-secret',
+  FRESHDESK_API_KEY: 'fd-secret',
+};
 
 function problemsOf(text: string, env: Record<string, string> = ENV) {
   try {
@@ -20,12 +26,21 @@ function problemsOf(text: string, env: Record<string, string> = ENV) {
 describe('loadConfig', () => {
   it('loads the shipped example with secrets from the environment', () => {
     const config = loadConfig(new URL('../../../../config/spoc.example.yaml', import.meta.url).pathname, ENV);
-    expect(config.enabledSystems).toEqual(['hubspot', 'salesforce', 'zendesk']);
+    // Five systems, in the order the file lists them.
+    expect(config.enabledSystems).toEqual(['hubspot', 'salesforce', 'pipedrive', 'zendesk', 'freshdesk']);
     expect(settingsOf(config, 'hubspot').accessToken).toBe('hs-secret');
     expect(settingsOf(config, 'zendesk').baseUrl).toBe('https://acme.zendesk.com/api/v2');
     expect(config.aliases).toEqual({ 'jane@acme.io': 'jane.doe@acme.com' });
     expect(config.link).toEqual([
-      { kind: 'xref', fields: { hubspot: 'salesforceaccountid', zendesk: 'external_id' } },
+      {
+        kind: 'xref',
+        fields: {
+          hubspot: 'salesforceaccountid',
+          pipedrive: 'Salesforce account ID',
+          zendesk: 'external_id',
+          freshdesk: 'sf_account_id',
+        },
+      },
       { kind: 'domain' },
     ]);
     const owner = config.roles.find((r) => r.name === 'account_owner');
@@ -33,7 +48,13 @@ describe('loadConfig', () => {
     expect(owner?.fields.zendesk).toEqual({ field: 'account_manager', value: 'id' });
     expect(owner?.onUnresolvable).toEqual({ kind: 'fallback', email: 'support-lead@acme.com' });
     const csm = config.roles.find((r) => r.name === 'csm');
-    expect(csm?.policy).toEqual({ kind: 'two-way', tieBreak: 'latest', order: ['hubspot', 'salesforce'] });
+    expect(csm?.policy).toEqual({
+      kind: 'two-way',
+      tieBreak: 'latest',
+      order: ['hubspot', 'salesforce', 'pipedrive', 'freshdesk'],
+    });
+    expect(owner?.fields.freshdesk).toEqual({ field: 'account_manager', value: 'email' });
+    expect(settingsOf(config, 'freshdesk').apiKey).toBe('fd-secret');
     expect(config.safety.maxChanges).toEqual({ kind: 'percent', value: 5 });
   });
 
