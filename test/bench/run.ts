@@ -4,6 +4,9 @@
 //
 //   pnpm bench                      # 1,000, 10,000 and 100,000 accounts
 //   pnpm bench -- --sizes 1000      # one size
+//   pnpm bench --systems all --sizes 10000,100000
+//                                   # all five systems (config/spoc.demo-all.yaml), Pipedrive and
+//                                   # Freshdesk on FIVE_SYSTEM_PLANS (model.ts): test/bench/results-five.json
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,15 +17,29 @@ import { parseArgs } from 'node:util';
 import { type EmulatorId as SystemId, sandboxEnv } from '@spoc/cli';
 import type { RunReport } from '@spoc/core';
 import { GENERATED_FIELDS } from '@spoc/sandbox';
-import { minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
+import { fiveSystemConfig, fiveSystemNotes } from './five-config.ts';
+import { FIVE_SYSTEM_PLANS, FIVE_SYSTEM_RATES, minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SYSTEMS: SystemId[] = ['hubspot', 'salesforce', 'zendesk'];
 
 // pnpm passes `pnpm bench -- --sizes N` through with its `--`: drop it rather than fail.
 const args = process.argv.slice(2).filter((arg, i) => !(i === 0 && arg === '--'));
-const { values } = parseArgs({ args, options: { sizes: { type: 'string', default: '1000,10000,100000' } } });
+const { values } = parseArgs({
+  args,
+  options: {
+    sizes: { type: 'string', default: '1000,10000,100000' },
+    // three: HubSpot, Salesforce, Zendesk (config/spoc.demo.yaml); all: the five (config/spoc.demo-all.yaml).
+    systems: { type: 'string', default: 'three' },
+  },
+});
 const sizes = String(values.sizes).split(',').map(Number);
+if (values.systems !== 'three' && values.systems !== 'all')
+  throw new Error(`--systems is three or all, got ${values.systems}`);
+const FIVE = values.systems === 'all';
+const SYSTEMS: SystemId[] = FIVE
+  ? ['hubspot', 'salesforce', 'zendesk', 'pipedrive', 'freshdesk']
+  : ['hubspot', 'salesforce', 'zendesk'];
+const RATES = FIVE ? FIVE_SYSTEM_RATES : VENDOR_RATES;
 
 interface SandboxProcess {
   urls: Record<SystemId, string>;
@@ -30,13 +47,13 @@ interface SandboxProcess {
 }
 
 async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'packages/cli/src/main.ts'), 'sandbox', '--accounts', String(accounts)],
-    {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
+  // The five-system run sets Pipedrive's and Freshdesk's plan limits in their seeds, which `spoc sandbox` cannot.
+  const command = FIVE
+    ? [join(ROOT, 'test/bench/five-sandbox.ts'), '--accounts', String(accounts)]
+    : [join(ROOT, 'packages/cli/src/main.ts'), 'sandbox', '--accounts', String(accounts)];
+  const child = spawn(process.execPath, command, {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const first = await new Promise<string>((resolve, reject) => {
     lines.once('line', resolve);
@@ -130,7 +147,18 @@ interface BenchRow {
   changes: number;
   written: number;
   failed: number;
-  perVendor: { system: SystemId; calls: number; minimum: number; ratio: number; throttled: number; naive: number }[];
+  perVendor: {
+    system: SystemId;
+    calls: number;
+    minimum: number;
+    ratio: number;
+    throttled: number;
+    naive: number;
+    /** Five-system run only: this vendor's own rate bound, its distinct records written and calls by route. */
+    boundMs?: number;
+    records?: number;
+    requests?: Record<string, number>;
+  }[];
   wallMs: number;
   boundMs: number;
   wallRatio: number;
@@ -156,9 +184,10 @@ for (const accounts of sizes) {
     // The §8 model counts the sync itself: cascades (contacts, ticket handover) are
     // follow-ups whose cost depends on contacts and tickets, so they are off here.
     const configFile = join(dir, 'spoc.yaml');
+    const five = FIVE ? fiveSystemConfig(readFileSync(join(ROOT, 'config/spoc.demo-all.yaml'), 'utf8')) : null;
     writeFileSync(
       configFile,
-      readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8').replace(/^\s*cascade:.*$/m, ''),
+      five ? five.text : readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8').replace(/^\s*cascade:.*$/m, ''),
     );
     const env = {
       SPOC_DEMO_TOKEN: 'bench',
@@ -177,9 +206,13 @@ for (const accounts of sizes) {
 
     const full = await run('full');
     const people = Math.min(2000, Math.max(8, Math.ceil(accounts / 50)));
-    const written = (s: SystemId) => full.report.changes.filter((c) => c.system === s && c.result === 'written').length;
+    const writtenChanges = (s: SystemId) => full.report.changes.filter((c) => c.system === s && c.result === 'written');
+    const written = (s: SystemId) => writtenChanges(s).length;
     const perVendor = SYSTEMS.map((system) => {
-      const min = minimumCalls(system, { accounts, people, writes: written(system) });
+      const changes = writtenChanges(system);
+      const records = new Set(changes.map((c) => c.recordId)).size;
+      const dropdownWrites = changes.some((c) => five?.dropdownRoles[system]?.includes(c.role));
+      const min = minimumCalls(system, { accounts, people, writes: changes.length, records, dropdownWrites });
       const calls = full.stats[system].total;
       return {
         system,
@@ -188,9 +221,16 @@ for (const accounts of sizes) {
         ratio: round(calls / min),
         throttled: full.stats[system].throttled,
         naive: accounts + written(system),
+        ...(FIVE
+          ? {
+              boundMs: Math.round(rateBoundMs(system, min, RATES)),
+              records,
+              requests: full.stats[system].requests,
+            }
+          : {}),
       };
     });
-    const boundMs = Math.max(...perVendor.map((v) => rateBoundMs(v.system, v.minimum)));
+    const boundMs = Math.max(...perVendor.map((v) => rateBoundMs(v.system, v.minimum, RATES)));
 
     // The next run comes as a scheduled one would, more than a minute later: Zendesk's
     // export holds back the last minute, so this is the run that reads spoc's own writes back.
@@ -239,7 +279,7 @@ for (const accounts of sizes) {
   }
 }
 
-const file = join(ROOT, 'test/bench/results.json');
+const file = join(ROOT, FIVE ? 'test/bench/results-five.json' : 'test/bench/results.json');
 const previous = (() => {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -249,7 +289,21 @@ const previous = (() => {
 })();
 writeFileSync(
   file,
-  `${JSON.stringify({ ...previous, date: new Date().toISOString(), node: process.version, rates: VENDOR_RATES, results }, null, 2)}\n`,
+  `${JSON.stringify(
+    FIVE
+      ? {
+          ...previous,
+          date: new Date().toISOString(),
+          node: process.version,
+          plans: FIVE_SYSTEM_PLANS,
+          rates: Object.fromEntries(SYSTEMS.map((s) => [s, RATES[s]])),
+          notes: fiveSystemNotes(),
+          results: mergeBySize(previous.results, results),
+        }
+      : { ...previous, date: new Date().toISOString(), node: process.version, rates: VENDOR_RATES, results },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`\nwrote ${file}`);
 
@@ -260,9 +314,10 @@ function printRow(row: BenchRow) {
   console.log('vendor       calls  minimum  ratio  429s  naive per-record calls');
   for (const v of row.perVendor) {
     console.log(
-      `${v.system.padEnd(11)} ${String(v.calls).padStart(6)} ${String(v.minimum).padStart(8)} ${String(v.ratio).padStart(6)} ${String(v.throttled).padStart(5)}  ${v.naive}`,
+      `${v.system.padEnd(11)} ${String(v.calls).padStart(6)} ${String(v.minimum).padStart(8)} ${String(v.ratio).padStart(6)} ${String(v.throttled).padStart(5)}  ${v.naive}${v.boundMs !== undefined ? `  (rate bound ${v.boundMs} ms, ${v.records} records written)` : ''}`,
     );
   }
+  if (FIVE) for (const note of fiveSystemNotes()) console.log(`  note: ${note}`);
   console.log(
     `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (incremental runs: ${row.incrementalPeakRssMb} MB), each sync in its own process`,
   );
@@ -275,4 +330,12 @@ function printRow(row: BenchRow) {
 
 function round(n: number) {
   return Math.round(n * 100) / 100;
+}
+
+/** The five-system runs of earlier invocations are kept unless this one measured the same size again. */
+function mergeBySize(earlier: unknown, now: BenchRow[]): BenchRow[] {
+  const kept = (Array.isArray(earlier) ? (earlier as BenchRow[]) : []).filter(
+    (r) => !now.some((n) => n.accounts === r.accounts),
+  );
+  return [...kept, ...now].sort((a, b) => a.accounts - b.accounts);
 }
