@@ -65,7 +65,7 @@ describe('spoc validate --offline', () => {
   it('still refuses everything else: structure, a literal token, a secret that is set but unusable, a bad URL', async () => {
     const file = config(
       demo
-        .replace('policy: { authority: salesforce }', 'policy: { authority: pipedrive }')
+        .replace('policy: { authority: salesforce }', 'policy: { authority: jira }')
         .replace('apiToken: ${SPOC_DEMO_TOKEN}', 'apiToken: zd-literal-token')
         .replace('baseUrl: ${SPOC_SANDBOX_HUBSPOT}', 'baseUrl: http://hubspot.example.com'),
     );
