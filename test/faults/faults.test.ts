@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { RunReport } from '@spoc/core';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { setFaults, setVendorClock, startWorld, syncOnce, unplannedWrites, vendorOwners, type World } from './world.ts';
+import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { vendorOwners } from './vendor-owners.ts';
+import { setFaults, setVendorClock, startWorld, syncOnce, unplannedWrites, type World } from './world.ts';
 
 // Full syncs of a generated world under each vendor fault, checked against the
 // vendors' final data: the same owners an uninterrupted run gives, no value written
@@ -11,7 +12,6 @@ const ACCOUNTS = Number(process.env.SPOC_FAULT_ACCOUNTS ?? 5000);
 const MAIN = fileURLToPath(new URL('../../packages/cli/src/main.ts', import.meta.url));
 
 let reference: Map<string, string | null>;
-let world: World | undefined;
 
 beforeAll(async () => {
   const clean = await startWorld(ACCOUNTS);
@@ -21,10 +21,13 @@ beforeAll(async () => {
   await clean.close();
 });
 
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+/** A world for one test, closed when the test ends (tests run concurrently, each in its own world). */
+async function worldFor(t: TestContext, options: Parameters<typeof startWorld>[1] = {}): Promise<World> {
+  const world = await startWorld(ACCOUNTS, options);
+  // The test's own hook: a concurrent test must not close another's world.
+  t.onTestFinished(() => world.close());
+  return world;
+}
 
 /** Every report agrees with itself: failed counts, statuses and per-change results match. */
 function expectTruthfulReport(report: RunReport) {
@@ -37,8 +40,8 @@ function expectTruthfulReport(report: RunReport) {
 }
 
 /** Runs under faults until a run is clean (bounded), then once without faults: must converge. */
-async function convergeUnder(spec: string) {
-  world = await startWorld(ACCOUNTS, { faults: spec });
+async function convergeUnder(t: TestContext, spec: string) {
+  const world = await worldFor(t, { faults: spec });
   const reports: RunReport[] = [];
   for (let i = 0; i < 4; i++) {
     const report = await syncOnce(world);
@@ -57,43 +60,45 @@ async function convergeUnder(spec: string) {
   return reports;
 }
 
-describe(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an uninterrupted run`, () => {
-  it('10% 5xx', async () => {
-    const reports = await convergeUnder('5xx=0.1,seed=1');
+// Concurrent: each test has its own sandbox and state, and a run mostly waits (injected
+// latency, each 429's Retry-After second, Pipedrive's and Freshdesk's one write per
+// record), so five worlds at once take little longer than the slowest alone.
+describe.concurrent(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an uninterrupted run`, () => {
+  it('10% 5xx', async (t) => {
+    const reports = await convergeUnder(t, '5xx=0.1,seed=1');
     expect(reports[0]?.status).not.toBe('failed');
   });
 
-  it('429 bursts', async () => {
-    await convergeUnder('429=0.1,seed=2');
+  it('429 bursts', async (t) => {
+    await convergeUnder(t, '429=0.1,seed=2');
   });
 
-  it('2 s latency spikes', async () => {
-    await convergeUnder('latency=2000:0.01,seed=3');
+  it('2 s latency spikes', async (t) => {
+    await convergeUnder(t, 'latency=2000:0.01,seed=3');
   });
 
-  it('connection resets', async () => {
-    await convergeUnder('reset=0.03,seed=4');
+  it('connection resets', async (t) => {
+    await convergeUnder(t, 'reset=0.03,seed=4');
   });
 
-  it('5% per-record batch failures are reported, then fixed by the next run', async () => {
-    const reports = await convergeUnder('record=0.05,seed=5');
+  it('5% per-record batch failures are reported, then fixed by the next run', async (t) => {
+    const reports = await convergeUnder(t, 'record=0.05,seed=5');
     const first = reports[0];
     expect(first?.status).toBe('partial');
     expect(first?.counts.failed).toBeGreaterThan(0);
   });
 
-  it('all faults together', async () => {
-    await convergeUnder('5xx=0.05,429=0.05,latency=1000:0.01,reset=0.02,record=0.03,seed=6');
+  it('all faults together', async (t) => {
+    await convergeUnder(t, '5xx=0.05,429=0.05,latency=1000:0.01,reset=0.02,record=0.03,seed=6');
   });
 
-  it('SIGKILL in the middle of the writes: the next run finishes the job, nothing written twice differently', async () => {
-    world = await startWorld(ACCOUNTS, { faults: 'latency=200:0.5,seed=7' });
+  it('SIGKILL in the middle of the writes: the next run finishes the job, nothing written twice differently', async (t) => {
+    const world = await worldFor(t, { faults: 'latency=200:0.5,seed=7' });
     const child = spawn(process.execPath, [MAIN, 'sync', '--force', '--json', '-c', world.configFile], {
       env: { ...process.env, ...world.env, SPOC_LOG_LEVEL: 'silent' },
       stdio: 'ignore',
     });
-    const w = world;
-    const writes = () => w.sandbox.writes.hubspot.all().length + w.sandbox.writes.zendesk.all().length;
+    const writes = () => Object.values(world.sandbox.writes).reduce((n, log) => n + log.all().length, 0);
     const deadline = Date.now() + 60_000;
     while (writes() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
@@ -108,8 +113,8 @@ describe(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an u
     expect(await vendorOwners(world)).toEqual(reference);
   });
 
-  it('a vendor clock that jumps back: an edit stamped before the cursor is caught by the daily full read', async () => {
-    world = await startWorld(ACCOUNTS);
+  it('a vendor clock that jumps back: an edit stamped before the cursor is caught by the daily full read', async (t) => {
+    const world = await worldFor(t);
     const first = await syncOnce(world);
     expect(first.status).toBe('ok');
     // The seeded records are stamped 2026-01-01, which is where the cursor stands: the
@@ -132,6 +137,8 @@ describe(`faults: full syncs of ${ACCOUNTS} accounts end with the owners of an u
     const nextDay = await syncOnce(world, { now: new Date(Date.now() + 25 * 3600_000) });
     const propagated = nextDay.changes.filter((c) => c.role === 'csm' && c.account === 'salesforce:001000000000001AAA');
     expect(propagated.map((c) => [c.system, c.to, c.result])).toEqual([
+      ['freshdesk', 'chloe.schmidt@acme.test', 'written'],
+      ['pipedrive', 'chloe.schmidt@acme.test', 'written'],
       ['salesforce', 'chloe.schmidt@acme.test', 'written'],
       ['zendesk', 'chloe.schmidt@acme.test', 'written'],
     ]);
