@@ -3,7 +3,7 @@
 // retries, batch results). The CLI and console use @spoc/core instead.
 
 export { allowInsecureHttp, email, fieldName, positiveInt, secret, url } from './config/kit.ts';
-export { urlProblem } from './config/url-checks.ts';
+export { hostLabelProblem, urlProblem } from './config/url-checks.ts';
 export type {
   AccountPage,
   CascadeMove,

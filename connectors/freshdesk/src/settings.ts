@@ -1,6 +1,7 @@
 import {
   allowInsecureHttp,
   fieldName,
+  hostLabelProblem,
   positiveInt,
   type SettingsReport,
   secret,
@@ -37,17 +38,17 @@ export const freshdeskConfigSchema = z
 
 type Raw = z.output<typeof freshdeskConfigSchema>;
 
-const DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
 export function freshdeskSettings(resolved: unknown, report: SettingsReport): FreshdeskSettings {
   const raw = resolved as Raw;
   if (raw.baseUrl !== undefined) {
     const problem = urlProblem(raw.baseUrl, raw.allowInsecureHttp);
     if (problem) report(['baseUrl'], problem);
   }
-  // The domain becomes a host name: `evil.example/x?` would send the key elsewhere.
-  if (raw.domain !== undefined && !DOMAIN.test(raw.domain))
-    report(['domain'], 'a domain is letters, digits and dashes: acme for acme.freshdesk.com');
+  if (raw.domain !== undefined) {
+    // It becomes a host name: `evil.example/x?` would send the credentials elsewhere.
+    const problem = hostLabelProblem(raw.domain, 'domain', 'acme for acme.freshdesk.com');
+    if (problem) report(['domain'], problem);
+  }
   const root = raw.baseUrl ?? `https://${raw.domain}.freshdesk.com`;
   return {
     // Written with /api/v2 or a trailing slash, it means the same account.

@@ -1,6 +1,7 @@
 import {
   allowInsecureHttp,
   fieldName,
+  hostLabelProblem,
   positiveInt,
   type SettingsReport,
   secret,
@@ -42,17 +43,17 @@ export const pipedriveConfigSchema = z
 
 type Raw = z.output<typeof pipedriveConfigSchema>;
 
-const COMPANY_DOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
 export function pipedriveSettings(resolved: unknown, report: SettingsReport): PipedriveSettings {
   const raw = resolved as Raw;
   if (raw.baseUrl !== undefined) {
     const problem = urlProblem(raw.baseUrl, raw.allowInsecureHttp);
     if (problem) report(['baseUrl'], problem);
   }
-  // The company domain becomes a host name: `evil.example/x?` would send the token elsewhere.
-  if (raw.companyDomain !== undefined && !COMPANY_DOMAIN.test(raw.companyDomain))
-    report(['companyDomain'], 'a company domain is letters, digits and dashes: acme for acme.pipedrive.com');
+  if (raw.companyDomain !== undefined) {
+    // It becomes a host name: `evil.example/x?` would send the credentials elsewhere.
+    const problem = hostLabelProblem(raw.companyDomain, 'company domain', 'acme for acme.pipedrive.com');
+    if (problem) report(['companyDomain'], problem);
+  }
   const root = raw.baseUrl ?? `https://${raw.companyDomain}.pipedrive.com`;
   return {
     apiToken: raw.apiToken,

@@ -2,6 +2,7 @@ import {
   allowInsecureHttp,
   email,
   fieldName,
+  hostLabelProblem,
   positiveInt,
   type SettingsReport,
   secret,
@@ -38,17 +39,17 @@ export const zendeskConfigSchema = z
 
 type Raw = z.output<typeof zendeskConfigSchema>;
 
-const SUBDOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
 export function zendeskSettings(resolved: unknown, report: SettingsReport): ZendeskSettings {
   const raw = resolved as Raw;
   if (raw.baseUrl !== undefined) {
     const problem = urlProblem(raw.baseUrl, raw.allowInsecureHttp);
     if (problem) report(['baseUrl'], problem);
   }
-  // The subdomain becomes a host name: `evil.example/x?` would send the token elsewhere.
-  if (raw.subdomain !== undefined && !SUBDOMAIN.test(raw.subdomain))
-    report(['subdomain'], 'a subdomain is letters, digits and dashes: acme for acme.zendesk.com');
+  if (raw.subdomain !== undefined) {
+    // It becomes a host name: `evil.example/x?` would send the credentials elsewhere.
+    const problem = hostLabelProblem(raw.subdomain, 'subdomain', 'acme for acme.zendesk.com');
+    if (problem) report(['subdomain'], problem);
+  }
   return {
     baseUrl: (raw.baseUrl ?? `https://${raw.subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
     email: raw.email,

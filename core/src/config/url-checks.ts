@@ -24,3 +24,13 @@ export function urlProblem(value: string, allowInsecureHttp: boolean): string | 
 function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
+
+const HOST_LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * A vendor's account name that becomes part of a host name (acme in acme.zendesk.com):
+ * one DNS label, or `evil.example/x?` would send the token elsewhere. Null when sound.
+ */
+export function hostLabelProblem(value: string, name: string, example: string): string | null {
+  return HOST_LABEL.test(value) ? null : `a ${name} is letters, digits and dashes: ${example}`;
+}
