@@ -2,9 +2,11 @@
 // handed in: `@spoc/<id>/emulator`), and the vendor-shaped seeds they start from.
 // Emulators build on `@spoc/sandbox/kit`.
 
+export type { Contracts } from './kit/contracts.ts';
+export { contractProblems } from './kit/contracts.ts';
 export type { FaultSpec } from './kit/faults.ts';
 export { parseFaults } from './kit/faults.ts';
-export type { EmulatorDefinition } from './kit/types.ts';
+export type { EmulatorDefinition, Exchange } from './kit/types.ts';
 export type { SandboxStats } from './kit/vendor-server.ts';
 export type { WriteEntry } from './kit/write-log.ts';
 export { demoSeed } from './seed/demo.ts';

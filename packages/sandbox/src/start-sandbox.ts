@@ -1,6 +1,6 @@
 import { parseFaults } from './kit/faults.ts';
 import { type RunningEmulator, startEmulator } from './kit/start-emulator.ts';
-import type { EmulatorDefinition } from './kit/types.ts';
+import type { EmulatorDefinition, Exchange } from './kit/types.ts';
 import type { SandboxStats } from './kit/vendor-server.ts';
 import type { WriteLog } from './kit/write-log.ts';
 
@@ -19,6 +19,8 @@ export interface SandboxOptions<Id extends string> {
   rateLimits?: boolean;
   /** Scale every rate window (0.1 = 10× faster) so benchmarks stay short. Default 1. */
   timeScale?: number;
+  /** Record every request and answer (Sandbox.exchanges), for contract checks. */
+  record?: boolean;
 }
 
 /** The emulators serving, each keyed by its id in the order given. */
@@ -28,6 +30,8 @@ export interface Sandbox<Id extends string = string> {
   stats(): Record<Id, SandboxStats>;
   /** Every field value clients wrote, per emulator. */
   writes: Record<Id, WriteLog>;
+  /** What each emulator recorded when started with `record`. */
+  exchanges(): Record<Id, Exchange[]>;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,11 @@ export async function startSandbox<Id extends string>(options: SandboxOptions<Id
   if (twice !== undefined) throw new Error(`emulator ${twice} is listed twice`);
   const base = options.port ?? 0;
   const spec = parseFaults(options.faults);
+  for (const name of Object.keys(spec.vendor)) {
+    const id = name.slice(0, name.indexOf('.'));
+    if (!ids.includes(id as Id))
+      throw new Error(`fault ${name}: no emulator ${id} in this sandbox (${ids.join(', ')})`);
+  }
   const running: [Id, RunningEmulator][] = [];
   try {
     for (const [index, emulator] of options.emulators.entries()) {
@@ -47,6 +56,7 @@ export async function startSandbox<Id extends string>(options: SandboxOptions<Id
         faults: spec,
         rateLimits: options.rateLimits ?? true,
         timeScale: options.timeScale ?? 1,
+        record: options.record ?? false,
       });
       running.push([emulator.id, server]);
     }
@@ -60,6 +70,7 @@ export async function startSandbox<Id extends string>(options: SandboxOptions<Id
     urls: each((s) => s.url),
     stats: () => each((s) => s.stats()),
     writes: each((s) => s.writes),
+    exchanges: () => each((s) => s.exchanges()),
     close: async () => {
       await Promise.all(running.map(([, s]) => s.close()));
     },

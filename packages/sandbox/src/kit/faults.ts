@@ -9,6 +9,8 @@ import { mulberry32 } from './random.ts';
  *   reset=P      a share P of requests has its connection destroyed
  *   record=P     batch writes fail a share P of their records (vendor-shaped per-record error)
  *   seed=N       the random sequence (deterministic per seed)
+ *   ID.NAME=N    a vendor behaviour an emulator declares (EmulatorDefinition.behaviours),
+ *                e.g. hubspot.indexLagMs=30000; a share or a quantity, as it documents
  */
 export interface FaultSpec {
   serverError: number;
@@ -18,6 +20,8 @@ export interface FaultSpec {
   reset: number;
   record: number;
   seed: number;
+  /** Vendor behaviours by `id.name` (see EmulatorDefinition.behaviours); absent = the emulator's default. */
+  vendor: Record<string, number>;
 }
 
 export const NO_FAULTS: FaultSpec = {
@@ -28,10 +32,11 @@ export const NO_FAULTS: FaultSpec = {
   reset: 0,
   record: 0,
   seed: 1,
+  vendor: {},
 };
 
 export function parseFaults(spec: string | undefined): FaultSpec {
-  const out = { ...NO_FAULTS };
+  const out = { ...NO_FAULTS, vendor: {} as Record<string, number> };
   if (!spec) return out;
   for (const part of spec
     .split(',')
@@ -66,8 +71,17 @@ export function parseFaults(spec: string | undefined): FaultSpec {
       case 'seed':
         out.seed = Number(value) || 1;
         break;
-      default:
-        throw new Error(`unknown fault "${key}" (known: 5xx, 429, latency, reset, record, seed)`);
+      default: {
+        if (key !== undefined && /^[a-z][a-z0-9]*\.[A-Za-z][A-Za-z0-9]*$/.test(key)) {
+          const n = Number(value);
+          if (value === '' || !(n >= 0)) throw new Error(`fault ${key}: ${value} is not a number ≥ 0`);
+          out.vendor[key] = n;
+          break;
+        }
+        throw new Error(
+          `unknown fault "${key}" (known: 5xx, 429, latency, reset, record, seed, or a vendor behaviour such as hubspot.indexLagMs)`,
+        );
+      }
     }
   }
   return out;
@@ -77,7 +91,7 @@ export function parseFaults(spec: string | undefined): FaultSpec {
 export class Faults {
   spec: FaultSpec;
   private random: () => number;
-  readonly injected = { serverError: 0, tooMany: 0, latency: 0, reset: 0, record: 0 };
+  readonly injected: Record<string, number> = { serverError: 0, tooMany: 0, latency: 0, reset: 0, record: 0 };
 
   constructor(spec: FaultSpec = NO_FAULTS) {
     this.spec = spec;
@@ -89,11 +103,21 @@ export class Faults {
     this.random = mulberry32(spec.seed);
   }
 
-  private roll(share: number, counter: keyof Faults['injected']): boolean {
+  private roll(share: number, counter: string): boolean {
     if (share <= 0) return false;
     const hit = this.random() < share;
-    if (hit) this.injected[counter]++;
+    if (hit) this.injected[counter] = (this.injected[counter] ?? 0) + 1;
     return hit;
+  }
+
+  /** A vendor behaviour's value (`hubspot.indexLagMs`), or the emulator's default when the spec leaves it out. */
+  behaviour(name: string, fallback: number): number {
+    return this.spec.vendor[name] ?? fallback;
+  }
+
+  /** For a vendor behaviour that is a share: does it happen this time? Counted under its name in stats. */
+  rollBehaviour(name: string, fallback = 0): boolean {
+    return this.roll(this.behaviour(name, fallback), name);
   }
 
   /** Decides what happens to one request before its handler runs. */

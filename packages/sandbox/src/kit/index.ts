@@ -11,6 +11,8 @@ export type {
   ZendeskSeed,
 } from '../seed/types.ts';
 export type { SeedAccount, SeedPerson, SeedTicket, SeedWorld } from '../seed/world.ts';
+export type { Contracts, EndpointContract } from './contracts.ts';
+export { contractProblems } from './contracts.ts';
 export { DailyAllowance } from './daily-allowance.ts';
 export type { Faults } from './faults.ts';
 export { parseFaults } from './faults.ts';
@@ -18,6 +20,7 @@ export type { EmulatorOptions, RunningEmulator } from './start-emulator.ts';
 export { startEmulator } from './start-emulator.ts';
 export type {
   EmulatorDefinition,
+  Exchange,
   Handler,
   RateBucket,
   RateState,

@@ -15,6 +15,8 @@ export interface EmulatorOptions {
   timeScale?: number;
   /** The clock before any jump through /__sandbox/clock (default Date.now); tests may freeze it. */
   now?: () => number;
+  /** Record every request and answer for contract checks (RunningEmulator.exchanges). */
+  record?: boolean;
 }
 
 /** One emulator serving, with the frame's services it was given. */
@@ -32,6 +34,16 @@ export async function startEmulator(
   seed: unknown,
   options: EmulatorOptions = {},
 ): Promise<RunningEmulator> {
+  const checkFaults = (spec: FaultSpec) => {
+    const known = definition.behaviours ?? {};
+    for (const name of Object.keys(spec.vendor)) {
+      if (name.startsWith(`${definition.id}.`) && !(name in known)) {
+        const list = Object.keys(known).join(', ') || 'none';
+        throw new Error(`unknown ${definition.id} behaviour "${name}" (known: ${list})`);
+      }
+    }
+  };
+  if (options.faults) checkFaults(options.faults);
   const clockOffset = { ms: 0 };
   const now = options.now ?? (() => Date.now());
   const context = {
@@ -45,6 +57,8 @@ export async function startEmulator(
     port: options.port ?? 0,
     rateLimits: options.rateLimits ?? true,
     timeScale: options.timeScale ?? 1,
+    record: options.record ?? false,
+    checkFaults,
   });
   return { ...server, writes: context.writes, faults: context.faults, clockOffset };
 }

@@ -89,4 +89,23 @@ export interface EmulatorDefinition<Id extends string = string> {
   create(seed: unknown, context: VendorContext): VendorApp;
   /** Its seed from the generated world (an emulator without one starts empty unless a seed file gives it records). */
   seedFrom?(world: SeedWorld): unknown;
+  /**
+   * The vendor behaviours a fault spec may set for it, by `id.name` (e.g. `hubspot.indexLagMs`),
+   * each with what it does and its default; a spec naming another one of this id is refused.
+   */
+  readonly behaviours?: Readonly<Record<string, string>>;
+}
+
+/** One request and its answer, as recorded for contract checks (startSandbox's `record`). */
+export interface Exchange {
+  method: string;
+  /** The route template that matched (`/crm/v3/objects/:type/batch/update`), or `?`. */
+  route: string;
+  path: string;
+  query: string;
+  /** Parsed request body (JSON, or form fields), undefined when empty. */
+  request: unknown;
+  status: number;
+  /** The JSON body answered (undefined for text or empty bodies). */
+  response: unknown;
 }

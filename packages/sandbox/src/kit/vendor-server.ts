@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parseFaults } from './faults.ts';
 import { RateWindows } from './rate-windows.ts';
-import type { Route, SandboxRequest, SandboxResponse, VendorApp, VendorContext } from './types.ts';
+import type { Exchange, Route, SandboxRequest, SandboxResponse, VendorApp, VendorContext } from './types.ts';
 import { VendorError } from './vendor-error.ts';
 
 export interface VendorServerOptions {
@@ -12,12 +12,18 @@ export interface VendorServerOptions {
   rateLimits: boolean;
   /** Multiplies every rate window (0.1 = ten times faster), so benchmarks stay short. */
   timeScale: number;
+  /** Keep every request and answer (for contract checks); off by default. */
+  record?: boolean;
+  /** Refuses a fault spec posted to /__sandbox/faults that names behaviours this vendor lacks. */
+  checkFaults?: (spec: ReturnType<typeof parseFaults>) => void;
 }
 
 export interface VendorServer {
   url: string;
   close(): Promise<void>;
   stats(): SandboxStats;
+  /** What was recorded when `record` is on, oldest first. */
+  exchanges(): Exchange[];
 }
 
 export interface SandboxStats {
@@ -52,6 +58,7 @@ export function startVendorServer(
   if (!options.rateLimits) windows.disable();
   let stats = emptyStats();
   let baseUrl = '';
+  const recorded: Exchange[] = [];
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', baseUrl);
@@ -82,6 +89,21 @@ export function startVendorServer(
       body: parseBody(rawBody, req.headers['content-type']),
       params: match?.params ?? {},
       baseUrl,
+    };
+
+    const finish = (res: ServerResponse, response: SandboxResponse) => {
+      if (options.record) {
+        recorded.push({
+          method,
+          route: match?.route.path ?? '?',
+          path: url.pathname,
+          query: url.search,
+          request: request.body,
+          status: response.status,
+          response: response.body,
+        });
+      }
+      finishStats(res, response);
     };
 
     const isPublic = match !== undefined && (app.public ?? []).includes(match.route.path);
@@ -119,7 +141,7 @@ export function startVendorServer(
     }
   };
 
-  const finish = (res: ServerResponse, response: SandboxResponse) => {
+  const finishStats = (res: ServerResponse, response: SandboxResponse) => {
     stats.statuses[response.status] = (stats.statuses[response.status] ?? 0) + 1;
     send(res, response);
   };
@@ -143,7 +165,9 @@ export function startVendorServer(
     if (path === '/__sandbox/faults' && method === 'POST') {
       const { spec } = JSON.parse(rawBody || '{}') as { spec?: string };
       try {
-        context.faults.set(parseFaults(spec));
+        const parsed = parseFaults(spec);
+        options.checkFaults?.(parsed);
+        context.faults.set(parsed);
       } catch (error) {
         return { status: 400, body: { error: String(error) } };
       }
@@ -178,6 +202,7 @@ export function startVendorServer(
       resolve({
         url: baseUrl,
         stats: () => ({ ...stats, faults: { ...context.faults.injected } }),
+        exchanges: () => [...recorded],
         close: () =>
           new Promise<void>((done) => {
             server.closeAllConnections();
