@@ -144,8 +144,14 @@ describe('parseFaults', () => {
       reset: 0.01,
       record: 0.05,
       seed: 9,
+      vendor: {},
+    });
+    expect(parseFaults('hubspot.indexLagMs=30000,zendesk.jobKilled=0.2').vendor).toEqual({
+      'hubspot.indexLagMs': 30000,
+      'zendesk.jobKilled': 0.2,
     });
     expect(() => parseFaults('5xx=2')).toThrow('fault 5xx: 2 is not a share between 0 and 1');
     expect(() => parseFaults('meteor=0.1')).toThrow('unknown fault "meteor"');
+    expect(() => parseFaults('hubspot.indexLagMs=soon')).toThrow('fault hubspot.indexLagMs: soon is not a number');
   });
 });
