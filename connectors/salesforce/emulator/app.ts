@@ -13,6 +13,7 @@ import { BASE, type SalesforceEnv } from './env.ts';
 import { appError, notFound, salesforceError } from './errors.ts';
 import { MAX_VERSION, MIN_VERSION, metaRoutes, VERSIONS_PATH } from './meta-routes.ts';
 import { oauthRoutes, TOKEN_PATH } from './oauth-routes.ts';
+import { concurrentRefusal } from './org-behaviours.ts';
 import { QueryCursors } from './query-cursors.ts';
 import { queryRoutes } from './query-routes.ts';
 import { sobjectRoutes } from './sobject-routes.ts';
@@ -43,6 +44,8 @@ export function createSalesforceApp(seed: SalesforceSeed | undefined, context: V
   const metered = (route: Route): Route => ({
     ...route,
     handler: async (req: SandboxRequest): Promise<SandboxResponse> => {
+      const concurrent = concurrentRefusal(context);
+      if (concurrent) return { ...concurrent, headers: usageHeaders() };
       if (!env.usage.take()) {
         const refused = salesforceError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.');
         return { ...refused, headers: usageHeaders() };

@@ -2,6 +2,7 @@ import { type Route, type SandboxRequest, toId18, type VendorError } from '@spoc
 import { BASE, type SalesforceEnv } from './env.ts';
 import { fail, type RecordError, recordError } from './errors.ts';
 import { isIdShaped } from './ids.ts';
+import { orgRefusal } from './org-behaviours.ts';
 import { applyWrite, planWrite } from './record-writes.ts';
 import type { FieldDef } from './schema.ts';
 import { createRow, recordBody } from './sobject-routes.ts';
@@ -101,6 +102,8 @@ function plan(env: SalesforceEnv, record: unknown, mode: 'create' | 'update'): O
 
   const planned = planWrite(env.store, table, input, mode);
   if (!planned.ok) return planned;
+  const refusal = orgRefusal(env.context, row);
+  if (refusal) return { ok: false, error: refusal };
   if (env.context.faults.failRecord()) {
     return rejected(
       'FIELD_CUSTOM_VALIDATION_EXCEPTION',

@@ -4,6 +4,7 @@ import { describeBasic, describeObject } from './describe.ts';
 import { BASE, type SalesforceEnv } from './env.ts';
 import { fail, notFound } from './errors.ts';
 import { isIdShaped } from './ids.ts';
+import { orgRefusal } from './org-behaviours.ts';
 import { applyWrite, planWrite } from './record-writes.ts';
 import type { ObjectDef } from './schema.ts';
 import { type Row, type Table, toWire } from './store.ts';
@@ -106,6 +107,8 @@ export function sobjectRoutes(env: SalesforceEnv): Route[] {
         const row = liveRow(table, req.params.id ?? '');
         const plan = planWrite(store, table, objectBody(req), 'update');
         if (!plan.ok) throw fail(400, plan.error.statusCode, plan.error.message, plan.error.fields);
+        const refusal = orgRefusal(context, row);
+        if (refusal) throw fail(400, refusal.statusCode, refusal.message, refusal.fields);
         if (context.faults.failRecord()) throw validationFault();
         applyWrite(table, row, plan.values, context.now(), context);
         return { status: 204 };

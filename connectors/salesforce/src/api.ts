@@ -1,5 +1,5 @@
 import type { ConnectorStats, RetryOptions } from '@spoc/core/connector';
-import { SpocError, VendorGate } from '@spoc/core/connector';
+import { backoffDelay, DEFAULT_RETRY, SpocError, VendorGate } from '@spoc/core/connector';
 import { Connection, type HttpRequest, type HttpResponse } from 'jsforce';
 import type { z } from 'zod';
 import { ApiShare } from './api-share.ts';
@@ -60,6 +60,11 @@ export class SalesforceApi {
       concurrency: 25,
       ...(options.retry ? { retry: options.retry } : {}),
     });
+  }
+
+  /** The wait before re-sending records a row lock refused, round 1, 2, …: the retry policy's backoff. */
+  backoffMs(round: number): number {
+    return backoffDelay(round, { ...DEFAULT_RETRY, ...this.options.retry });
   }
 
   /** One GET, validated against `schema`. */

@@ -1,4 +1,4 @@
-import { type RecordOutcome, SpocError } from '@spoc/core/connector';
+import { type RecordOutcome, SpocError, sleep } from '@spoc/core/connector';
 import { COLLECTION_LIMIT, type SalesforceApi } from './api.ts';
 import { toSpocError } from './errors.ts';
 import { saveOutcome } from './mapping.ts';
@@ -10,14 +10,46 @@ export interface CollectionOutcome {
   stopped: SpocError | null;
 }
 
+/** Rounds of re-sending the records a row lock refused, after the first pass. */
+export const LOCK_RETRY_ROUNDS = 4;
+const ROW_LOCK = 'UNABLE_TO_LOCK_ROW';
+
 /**
  * Updates records through composite/sobjects, COLLECTION_LIMIT a call, `concurrency`
  * calls at a time, allOrNone false so one bad record never holds back the other 199.
  * A call refused for its payload (kind config/vendor/record) fails its own records and
  * the rest go on; an error that stops the system ends the writes, keeping every outcome
- * already known so no success is lost.
+ * already known so no success is lost. A record refused with UNABLE_TO_LOCK_ROW inside a
+ * 200 SaveResult (another transaction held the row) is sent again in this run, after a
+ * backoff, up to LOCK_RETRY_ROUNDS times: a lock is momentary, not a verdict on the record.
  */
 export async function updateCollection(
+  api: SalesforceApi,
+  records: { id: string; body: Record<string, unknown> }[],
+  concurrency: number,
+  signal?: AbortSignal,
+): Promise<CollectionOutcome> {
+  let result = await updateOnce(api, records, concurrency, signal);
+  for (let round = 1; round <= LOCK_RETRY_ROUNDS && result.stopped === null; round++) {
+    const locked = records.filter((r) => isRowLock(result.outcomes.get(r.id)));
+    if (locked.length === 0) break;
+    try {
+      await sleep(api.backoffMs(round), signal);
+    } catch {
+      return { outcomes: result.outcomes, stopped: cancelled() };
+    }
+    const again = await updateOnce(api, locked, concurrency, signal);
+    for (const [id, outcome] of again.outcomes) result.outcomes.set(id, outcome);
+    result = { outcomes: result.outcomes, stopped: again.stopped };
+  }
+  return result;
+}
+
+function isRowLock(outcome: RecordOutcome | undefined): boolean {
+  return outcome !== undefined && !outcome.ok && outcome.code === ROW_LOCK;
+}
+
+async function updateOnce(
   api: SalesforceApi,
   records: { id: string; body: Record<string, unknown> }[],
   concurrency: number,

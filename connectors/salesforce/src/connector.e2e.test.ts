@@ -219,3 +219,54 @@ describe('Salesforce connector: call budget at 100,000 Accounts (issue 6 target)
     expect(idle.stats().calls).toBe(Math.max(1, Math.ceil(next.records.length / 2000)));
   }, 60_000);
 });
+
+describe('Salesforce connector against an org on a bad day', () => {
+  const world = () => generateSeed({ accounts: 600, contactsPerAccount: 0, contactAccounts: 0 });
+
+  async function writeEveryAccount(faults: string) {
+    const sandbox = await startSandbox({ emulators: [salesforceEmulator], seed: world(), rateLimits: false, faults });
+    try {
+      const config = configFor(sandbox);
+      const { records } = await readAll(createSalesforceConnector(config, ctx, fast), null);
+      const target = (await people(createSalesforceConnector(config, ctx, fast))).find((p) => p.active) as PersonRecord;
+      const connector = createSalesforceConnector(config, ctx, fast);
+      const results = await connector.writeAssignments(
+        records.map((r) => ({ recordId: r.id, role: 'account_owner', to: { id: target.id, email: 'x' } })),
+      );
+      const written = sandbox.writes.salesforce.all().filter((w) => w.object === 'Account');
+      return { results, written, calls: connector.stats().calls, injected: sandbox.stats().salesforce.faults };
+    } finally {
+      await sandbox.close();
+    }
+  }
+
+  it('re-sends the records a row lock refused (UNABLE_TO_LOCK_ROW in a 200 SaveResult) in the same run', async () => {
+    const { results, written, calls, injected } = await writeEveryAccount('salesforce.lockRow=0.1,seed=4');
+    expect(injected['salesforce.lockRow']).toBeGreaterThan(30);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(new Set(written.map((w) => w.id)).size).toBe(600);
+    // 3 chunks, then one or two chunks a round for the locked ones; never the whole book again.
+    expect(calls).toBeGreaterThan(3);
+    expect(calls).toBeLessThanOrEqual(3 + 2 * 4);
+  });
+
+  it('fails only the records sharing or a validation rule refuse, the same ones every time, and writes the rest', async () => {
+    const faults = 'salesforce.readOnly=0.05,salesforce.validationRule=0.05';
+    const first = await writeEveryAccount(faults);
+    const failed = first.results.filter((r) => !r.ok);
+    const codes = new Set(failed.map((r) => (r.ok ? '' : r.error.code)));
+    expect(codes).toEqual(new Set(['INSUFFICIENT_ACCESS_OR_READONLY', 'FIELD_CUSTOM_VALIDATION_EXCEPTION']));
+    expect(failed.every((r) => !r.ok && r.error.kind === 'record')).toBe(true);
+    expect(first.written).toHaveLength(600 - failed.length);
+    expect(first.calls).toBe(3);
+    const again = await writeEveryAccount(faults);
+    expect(again.results.filter((r) => !r.ok).map((r) => r.recordId)).toEqual(failed.map((r) => r.recordId));
+  });
+
+  it('backs off on 403 REQUEST_LIMIT_EXCEEDED for concurrent long requests (no Retry-After) and converges', async () => {
+    const { results, written, injected } = await writeEveryAccount('salesforce.concurrentLimit=0.3,seed=3');
+    expect(injected['salesforce.concurrentLimit']).toBeGreaterThan(0);
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(written).toHaveLength(600);
+  });
+});

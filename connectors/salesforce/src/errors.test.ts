@@ -21,7 +21,7 @@ describe('toSpocError', () => {
       apiError('REQUEST_LIMIT_EXCEEDED', 'ConcurrentPerOrgLongTxn Limit exceeded.'),
       response(403),
       'transient',
-      'REQUEST_LIMIT_EXCEEDED',
+      'SALESFORCE_CONCURRENT_LIMIT',
     ],
     ['429', apiError('REQUEST_LIMIT_EXCEEDED', 'slow down'), response(429), 'transient', 'REQUEST_LIMIT_EXCEEDED'],
     ['503', apiError('SERVER_UNAVAILABLE', 'down'), response(503), 'transient', 'SERVER_UNAVAILABLE'],

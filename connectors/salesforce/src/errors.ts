@@ -62,7 +62,15 @@ export function toSpocError(error: unknown, response?: ResponseInfo): SpocError 
       base,
     );
   }
-  // Concurrent long-running request limit, and any other 429/420: wait and retry.
+  // The concurrent long-running request limit (403, no Retry-After): 25 calls of the org
+  // are running longer than 20 s. It clears as they end, so back off and retry.
+  if (code === 'REQUEST_LIMIT_EXCEEDED' && status !== 429) {
+    return transient(
+      'SALESFORCE_CONCURRENT_LIMIT',
+      `Salesforce refused the call: too many long-running requests in the org at once (REQUEST_LIMIT_EXCEEDED: ${message}); spoc backs off and retries`,
+    );
+  }
+  // Any 429/420: wait (Retry-After when sent) and retry.
   if (status === 429 || status === 420 || code === 'REQUEST_LIMIT_EXCEEDED') {
     return transient(code, `Salesforce is throttling requests (${code}): ${message}`);
   }
