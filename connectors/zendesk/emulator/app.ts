@@ -2,7 +2,7 @@ import type { Route, VendorApp, VendorContext, ZendeskSeed } from '@spoc/sandbox
 import type { ZendeskEnv } from './env.ts';
 import { appError, notFound } from './errors.ts';
 import { exportRoutes } from './export-routes.ts';
-import { jobView, pollJob } from './jobs.ts';
+import { jobView } from './jobs.ts';
 import { organizationRoutes } from './organization-routes.ts';
 import { idParam } from './responses.ts';
 import { ZendeskStore } from './store.ts';
@@ -27,8 +27,7 @@ export function createZendeskApp(seed: ZendeskSeed | undefined, context: VendorC
       handler: (req) => {
         const job = store.jobs.get(idParam(req));
         if (!job) return notFound();
-        const now = context.now();
-        return { status: 200, body: { job_status: jobView(req, pollJob(job, now), now) } };
+        return { status: 200, body: { job_status: jobView(req, job, context.now()) } };
       },
     },
   ];

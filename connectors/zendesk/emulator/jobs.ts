@@ -1,46 +1,103 @@
-import type { SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
+import type { SandboxRequest, SandboxResponse, VendorContext } from '@spoc/sandbox/kit';
+import { BEHAVIOUR_DEFAULTS } from './behaviours.ts';
 import { isoSeconds } from './responses.ts';
 import type { Job, ZendeskStore } from './store.ts';
 
-/** Zendesk completes a bulk job shortly after queuing it; the first poll this much later sees it done. */
-export const JOB_DELAY_MS = 20;
-
 export type JobResult = Record<string, unknown>;
 
+/** How a job will end, decided when it is queued: its final status and how many records it gets through. */
+export interface JobPlan {
+  status: 'completed' | 'failed' | 'killed';
+  /** Records processed (and applied), from the first: the rest are left untouched. */
+  processed: number;
+}
+
 /**
- * Bulk endpoints apply their changes at once but answer with a queued job status, as
- * Zendesk does; the results only appear once a poll finds the job completed. No timers:
- * completion is decided when the job is read.
+ * A job's fate. Zendesk's job statuses go queued → working → completed, or end failed
+ * or killed part-way (https://developer.zendesk.com/api-reference/ticketing/ticket-management/job_statuses/
+ * lists queued, working, failed, completed; killed is what a job stopped by Zendesk
+ * reports). A failed or killed job here has processed its first half only.
  */
-export function queueJob(req: SandboxRequest, store: ZendeskStore, now: number, results: JobResult[]): SandboxResponse {
+export function planJob(context: VendorContext, total: number): JobPlan {
+  const half = Math.floor(total / 2);
+  if (context.faults.rollBehaviour('zendesk.jobKilled', BEHAVIOUR_DEFAULTS['zendesk.jobKilled']))
+    return { status: 'killed', processed: half };
+  if (context.faults.rollBehaviour('zendesk.jobFailed', BEHAVIOUR_DEFAULTS['zendesk.jobFailed']))
+    return { status: 'failed', processed: half };
+  return { status: 'completed', processed: total };
+}
+
+/**
+ * Bulk endpoints apply the records they will process at once but answer with a queued
+ * job status, as Zendesk does; the job then runs over `zendesk.jobMs` of the sandbox
+ * clock (queued, then working with progress) and only its end shows the results. No
+ * timers: the state is worked out from the clock whenever the job is read.
+ */
+export function queueJob(
+  req: SandboxRequest,
+  store: ZendeskStore,
+  context: VendorContext,
+  plan: JobPlan,
+  total: number,
+  results: JobResult[],
+): SandboxResponse {
   const id = `V3-${store.newId().toString(16)}`;
-  const job: Job = { id, createdAt: now, total: results.length, results, status: 'queued' };
+  const durationMs = Math.max(0, context.faults.behaviour('zendesk.jobMs', BEHAVIOUR_DEFAULTS['zendesk.jobMs']));
+  const now = context.now();
+  const job: Job = { id, createdAt: now, durationMs, total, results, final: plan.status };
   store.jobs.set(id, job);
   return { status: 200, body: { job_status: jobView(req, job, now) } };
 }
 
+/** The job status as Zendesk shows it at `now`. */
 export function jobView(req: SandboxRequest, job: Job, now: number) {
-  const done = job.status === 'completed';
+  const elapsed = now - job.createdAt;
+  const queuedFor = job.durationMs / 4;
+  const done = elapsed >= job.durationMs;
+  const status = done ? job.final : elapsed < queuedFor ? 'queued' : 'working';
+  const processed = job.results.length;
+  const progress = done
+    ? processed
+    : status === 'queued'
+      ? 0
+      : Math.min(processed, Math.floor((processed * (elapsed - queuedFor)) / (job.durationMs - queuedFor)));
+  const message = !done
+    ? null
+    : job.final === 'completed'
+      ? `Completed at ${isoSeconds(job.createdAt + job.durationMs)}`
+      : job.final === 'killed'
+        ? 'Job was killed'
+        : 'Job failed: internal error';
   return {
     id: job.id,
     url: `${req.baseUrl}/api/v2/job_statuses/${job.id}.json`,
     job_type: 'bulk_update',
-    status: job.status,
+    status,
     total: job.total,
-    progress: done ? job.total : 0,
-    message: done ? `Completed at ${isoSeconds(now)}` : null,
+    progress,
+    message,
     results: done ? job.results : null,
   };
 }
 
-/** Called on a poll: completes the job if enough time has passed since it was queued. */
-export function pollJob(job: Job, now: number): Job {
-  if (job.status === 'queued' && now - job.createdAt >= JOB_DELAY_MS) job.status = 'completed';
-  return job;
-}
-
-export function updateFailure(id: unknown, index: number, code: string, details: string): JobResult {
-  return { id, index, action: 'update', success: false, error: code, details };
+/**
+ * A record the job could not update. Results carry the record's position (`index`);
+ * their `id` is sometimes that position rather than the record's id
+ * (https://developer.zendesk.com/api-reference/ticketing/ticket-management/job_statuses/#results),
+ * so clients must map results by index.
+ */
+export function updateFailure(
+  context: VendorContext,
+  id: unknown,
+  index: number,
+  code: string,
+  details: string,
+): JobResult {
+  const positional = context.faults.rollBehaviour(
+    'zendesk.failureIdIsIndex',
+    BEHAVIOUR_DEFAULTS['zendesk.failureIdIsIndex'],
+  );
+  return { id: positional ? index : id, index, action: 'update', success: false, error: code, details };
 }
 
 export function updateSuccess(id: number, index: number): JobResult {

@@ -2,7 +2,7 @@ import type { Route } from '@spoc/sandbox/kit';
 import { cursorPage } from './cursor-paging.ts';
 import type { ZendeskEnv } from './env.ts';
 import { notFound, zendeskError } from './errors.ts';
-import { type JobResult, queueJob, updateFailure, updateSuccess } from './jobs.ts';
+import { type JobResult, planJob, queueJob, updateFailure, updateSuccess } from './jobs.ts';
 import { body, idParam, isoSeconds, withUrl } from './responses.ts';
 import type { Row } from './store.ts';
 
@@ -63,16 +63,32 @@ export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
           return zendeskError(400, 'TooManyValues', `Too many organizations: at most ${BULK_CAP} per request`);
         const lookups = new Set(store.fields.filter((f) => f.type === 'lookup').map((f) => String(f.key)));
         const at = isoSeconds(context.now());
-        const results = (updates as Record<string, unknown>[]).map((update, index): JobResult => {
+        const plan = planJob(context, updates.length);
+        const processed = (updates as Record<string, unknown>[]).slice(0, plan.processed);
+        const results = processed.map((update, index): JobResult => {
           const id = Number(update?.id);
           const org = store.organizations.byId.get(id);
           if (!org)
-            return updateFailure(update?.id ?? null, index, 'OrganizationNotFound', `Organization ${id} not found`);
+            return updateFailure(
+              context,
+              update?.id ?? null,
+              index,
+              'OrganizationNotFound',
+              `Organization ${id} not found`,
+            );
           const fields = (update.organization_fields ?? {}) as Record<string, unknown>;
           // A user lookup field only takes an existing agent or admin.
           const bad = Object.entries(fields).find(([k, v]) => lookups.has(k) && v !== null && !store.isAgent(v));
-          if (bad) return updateFailure(id, index, 'InvalidValue', `${bad[0]}: ${String(bad[1])} is not a valid user`);
-          if (context.faults.failRecord()) return updateFailure(id, index, 'InvalidValue', 'Injected record failure');
+          if (bad)
+            return updateFailure(
+              context,
+              id,
+              index,
+              'InvalidValue',
+              `${bad[0]}: ${String(bad[1])} is not a valid user`,
+            );
+          if (context.faults.failRecord())
+            return updateFailure(context, id, index, 'InvalidValue', 'Injected record failure');
           for (const [k, v] of Object.entries(update)) {
             if (READ_ONLY.has(k)) continue;
             org[k] = v;
@@ -88,7 +104,7 @@ export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
           return updateSuccess(id, index);
         });
         store.organizationTouched();
-        return queueJob(req, store, context.now(), results);
+        return queueJob(req, store, context, plan, updates.length, results);
       },
     },
     {

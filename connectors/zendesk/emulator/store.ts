@@ -23,9 +23,13 @@ export interface Job {
   id: string;
   /** Sandbox-clock time the job was queued. */
   createdAt: number;
+  /** Sandbox-clock milliseconds from queued to its end. */
+  durationMs: number;
   total: number;
+  /** Results of the records it processes (all of them unless it ends failed or killed). */
   results: Record<string, unknown>[];
-  status: 'queued' | 'completed';
+  /** How it ends. */
+  final: 'completed' | 'failed' | 'killed';
 }
 
 /** Organizations in incremental-export order: by updated_at second, then id. */

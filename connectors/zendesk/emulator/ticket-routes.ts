@@ -1,7 +1,7 @@
 import type { Route } from '@spoc/sandbox/kit';
 import type { ZendeskEnv } from './env.ts';
 import { notFound, zendeskError } from './errors.ts';
-import { type JobResult, queueJob, updateFailure, updateSuccess } from './jobs.ts';
+import { type JobResult, planJob, queueJob, updateFailure, updateSuccess } from './jobs.ts';
 import { body, idParam, isoSeconds, withUrl } from './responses.ts';
 import type { Row } from './store.ts';
 import { matchesTicket, parseTicketQuery } from './ticket-query.ts';
@@ -85,14 +85,22 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
           return zendeskError(400, 'TooManyValues', `Too many tickets: at most ${BULK_CAP} ids`);
         const patch = body<{ ticket: Record<string, unknown> }>(req).ticket ?? {};
         const at = isoSeconds(context.now());
-        const results = ids.map((id, index): JobResult => {
+        const plan = planJob(context, ids.length);
+        const results = ids.slice(0, plan.processed).map((id, index): JobResult => {
           const ticket = store.tickets.byId.get(id);
-          if (!ticket) return updateFailure(id, index, 'RecordNotFound', `Ticket ${id} not found`);
+          if (!ticket) return updateFailure(context, id, index, 'RecordNotFound', `Ticket ${id} not found`);
           if (ticket.status === 'closed')
-            return updateFailure(id, index, 'TicketClosed', 'Closed tickets cannot be updated');
+            return updateFailure(context, id, index, 'TicketClosed', 'Closed tickets cannot be updated');
           if ('assignee_id' in patch && patch.assignee_id !== null && !store.isAgent(patch.assignee_id))
-            return updateFailure(id, index, 'InvalidValue', `Assignee ${String(patch.assignee_id)} is not an agent`);
-          if (context.faults.failRecord()) return updateFailure(id, index, 'InvalidValue', 'Injected record failure');
+            return updateFailure(
+              context,
+              id,
+              index,
+              'InvalidValue',
+              `Assignee ${String(patch.assignee_id)} is not an agent`,
+            );
+          if (context.faults.failRecord())
+            return updateFailure(context, id, index, 'InvalidValue', 'Injected record failure');
           for (const [k, v] of Object.entries(patch)) {
             if (READ_ONLY.has(k)) continue;
             store.setTicketField(ticket, k, v);
@@ -101,7 +109,7 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
           ticket.updated_at = at;
           return updateSuccess(id, index);
         });
-        return queueJob(req, store, context.now(), results);
+        return queueJob(req, store, context, plan, ids.length, results);
       },
     },
     {

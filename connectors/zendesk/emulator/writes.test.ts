@@ -12,7 +12,6 @@ import {
   startZendesk,
   testSeed,
 } from '../test/emulator.ts';
-import { JOB_DELAY_MS } from './jobs.ts';
 
 let z: RunningZendesk | undefined;
 afterEach(async () => {
@@ -29,7 +28,10 @@ interface JobStatus {
   results: { id: number; index: number; success: boolean; status?: string; error?: string }[] | null;
 }
 
-/** Polls the job through node-zendesk: queued at first, completed once JOB_DELAY_MS have passed on the sandbox clock. */
+/** The default zendesk.jobMs: a job's time from queued to its end on the sandbox clock. */
+const JOB_MS = 1000;
+
+/** Polls the job through node-zendesk: queued at first, finished once JOB_MS have passed on the sandbox clock. */
 async function pollJob(running: RunningZendesk, id: string): Promise<JobStatus> {
   const client = running.client();
   const show = async () =>
@@ -39,13 +41,13 @@ async function pollJob(running: RunningZendesk, id: string): Promise<JobStatus> 
   const first = await show();
   expect(first.status).toBe('queued');
   expect(first.results).toBeNull();
-  running.clock.ms += 60_000 + JOB_DELAY_MS;
+  running.clock.ms += 60_000 + JOB_MS;
   return show();
 }
 
 describe('Zendesk bulk writes', () => {
   it('queues update_many, applies it, and reports per-record results once the job completes', async () => {
-    z = await startZendesk(testSeed(3));
+    z = await startZendesk(testSeed(3), { faults: 'zendesk.failureIdIsIndex=0' });
     const client = z.client();
     const put = (await client.organizations.updateMany(
       bulk([
@@ -83,7 +85,7 @@ describe('Zendesk bulk writes', () => {
   });
 
   it('refuses more than 100 organizations, fails injected records, and 404s an unknown job', async () => {
-    z = await startZendesk(testSeed(101));
+    z = await startZendesk(testSeed(101), { faults: 'zendesk.failureIdIsIndex=0' });
     const organizations = Array.from({ length: 101 }, (_, i) => ({ id: orgId(i + 1) }));
     const tooMany = await fetch(`${z.api}/organizations/update_many.json`, {
       method: 'PUT',
@@ -93,7 +95,7 @@ describe('Zendesk bulk writes', () => {
     expect(tooMany.status).toBe(400);
     expect(await tooMany.json()).toMatchObject({ error: expect.any(String), description: expect.any(String) });
 
-    z.faults.set(parseFaults('record=1'));
+    z.faults.set(parseFaults('record=1,zendesk.failureIdIsIndex=0'));
     const put = (await z
       .client()
       .organizations.updateMany(
@@ -111,7 +113,7 @@ describe('Zendesk bulk writes', () => {
   });
 
   it('reassigns tickets in bulk but refuses closed ones, recording each write', async () => {
-    z = await startZendesk(testSeed(2));
+    z = await startZendesk(testSeed(2), { faults: 'zendesk.failureIdIsIndex=0' });
     const client = z.client();
     // Tickets 1–6 are new, open, pending, hold, solved, closed.
     const put = (await client.tickets.updateMany([2, 5, 6, 404], { ticket: { assignee_id: AGENT_2 } })) as unknown as {

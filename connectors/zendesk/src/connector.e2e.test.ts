@@ -26,7 +26,8 @@ async function start(accounts: number, tickets = false, faults?: string): Promis
     seed: generateSeed({ accounts, ...(tickets ? { ticketsPerAccount: 4, ticketAccounts: 2 } : {}) }),
     port: 0,
     rateLimits: false,
-    ...(faults ? { faults } : {}),
+    // Jobs end after 100 ms of the sandbox clock (default 1 s) to keep these tests quick.
+    faults: ['zendesk.jobMs=100', faults].filter(Boolean).join(','),
   });
   return {
     baseUrl: `${sandbox.urls.zendesk}/api/v2`,
@@ -119,5 +120,29 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
     for await (const page of connector.readAccounts({ since: null })) for (const r of page.records) ids.add(r.id);
     expect(ids.size).toBe(600);
     expect(connector.stats().retries).toBeGreaterThan(0);
+  });
+
+  it('a job Zendesk kills is sent again for what it never reached; failed results are matched by position', async () => {
+    // Every job is killed halfway, and every failed result's id is its position.
+    const config = await start(20, false, 'zendesk.jobKilled=1,zendesk.failureIdIsIndex=1');
+    const connector = createZendeskConnector(config, ctx, fast);
+    const writes = Array.from({ length: 10 }, (_, i) => ({
+      recordId: String(5_000_000 + i),
+      role: 'account_owner',
+      to: { id: '360003', email: 'd@acme.test' },
+    }));
+    // The first record names an agent that does not exist: its failure says id 0.
+    writes[0] = { recordId: '5000000', role: 'account_owner', to: { id: '999', email: 'ghost' } };
+    const results = await connector.writeAssignments(writes);
+    // Jobs of 10, 5 and 3 records get through 5, 2 and 1 of them.
+    expect(results.map((r) => (r.ok ? 'ok' : r.error?.code))).toEqual([
+      'InvalidValue',
+      ...Array(7).fill('ok'),
+      'JOB_KILLED',
+      'JOB_KILLED',
+    ]);
+    const written = new Set(sandbox?.writes.zendesk.all().map((w) => w.id));
+    expect([...written].sort()).toEqual(writes.slice(1, 8).map((w) => w.recordId));
+    expect(sandbox?.stats().zendesk?.requests['PUT /api/v2/organizations/update_many.json']).toBe(3);
   });
 });

@@ -385,7 +385,7 @@ describe('Zendesk writes', () => {
     expect(results).toEqual([{ recordId: '9', role: 'csm', ok: true }]);
   });
 
-  it('sends at most 100 organizations per update_many; a killed job and a record the job forgot are failures', async () => {
+  it('sends at most 100 organizations per update_many; a record the job forgot is a failure', async () => {
     const ids = Array.from({ length: 150 }, (_, i) => 1000 + i);
     // Only a 100-organization and a 50-organization call are answered.
     nock(HOST)
@@ -403,16 +403,81 @@ describe('Zendesk writes', () => {
       )
       .reply(200, { job_status: { id: 'b', status: 'queued' } })
       .get('/api/v2/job_statuses/b.json')
-      .reply(200, { job_status: { id: 'b', status: 'killed', message: 'killed by admin', results: null } });
+      .reply(200, completed('b', ids.slice(100)));
     const connector = createZendeskConnector(config, ctx, fast);
     const results = await connector.writeAssignments(ids.map((i) => write(String(i))));
-    expect(results.filter((r) => r.ok)).toHaveLength(99);
+    expect(results.filter((r) => r.ok)).toHaveLength(149);
     expect(results[99]).toMatchObject({ recordId: '1099', ok: false, error: { code: 'NO_RESULT', kind: 'record' } });
-    expect(results[100]).toMatchObject({
-      ok: false,
-      error: { code: 'JOB_FAILED', message: expect.stringContaining('killed') },
-    });
     expect(connector.stats().calls).toBe(4);
+  });
+
+  it('a killed job is sent again for the records it never reached, and only those', async () => {
+    const sent: number[][] = [];
+    const ids = (body: { organizations: { id: number }[] }) => body.organizations.map((o) => o.id);
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json', (body) => {
+        sent.push(ids(body));
+        return true;
+      })
+      .reply(200, { job_status: { id: 'k', status: 'queued' } })
+      .get('/api/v2/job_statuses/k.json')
+      // Killed after two of four: one done, one refused (its id is its position, 1).
+      .reply(200, {
+        job_status: {
+          id: 'k',
+          status: 'killed',
+          message: 'Job was killed',
+          results: [
+            { id: 1, index: 0, success: true },
+            { id: 1, index: 1, success: false, error: 'InvalidValue', details: 'not an agent' },
+          ],
+        },
+      })
+      .put('/api/v2/organizations/update_many.json', (body) => {
+        sent.push(ids(body));
+        return true;
+      })
+      .reply(200, { job_status: { id: 'r', status: 'queued' } })
+      .get('/api/v2/job_statuses/r.json')
+      .reply(200, {
+        job_status: {
+          id: 'r',
+          status: 'completed',
+          results: [
+            { id: 3, index: 0, success: true },
+            { id: 4, index: 1, success: true },
+          ],
+        },
+      });
+    const connector = createZendeskConnector(config, ctx, fast);
+    const results = await connector.writeAssignments(['1', '2', '3', '4'].map((i) => write(i)));
+    expect(sent).toEqual([
+      [1, 2, 3, 4],
+      [3, 4],
+    ]);
+    expect(results).toEqual([
+      { recordId: '1', role: 'account_owner', ok: true },
+      expect.objectContaining({ recordId: '2', ok: false, error: expect.objectContaining({ code: 'InvalidValue' }) }),
+      { recordId: '3', role: 'account_owner', ok: true },
+      { recordId: '4', role: 'account_owner', ok: true },
+    ]);
+  });
+
+  it('a job killed every time fails its unreached records after three jobs, naming the kill', async () => {
+    nock(HOST)
+      .put('/api/v2/organizations/update_many.json')
+      .times(3)
+      .reply(200, { job_status: { id: 'k', status: 'queued' } })
+      .get('/api/v2/job_statuses/k.json')
+      .times(3)
+      .reply(200, { job_status: { id: 'k', status: 'killed', message: 'Job was killed', results: null } });
+    const connector = createZendeskConnector(config, ctx, fast);
+    const [result] = await connector.writeAssignments([write('7')]);
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'JOB_KILLED', message: expect.stringContaining('killed') },
+    });
+    expect(connector.stats().calls).toBe(6);
   });
 
   it('a job still running at the deadline fails its records instead of being assumed done', async () => {

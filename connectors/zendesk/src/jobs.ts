@@ -3,63 +3,109 @@ import type { ZendeskApi, ZendeskUri } from './api.ts';
 import { type JobStatus, jobFinished, jobOutcome, jobStatusUri, parseJobStatus } from './mapping.ts';
 
 export interface JobOptions {
-  /** Wait before the first poll; doubles between polls up to 8×. */
+  /** Wait before the first poll; the next waits are the same, then double up to 8×. */
   pollMs: number;
   /** Give up after this long and report the job's records as failed. */
   timeoutMs: number;
+  /** Jobs sent for one set of records when Zendesk kills them part-way (default 3). */
+  killedAttempts?: number;
 }
+
+/** The update_many call for some of a batch's records, in the order given. */
+export type BulkRequest = (ids: string[]) => { uri: ZendeskUri; body: object };
 
 /** One bulk update (update_many) to its outcome per id. */
 export type BulkJob = (
-  uri: ZendeskUri,
-  body: object,
+  request: BulkRequest,
   ids: string[],
   signal?: AbortSignal,
 ) => Promise<Map<string, RecordOutcome>>;
 
 /** Bulk updates through `api`, each one polled to its end (see runBulkJob). */
 export function bulkJobs(api: ZendeskApi, options: JobOptions): BulkJob {
-  return (uri, body, ids, signal) => runBulkJob(api, uri, body, ids, options, signal);
+  return (request, ids, signal) => runBulkJob(api, request, ids, options, signal);
 }
 
 /**
  * Runs one bulk update (update_many) and returns, per id, whether Zendesk applied it.
- * Zendesk applies bulk updates asynchronously: the PUT only queues a job. Anything but
- * a per-record success in the finished job (a failed or killed job, a record the job
- * does not mention, a job still running at the deadline, a poll that keeps failing) is
- * reported as that record's failure, never assumed done.
+ * Zendesk applies bulk updates asynchronously: the PUT only queues a job. A killed job
+ * is sent again for the records it never reached (its results say which, by position),
+ * up to `killedAttempts` jobs. Anything else but a per-record success in the finished
+ * job (a failed job, a record the job does not mention, a job still running at the
+ * deadline, a poll that keeps failing) is reported as that record's failure, never
+ * assumed done.
  */
 export async function runBulkJob(
   api: ZendeskApi,
-  uri: ZendeskUri,
-  body: object,
+  request: BulkRequest,
   ids: string[],
   options: JobOptions,
   signal?: AbortSignal,
 ): Promise<Map<string, RecordOutcome>> {
-  const queued = parseJobStatus((await api.put(uri, body, signal)).result);
-  let job: JobStatus;
+  const attempts = Math.max(1, options.killedAttempts ?? 3);
+  const outcomes = new Map<string, RecordOutcome>();
+  let pending = ids;
+  for (let attempt = 1; pending.length > 0; attempt++) {
+    let job: JobStatus;
+    try {
+      job = await runJob(api, request(pending), options, signal);
+    } catch (error) {
+      // A first job refused as a whole is the caller's to handle; a retry's failure
+      // fails only the records still pending (unless it must stop the run).
+      if (attempt === 1 || !isSpocError(error) || error.kind === 'auth' || signal?.aborted) throw error;
+      for (const [id, o] of allFailed(pending, error)) outcomes.set(id, o);
+      break;
+    }
+    if (job.status === 'unknown') {
+      for (const id of pending) outcomes.set(id, { ok: false, code: 'JOB_UNKNOWN', message: job.message ?? '' });
+      break;
+    }
+    const { outcome, unfinished } = jobOutcome(job, pending);
+    for (const [id, o] of outcome) outcomes.set(id, o);
+    if (unfinished.length > 0 && attempt >= attempts) {
+      const message = `job ${job.id} was killed before it reached this record (${attempts} jobs tried)`;
+      for (const id of unfinished) outcomes.set(id, { ok: false, code: 'JOB_KILLED', message });
+      break;
+    }
+    pending = unfinished;
+  }
+  return outcomes;
+}
+
+/** Queues one job and polls it to its end; status `unknown` when it was accepted but its end could not be read. */
+async function runJob(
+  api: ZendeskApi,
+  call: { uri: ZendeskUri; body: object },
+  options: JobOptions,
+  signal?: AbortSignal,
+): Promise<JobStatus> {
+  const queued = parseJobStatus((await api.put(call.uri, call.body, signal)).result);
+  if (jobFinished(queued)) return queued;
   try {
-    job = jobFinished(queued) ? queued : await pollJob(api, queued.id, options, signal);
+    return await pollJob(api, queued.id, options, signal);
   } catch (error) {
     // The PUT was accepted, so the records may or may not be written: say so per record.
     if (!isSpocError(error) || error.kind === 'auth' || signal?.aborted) throw error;
     const message = `job ${queued.id} accepted, but its outcome could not be read: ${error.message}`;
-    return new Map(ids.map((id) => [id, { ok: false, code: 'JOB_UNKNOWN', message }]));
+    return { id: queued.id, status: 'unknown', message, results: null };
   }
-  return jobOutcome(job, ids);
 }
 
+/**
+ * Polls until the job ends. Zendesk jobs take seconds: the first two polls come one
+ * `pollMs` apart, then the waits double up to 8×, so a slow job costs a handful of
+ * calls (each through the rate gate) rather than one every `pollMs`.
+ */
 async function pollJob(api: ZendeskApi, jobId: string, options: JobOptions, signal?: AbortSignal): Promise<JobStatus> {
   const deadline = Date.now() + options.timeoutMs;
   let wait = options.pollMs;
-  for (;;) {
+  for (let poll = 1; ; poll++) {
     await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), signal);
     const job = parseJobStatus((await api.get(jobStatusUri(jobId), signal)).result);
     if (jobFinished(job)) return job;
     if (Date.now() >= deadline)
       return { ...job, status: 'failed', message: `still ${job.status} after ${options.timeoutMs} ms` };
-    wait = Math.min(wait * 2, options.pollMs * 8);
+    if (poll >= 2) wait = Math.min(wait * 2, options.pollMs * 8);
   }
 }
 

@@ -267,29 +267,37 @@ export function parseJobStatus(body: unknown): JobStatus {
 }
 
 /**
- * Per record of a finished job: its own result when the job lists one (by id, else by
- * position), else a failure that says why (job failed/killed, or no result at all).
+ * Per record of a finished job: its own result, found by position (`index` into `ids`,
+ * the order the request listed them; a failed result's `id` may be that position rather
+ * than the record's id), else a failure that says why. Records a killed job never
+ * reached are `unfinished` instead: it is safe to send them again.
  */
-export function jobOutcome(job: JobStatus, ids: string[]): Map<string, RecordOutcome> {
+export function jobOutcome(
+  job: JobStatus,
+  ids: string[],
+): { outcome: Map<string, RecordOutcome>; unfinished: string[] } {
   const outcome = new Map<string, RecordOutcome>();
   for (const r of job.results ?? []) {
-    const id = r.id != null ? String(r.id) : r.index != null ? ids[r.index] : undefined;
+    const id = r.index != null ? ids[r.index] : r.id != null && ids.includes(String(r.id)) ? String(r.id) : undefined;
     if (id === undefined) continue;
     const failed = r.success === false || !!r.error || /fail|error/i.test(r.status ?? '');
     if (failed)
       outcome.set(id, { ok: false, code: r.error ?? 'FAILED', message: r.details ?? r.error ?? 'update failed' });
     else if (r.success === true || job.status === 'completed') outcome.set(id, { ok: true });
   }
+  const unfinished: string[] = [];
   for (const id of ids) {
     if (outcome.has(id)) continue;
-    outcome.set(
-      id,
-      job.status === 'completed'
-        ? { ok: false, code: 'NO_RESULT', message: `job ${job.id} reported no result for this record` }
-        : { ok: false, code: 'JOB_FAILED', message: `job ${job.id} ${job.status}: ${job.message ?? 'no detail'}` },
-    );
+    if (job.status === 'killed') unfinished.push(id);
+    else
+      outcome.set(
+        id,
+        job.status === 'completed'
+          ? { ok: false, code: 'NO_RESULT', message: `job ${job.id} reported no result for this record` }
+          : { ok: false, code: 'JOB_FAILED', message: `job ${job.id} ${job.status}: ${job.message ?? 'no detail'}` },
+      );
   }
-  return outcome;
+  return { outcome, unfinished };
 }
 
 function arrayAt(body: unknown, key: string): unknown[] {

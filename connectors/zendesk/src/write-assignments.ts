@@ -43,12 +43,13 @@ export async function writeAssignments(
         for (const [id, o] of allFailed(chunk, stopped)) outcomes.set(id, o);
         continue;
       }
-      const { uri, body } = organizationsUpdate(
-        chunk.map((id) => [id, byOrg.get(id) ?? {}]),
-        roles,
-      );
+      const request = (ids: string[]) =>
+        organizationsUpdate(
+          ids.map((id) => [id, byOrg.get(id) ?? {}]),
+          roles,
+        );
       try {
-        for (const [id, o] of await bulk(uri, body, chunk, signal)) outcomes.set(id, o);
+        for (const [id, o] of await bulk(request, chunk, signal)) outcomes.set(id, o);
         written = true;
       } catch (error) {
         // A rejected chunk (4xx) fails only itself; anything else (auth, Zendesk down

@@ -27,10 +27,9 @@ export async function applyTicketMoves(
     for (let i = 0; i < list.length; i += BATCH) {
       const chunk = list.slice(i, i + BATCH);
       const ids = chunk.map((t) => t.id);
-      const { uri, body } = ticketsReassign(ids, toId);
       let outcome: Map<string, RecordOutcome>;
       try {
-        outcome = await bulk(uri, body, ids, signal);
+        outcome = await bulk((some) => ticketsReassign(some, toId), ids, signal);
       } catch (error) {
         if (isSpocError(error) && error.kind === 'auth') throw error;
         outcome = allFailed(ids, error);

@@ -1,5 +1,12 @@
 // Test support for the emulator's tests: the real node-zendesk client and a running emulator.
-import { type Faults, type RunningEmulator, startEmulator, type WriteLog, type ZendeskSeed } from '@spoc/sandbox/kit';
+import {
+  type Faults,
+  parseFaults,
+  type RunningEmulator,
+  startEmulator,
+  type WriteLog,
+  type ZendeskSeed,
+} from '@spoc/sandbox/kit';
 import zendesk from 'node-zendesk';
 import { zendeskEmulator } from '../emulator/index.ts';
 
@@ -23,11 +30,13 @@ export const AUTH = `Basic ${Buffer.from('ops@acme.test/token:secret').toString(
 
 export async function startZendesk(
   seed: ZendeskSeed,
-  options: { rateLimits?: boolean; timeScale?: number } = {},
+  options: { rateLimits?: boolean; timeScale?: number; faults?: string; record?: boolean } = {},
 ): Promise<RunningZendesk> {
   const server = await startEmulator(zendeskEmulator, seed, {
     rateLimits: options.rateLimits ?? false,
     timeScale: options.timeScale ?? 1,
+    record: options.record ?? false,
+    ...(options.faults ? { faults: parseFaults(options.faults) } : {}),
   });
   const api = `${server.url}/api/v2`;
   return {
