@@ -32,13 +32,14 @@ export const SALESFORCE_BEHAVIOURS = {
  */
 export function orgRefusal(context: VendorContext, row: Row | undefined): RecordError | undefined {
   const id = typeof row?.Id === 'string' ? row.Id : undefined;
-  if (id !== undefined && fixedShare(context, 'salesforce.readOnly', id)) {
+  if (id === undefined) return undefined;
+  if (fixedShare(context, 'salesforce.readOnly', id)) {
     return recordError('INSUFFICIENT_ACCESS_OR_READONLY', 'insufficient access rights on object id');
   }
-  if (id !== undefined && id.startsWith('001') && fixedShare(context, 'salesforce.validationRule', id)) {
+  if (id.startsWith('001') && fixedShare(context, 'salesforce.validationRule', id)) {
     return recordError('FIELD_CUSTOM_VALIDATION_EXCEPTION', 'Strategic accounts keep their owner: ask Sales Ops', []);
   }
-  if (id !== undefined && context.faults.rollBehaviour('salesforce.lockRow')) {
+  if (context.faults.rollBehaviour('salesforce.lockRow')) {
     return recordError('UNABLE_TO_LOCK_ROW', `unable to obtain exclusive access to this record or 1 records: ${id}`);
   }
   return undefined;
