@@ -8,11 +8,13 @@ import {
 } from '@spoc/sandbox/kit';
 import { checkToken } from './auth.ts';
 import { batchRoutes } from './batch-routes.ts';
+import { DEFAULT_INDEX_LAG_MS, INDEX_LAG } from './behaviours.ts';
 import type { HubspotEnv } from './env.ts';
 import { appError, rateLimitError } from './errors.ts';
 import { objectRoutes } from './object-routes.ts';
 import { ownerRoutes } from './owner-routes.ts';
 import { propertyRoutes } from './property-routes.ts';
+import { SearchIndex } from './search-index.ts';
 import { searchRoutes } from './search-routes.ts';
 import { HubspotStore } from './store.ts';
 
@@ -34,7 +36,9 @@ export function createHubspotApp(seed: HubspotSeed | undefined, context: VendorC
   const store = new HubspotStore(seed);
   // The day ends at midnight in the portal's time zone (here UTC of the sandbox clock).
   const daily = new DailyAllowance(seed?.dailyLimit ?? DEFAULT_DAILY_LIMIT, context.now, 'calendar');
-  const env: HubspotEnv = { store, context, nowIso: () => new Date(context.now()).toISOString() };
+  const index = new SearchIndex(() => context.faults.behaviour(INDEX_LAG, DEFAULT_INDEX_LAG_MS), context.now);
+  store.changing = (o, created) => index.changing(o, created);
+  const env: HubspotEnv = { store, index, context, nowIso: () => new Date(context.now()).toISOString() };
 
   const dailyHeaders = (): Record<string, string> => ({
     'x-hubspot-ratelimit-daily': String(daily.limit),
@@ -72,6 +76,7 @@ export function createHubspotApp(seed: HubspotSeed | undefined, context: VendorC
     error: appError,
     reset: () => {
       store.reset();
+      index.reset();
       daily.reset();
     },
   };

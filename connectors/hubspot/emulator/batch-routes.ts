@@ -1,5 +1,6 @@
 import type { Route, SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
 import { checkWriteScope } from './auth.ts';
+import { WHOLE_BATCH_INVALID } from './behaviours.ts';
 import type { HubspotEnv } from './env.ts';
 import { type BatchError, batchError, unknownObjectType, validationError } from './errors.ts';
 import { objectView } from './object-view.ts';
@@ -12,7 +13,8 @@ export const BATCH_LIMIT = 100;
 
 /**
  * Batch read and update. All inputs fine → 200; some failed → 207 with the good results
- * and one error per failed input naming its id (context.ids).
+ * and one error per failed input naming its id (context.ids). An invalid property value
+ * fails the whole update with one 400 unless hubspot.batchInvalidRefusesWhole=0 (see behaviours.ts).
  */
 export function batchRoutes(env: HubspotEnv): Route[] {
   const { store, context } = env;
@@ -88,6 +90,14 @@ export function batchRoutes(env: HubspotEnv): Route[] {
             return validationError(
               `Duplicate IDs found in batch input: [${duplicates.join(', ')}]. IDs must be unique`,
             );
+          }
+          if (context.faults.behaviour(WHOLE_BATCH_INVALID, 1) !== 0) {
+            // Refused whole: nothing is written and the answer names no record.
+            for (const input of inputs) {
+              if (!store.live(type, String(input.id))) continue;
+              const invalid = invalidProperties(store, type, propertyValues(input.properties));
+              if (invalid.length > 0) return validationError(invalidPropertiesMessage(invalid));
+            }
           }
           // One timestamp for the whole batch: its records tie on hs_lastmodifieddate, as on HubSpot.
           const now = env.nowIso();

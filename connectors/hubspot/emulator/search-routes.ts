@@ -10,9 +10,11 @@ import type { CrmObject } from './store.ts';
 const CACHED_RESULTS = 4;
 
 /** POST /crm/v3/objects/{type}/search: its own 5-a-second bucket and no rate-limit headers. */
-export function searchRoutes({ store }: HubspotEnv): Route[] {
+export function searchRoutes({ store, index, context }: HubspotEnv): Route[] {
   const cache = new Map<string, { version: number; results: CrmObject[] }>();
   const resultsFor = (key: string, compute: () => CrmObject[]): CrmObject[] => {
+    // While writes wait to be indexed, what search sees changes with the clock alone.
+    if (index.lagging) return compute();
     const hit = cache.get(key);
     if (hit && hit.version === store.version) return hit.results;
     const results = compute();
@@ -39,11 +41,15 @@ export function searchRoutes({ store }: HubspotEnv): Route[] {
             `Search paging is limited to the first ${SEARCH_LIMITS.window} results: after (${after}) + limit (${limit}) must not exceed ${SEARCH_LIMITS.window}.`,
           );
         }
-        const results = resultsFor(`${type}:${request.key}`, () => runSearch(store.objects[type].list, type, request));
+        const results = resultsFor(`${type}:${request.key}`, () =>
+          runSearch(index.visible(store.objects[type].list), type, request),
+        );
         const page = results.slice(after, after + limit).map((o) => objectView(o, type, request.properties));
         const more = after + limit < results.length;
         return {
           status: 200,
+          // Every HTTP answer carries its server's Date (RFC 9110 §6.6.1); here the sandbox clock.
+          headers: { date: new Date(context.now()).toUTCString() },
           body: {
             total: results.length,
             results: page,

@@ -3,7 +3,7 @@ import type { ObjectType } from './schema.ts';
 import type { CrmObject } from './store.ts';
 
 /** HubSpot's caps on one search request. */
-export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 6, filters: 18, limit: 200, window: 10_000 };
+export const SEARCH_LIMITS = { groups: 5, filtersPerGroup: 6, filters: 18, sorts: 1, limit: 200, window: 10_000 };
 
 const OPERATORS = new Set([
   'EQ',
@@ -92,8 +92,13 @@ export function parseSearch(raw: unknown): SearchRequest | string {
   if (!/^\d+$/.test(afterRaw)) return `after must be a non-negative integer, got ${afterRaw}`;
   const after = Number(afterRaw);
 
+  const rawSorts = Array.isArray(body.sorts) ? body.sorts : [];
+  // "You can only use one sorting rule" (https://developers.hubspot.com/docs/api/crm/search#sort-search-results).
+  if (rawSorts.length > SEARCH_LIMITS.sorts) {
+    return `Too many sorts: ${rawSorts.length}. A search accepts ${SEARCH_LIMITS.sorts} sort rule.`;
+  }
   const sorts: SortKey[] = [];
-  for (const s of Array.isArray(body.sorts) ? body.sorts : []) {
+  for (const s of rawSorts) {
     const sort = sortKey(s);
     if (!sort) return `Invalid sort: ${JSON.stringify(s)}`;
     sorts.push(sort);

@@ -53,6 +53,8 @@ export class HubspotStore {
   private ownersById = new Map<string, Owner>();
   objects = {} as Record<ObjectType, ObjectTable>;
   version = 0;
+  /** Told before every record change (the search index keeps what it has not indexed yet). */
+  changing: (o: CrmObject, created: boolean) => void = () => {};
   private readonly seed: HubspotSeed | undefined;
   private readonly declaredOwnerProperties: Set<string>;
 
@@ -127,6 +129,7 @@ export class HubspotStore {
       updatedAt: now,
       archived: false,
     };
+    this.changing(object, true);
     // New ids are above every existing one, so the list stays sorted.
     table.list.push(object);
     table.byId.set(id, object);
@@ -136,6 +139,7 @@ export class HubspotStore {
 
   /** Applies property values and bumps the modified timestamps (one `now` per request: realistic ties). */
   update(type: ObjectType, object: CrmObject, properties: Record<string, string | null>, now: string): void {
+    this.changing(object, false);
     Object.assign(object.properties, properties);
     object.properties[MODIFIED_PROPERTY[type]] = now;
     object.updatedAt = now;
@@ -143,6 +147,7 @@ export class HubspotStore {
   }
 
   archive(type: ObjectType, object: CrmObject, now: string): void {
+    this.changing(object, false);
     object.archived = true;
     object.properties[MODIFIED_PROPERTY[type]] = now;
     object.updatedAt = now;

@@ -72,8 +72,9 @@ describe('HubSpot writes through @hubspot/api-client', () => {
     ]);
   });
 
-  it('answers 207 with one error per failed input: unknown id, unknown or archived owner, unknown property', async () => {
+  it('answers 207 with one error per failed input when set to (batchInvalidRefusesWhole=0): unknown id, unknown or archived owner, unknown property', async () => {
     hs = await startHubspot(testSeed(5));
+    hs.faults.set(parseFaults('hubspot.batchInvalidRefusesWhole=0'));
     const batch = hs.client().crm.companies.batchApi;
     const info = await batch.updateWithHttpInfo({
       inputs: [

@@ -108,7 +108,9 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
         () => objects(type).searchApi.doSearchWithHttpInfo(body as never) as Promise<HttpInfo>,
         signal,
       );
-      return page(info, `${type} search`);
+      // HubSpot's clock (the Date header, to the second) tells the reader how far its index may trail.
+      const date = Date.parse(headerValue(info.headers, 'date') ?? '');
+      return { ...page(info, `${type} search`), ...(Number.isNaN(date) ? {} : { serverTime: date }) };
     },
 
     /** A batch update: 200 when all succeeded, 207 with per-input errors otherwise. */
@@ -163,4 +165,9 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
     );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | undefined {
+  for (const [key, value] of Object.entries(headers ?? {})) if (key.toLowerCase() === name) return value;
+  return undefined;
 }

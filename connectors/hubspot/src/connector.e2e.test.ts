@@ -88,7 +88,8 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
   });
 
   it('writes in batches of 100, maps a 207 per record, and the change shows in the next incremental read', async () => {
-    const config = await start(150);
+    // HubSpot answering per input (207) rather than refusing the batch whole.
+    const config = await start(150, { faults: 'hubspot.batchInvalidRefusesWhole=0' });
     const full = await readAll(config, null);
     const connector = createHubspotConnector(config, ctx);
     const writes = full.records

@@ -361,26 +361,43 @@ describe('writeAssignments', () => {
     ]);
   });
 
-  it('fails the records of a batch HubSpot refuses whole (400) and still writes the next batch', async () => {
+  it('narrows a batch HubSpot refuses whole (400, no record named) down to the bad input; the rest are written', async () => {
+    // HubSpot refuses any batch holding company 142's input, whole; others go through.
+    const batches: string[][] = [];
     nock(BASE)
-      .post('/crm/v3/objects/companies/batch/update')
-      .reply(400, {
-        status: 'error',
-        message: 'Property values were not valid',
-        correlationId: 'c0ffee',
-        category: 'VALIDATION_ERROR',
+      .persist()
+      .post('/crm/v3/objects/companies/batch/update', (body: { inputs: { id: string }[] }) => {
+        batches.push(body.inputs.map((input) => input.id));
+        return true;
       })
-      .post('/crm/v3/objects/companies/batch/update')
-      .reply(200, { status: 'COMPLETE', results: [company('200')] });
+      .reply(() => {
+        const ids = batches.at(-1) ?? [];
+        if (ids.includes('142'))
+          return [
+            400,
+            {
+              status: 'error',
+              message:
+                'Property values were not valid: [{"isValid":false,"message":"70007 was not one of the allowed options","error":"INVALID_OPTION","name":"hubspot_owner_id"}]',
+              correlationId: 'c0ffee',
+              category: 'VALIDATION_ERROR',
+            },
+          ];
+        return [200, { status: 'COMPLETE', results: ids.map((id) => company(id)) }];
+      });
     const writes = Array.from({ length: 101 }, (_, i) => ({
       recordId: String(100 + i),
       role: 'account_owner',
       to: to('101'),
     }));
-    const results = await connector().writeAssignments(writes);
-    expect(results.filter((r) => !r.ok)).toHaveLength(100);
-    expect(results[0]).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', kind: 'record' } });
+    const c = connector();
+    const results = await c.writeAssignments(writes);
+    expect(results.filter((r) => !r.ok).map((r) => r.recordId)).toEqual(['142']);
+    expect(results[42]).toMatchObject({ ok: false, error: { code: 'VALIDATION_ERROR', kind: 'record' } });
     expect(results[100]).toEqual({ recordId: '200', role: 'account_owner', ok: true });
+    // Halving 100 inputs down to one: 1 + 2 per level (7 levels), plus the second batch.
+    expect(c.stats().calls).toBe(1 + 2 * 7 + 1);
+    expect(batches.filter((b) => b.length === 1 && b[0] === '142')).toHaveLength(1);
   });
 
   it('keeps what was written when the daily limit stops the writes midway', async () => {

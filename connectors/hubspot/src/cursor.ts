@@ -10,23 +10,40 @@ export interface HubspotCursor {
   id: string;
 }
 
+/**
+ * A stored cursor: the position, and the companies already read after it (id → the
+ * modified time they were read at). The position trails the newest company read by the
+ * search index's safety window (incremental-read.ts); `seen` keeps the next run from
+ * handing the companies of that window on again unless they changed since.
+ */
+export interface StoredCursor extends HubspotCursor {
+  seen: Map<string, number>;
+}
+
 /** The start of time: a search from here reads every company. */
 export const ORIGIN: HubspotCursor = { ts: 0, id: '0' };
 
-export function formatCursor(cursor: HubspotCursor): string {
-  return JSON.stringify({ ts: cursor.ts, id: cursor.id });
+export function formatCursor(cursor: HubspotCursor, seen?: ReadonlyMap<string, number>): string {
+  const position = { ts: cursor.ts, id: cursor.id };
+  return JSON.stringify(seen && seen.size > 0 ? { ...position, seen: Object.fromEntries(seen) } : position);
 }
 
 /** null when the stored value is not a cursor of ours (then the caller decides). */
-export function parseCursor(value: string): HubspotCursor | null {
+export function parseCursor(value: string): StoredCursor | null {
   try {
-    const parsed = JSON.parse(value) as Partial<HubspotCursor>;
-    return typeof parsed.ts === 'number' &&
-      Number.isFinite(parsed.ts) &&
-      typeof parsed.id === 'string' &&
-      /^\d+$/.test(parsed.id)
-      ? { ts: parsed.ts, id: parsed.id }
-      : null;
+    const parsed = JSON.parse(value) as Partial<HubspotCursor> & { seen?: unknown };
+    if (
+      typeof parsed.ts !== 'number' ||
+      !Number.isFinite(parsed.ts) ||
+      typeof parsed.id !== 'string' ||
+      !/^\d+$/.test(parsed.id)
+    )
+      return null;
+    const seen = new Map<string, number>();
+    if (parsed.seen && typeof parsed.seen === 'object') {
+      for (const [id, ts] of Object.entries(parsed.seen)) if (typeof ts === 'number') seen.set(id, ts);
+    }
+    return { ts: parsed.ts, id: parsed.id, seen };
   } catch {
     return null;
   }
@@ -35,6 +52,11 @@ export function parseCursor(value: string): HubspotCursor | null {
 /** Later of two positions; ids compare as numbers. */
 export function laterCursor(a: HubspotCursor, b: HubspotCursor): HubspotCursor {
   return b.ts > a.ts || (b.ts === a.ts && compareIds(b.id, a.id) > 0) ? b : a;
+}
+
+/** Earlier of two positions. */
+export function earlierCursor(a: HubspotCursor, b: HubspotCursor): HubspotCursor {
+  return laterCursor(a, b) === a ? b : a;
 }
 
 /** Numeric-string comparison without precision loss (ids can exceed 2^53). */

@@ -157,7 +157,9 @@ export interface SearchBody {
 
 /**
  * Companies modified after the cursor — a later timestamp, or the cursor's timestamp
- * and a higher id — oldest first, ties by id.
+ * and a higher id — oldest first. One sort rule: HubSpot search takes no more
+ * (https://developers.hubspot.com/docs/api/crm/search), so ties come in HubSpot's order
+ * and the reader copes (incremental-read.ts).
  */
 export function modifiedAfterSearch(from: HubspotCursor, properties: string[], limit: number): SearchBody {
   return {
@@ -170,19 +172,13 @@ export function modifiedAfterSearch(from: HubspotCursor, properties: string[], l
         ],
       },
     ],
-    sorts: [
-      { propertyName: MODIFIED, direction: 'ASCENDING' },
-      { propertyName: OBJECT_ID, direction: 'ASCENDING' },
-    ],
+    sorts: [{ propertyName: MODIFIED, direction: 'ASCENDING' }],
     properties,
     limit,
   };
 }
 
-/**
- * Companies of one modified timestamp after an id, by id alone: a single sort, so the
- * order holds even if HubSpot applies only the first sort rule of a search.
- */
+/** Companies of one modified timestamp after an id, by id (the one sort rule). */
 export function sameTimestampSearch(ts: number, afterId: string, properties: string[], limit: number): SearchBody {
   return {
     filterGroups: [

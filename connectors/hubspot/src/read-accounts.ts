@@ -37,10 +37,11 @@ export async function* readAccounts(
   let from = parseCursor(query.since);
   if (!from) {
     ctx.logger.warn({ cursor: query.since }, 'HubSpot cursor unreadable: reading every company by search');
-    from = ORIGIN;
+    from = { ...ORIGIN, seen: new Map() };
   }
   yield* readModifiedSince({
-    from,
+    from: { ts: from.ts, id: from.id },
+    seen: from.seen,
     map,
     properties,
     pageSize: limits.searchPageSize,

@@ -8,13 +8,12 @@ import {
   writeResults,
 } from '@spoc/core/connector';
 import type { HubspotApi } from './api.ts';
-import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
-import { toSpocError } from './errors.ts';
+import { updateIsolating } from './batch-isolate.ts';
 
 /**
  * Role values onto companies, `batchSize` companies a call, several roles of one company
- * merged into one input. A batch refused for its records fails those records and the
- * next batch goes on. An error that stops the system (auth, daily limit, retries spent)
+ * merged into one input. A batch refused for its records is narrowed down to the inputs
+ * at fault (batch-isolate.ts): they fail, the rest are written, the next batch goes on. An error that stops the system (auth, daily limit, retries spent)
  * is thrown when nothing was written yet; otherwise the written records are reported
  * written and the rest failed with that error, so no success is ever reported lost.
  */
@@ -32,15 +31,9 @@ export async function writeAssignments(
     const chunk = ids.slice(i, i + batchSize);
     const inputs = chunk.map((id) => ({ id, properties: byRecord.get(id) ?? {} }));
     try {
-      const { status, body } = await api.batchUpdate('companies', inputs, signal);
-      for (const [id, outcome] of batchOutcomes(chunk, status, body)) outcomes.set(id, outcome);
+      await updateIsolating(api, 'companies', inputs, outcomes, signal);
     } catch (error) {
-      const e = toSpocError(error);
-      if (refusesRecords(e)) {
-        for (const id of chunk) outcomes.set(id, { ok: false, code: e.code, message: e.message });
-        continue;
-      }
-      return resultsAfterStop(writes, roles, outcomes, 'HubSpot', e);
+      return resultsAfterStop(writes, roles, outcomes, 'HubSpot', error);
     }
   }
   return writeResults(writes, roles, outcomes, 'HubSpot');

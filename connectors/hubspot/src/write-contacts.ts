@@ -1,13 +1,19 @@
-import { type CascadeMove, type CascadeResult, toErrorInfo } from '@spoc/core/connector';
+import {
+  type CascadeMove,
+  type CascadeResult,
+  type RecordOutcome,
+  type SpocError,
+  toErrorInfo,
+} from '@spoc/core/connector';
 import type { HubspotApi } from './api.ts';
-import { batchOutcomes, refusesRecords } from './batch-outcomes.ts';
+import { updateIsolating } from './batch-isolate.ts';
 import { toSpocError } from './errors.ts';
 import { contactOwnerProperties } from './mapping.ts';
 
 /**
  * Writes the moves, `batchSize` contacts a batch update. One result per company, in the
- * order companies first appear. A batch refused for its records fails those contacts
- * and the rest go on; an error that stops the system is thrown when nothing was sent
+ * order companies first appear. A batch refused for its records is narrowed down to the
+ * contacts at fault (batch-isolate.ts), which fail while the rest are written; an error that stops the system is thrown when nothing was sent
  * yet, and otherwise fails every contact not yet written.
  */
 export async function applyContactMoves(
@@ -25,30 +31,30 @@ export async function applyContactMoves(
   for (let i = 0; i < pending.length; i += batchSize) {
     const chunk = pending.slice(i, i + batchSize);
     const inputs = chunk.map((m) => ({ id: m.id, properties: contactOwnerProperties(m.toId) }));
-    let outcomes: ReturnType<typeof batchOutcomes>;
+    const outcomes = new Map<string, RecordOutcome>();
+    let stopped: SpocError | null = null;
     try {
-      const { status, body } = await api.batchUpdate('contacts', inputs, signal);
-      outcomes = batchOutcomes(
-        chunk.map((m) => m.id),
-        status,
-        body,
-      );
+      await updateIsolating(api, 'contacts', inputs, outcomes, signal);
     } catch (error) {
-      const e = toSpocError(error);
-      if (!refusesRecords(e) && i === 0) throw e;
-      // A refused batch fails its contacts; a stopping error fails every contact not yet written.
-      const rest = refusesRecords(e) ? chunk : pending.slice(i);
-      const info = refusesRecords(e) ? { code: e.code, kind: 'record', message: e.message } : toErrorInfo(e);
-      for (const m of rest) results.get(m.accountRecordId)?.failed.push({ id: m.id, error: info });
-      if (refusesRecords(e)) continue;
-      break;
+      stopped = toSpocError(error);
+      // Nothing sent yet: the error is the run's, not the contacts'.
+      if (i === 0 && outcomes.size === 0) throw stopped;
     }
     for (const m of chunk) {
       const r = results.get(m.accountRecordId);
       const outcome = outcomes.get(m.id);
-      if (!r || !outcome) continue;
-      if (outcome.ok) r.updated++;
-      else r.failed.push({ id: m.id, error: { code: outcome.code, kind: 'record', message: outcome.message } });
+      if (!r) continue;
+      if (outcome?.ok) r.updated++;
+      else if (outcome)
+        r.failed.push({ id: m.id, error: { code: outcome.code, kind: 'record', message: outcome.message } });
+      else if (stopped) r.failed.push({ id: m.id, error: toErrorInfo(stopped) });
+    }
+    if (stopped) {
+      // A stopping error fails every contact not yet written.
+      for (const m of pending.slice(i + batchSize)) {
+        results.get(m.accountRecordId)?.failed.push({ id: m.id, error: toErrorInfo(stopped) });
+      }
+      break;
     }
   }
   return [...results.values()];
