@@ -109,6 +109,31 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
     expect(changed.records.every((r) => JSON.stringify(r.roles.account_owner) === '{"id":"70001"}')).toBe(true);
   });
 
+  it('writes the good companies of a batch HubSpot refuses whole for one departed owner, failing only that one', async () => {
+    // The emulator's default: an invalid owner fails the whole batch update with one 400.
+    const config = await start(150);
+    const full = await readAll(config, null);
+    const connector = createHubspotConnector(config, ctx);
+    const writes = full.records
+      .slice(0, 120)
+      .map((r) => ({ recordId: r.id, role: 'account_owner', to: { id: '70001', email: 'b@acme.test' } }));
+    // 70007 is a deactivated (archived) owner in the generated world.
+    writes[42] = {
+      recordId: full.records[42]?.id ?? '',
+      role: 'account_owner',
+      to: { id: '70007', email: 'departed' },
+    };
+    const results = await connector.writeAssignments(writes);
+    expect(results.filter((r) => !r.ok).map((r) => [r.recordId, r.ok ? '' : r.error.code])).toEqual([
+      [full.records[42]?.id, 'VALIDATION_ERROR'],
+    ]);
+    // 2 calls if nothing were bad; halving 100 inputs to the bad one costs 14 more.
+    expect(connector.stats().calls).toBe(2 + 14);
+    const written = new Set(sandbox?.writes.hubspot.all().map((w) => w.id));
+    expect(written.size).toBe(119);
+    expect(written.has(full.records[42]?.id ?? '')).toBe(false);
+  });
+
   it('previews the contacts that would move (writing nothing), moves exactly those, then has none left', async () => {
     const config = await start(5, { contacts: true });
     const connector = createHubspotConnector(config, ctx);
