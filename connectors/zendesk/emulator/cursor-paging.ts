@@ -1,18 +1,36 @@
 import type { SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
 import { zendeskError } from './errors.ts';
 import { withUrl } from './responses.ts';
-import type { Row, Table } from './store.ts';
+import type { Row } from './store.ts';
 
 const MAX_PAGE = 100;
+/** Offset pagination stops at the first 10,000 records. */
+const OFFSET_WINDOW = 10_000;
 
 /**
- * Zendesk cursor pagination (`page[size]`, `page[after]`) over a table in insertion
- * order. The cursor is the opaque, base64url-encoded index of the next row, so a page
- * costs O(page) (plus rows skipped by `keep`) whatever the table size.
+ * A Zendesk list endpoint's paging (https://developer.zendesk.com/api-reference/introduction/pagination/):
+ * cursor pagination when the client asks for it (`page[size]`, `page[after]`), else
+ * offset pagination (`page`, `per_page`, `next_page` links), 100 a page by default
+ * and at most.
+ */
+export function listPage(
+  req: SandboxRequest,
+  rows: Row[],
+  key: string,
+  keep: (row: Row) => boolean = () => true,
+): SandboxResponse {
+  const cursor = req.query.has('page[size]') || req.query.has('page[after]');
+  return cursor ? cursorPage(req, rows, key, keep) : offsetPage(req, rows, key, keep);
+}
+
+/**
+ * Cursor pagination over rows in their order. The cursor is the opaque,
+ * base64url-encoded index of the next row, so a page costs O(page) (plus rows skipped
+ * by `keep`) whatever the list's size.
  */
 export function cursorPage(
   req: SandboxRequest,
-  table: Table,
+  list: Row[],
   key: string,
   keep: (row: Row) => boolean = () => true,
 ): SandboxResponse {
@@ -25,12 +43,12 @@ export function cursorPage(
   if (at === null) return zendeskError(400, 'InvalidPaginationParameter', 'page[after] is not a valid cursor');
   const start = at;
   const rows: Row[] = [];
-  for (; at < table.list.length && rows.length < size; at++) {
-    const row = table.list[at] as Row;
+  for (; at < list.length && rows.length < size; at++) {
+    const row = list[at] as Row;
     if (keep(row)) rows.push(row);
   }
-  while (at < table.list.length && !keep(table.list[at] as Row)) at++;
-  const hasMore = at < table.list.length;
+  while (at < list.length && !keep(list[at] as Row)) at++;
+  const hasMore = at < list.length;
   const afterCursor = encodeCursor(at);
   const next = new URLSearchParams(req.query);
   next.set('page[after]', afterCursor);
@@ -45,6 +63,30 @@ export function cursorPage(
         before_cursor: rows.length > 0 && start > 0 ? encodeCursor(start) : null,
       },
       links: { prev: null, next: hasMore ? `${req.baseUrl}${req.path}?${next}` : null },
+    },
+  };
+}
+
+/** Offset pagination: `{ key, next_page, previous_page, count }`, absolute links. */
+function offsetPage(req: SandboxRequest, list: Row[], key: string, keep: (row: Row) => boolean): SandboxResponse {
+  const perPage = Math.min(MAX_PAGE, Math.max(1, Number(req.query.get('per_page') ?? MAX_PAGE) || MAX_PAGE));
+  const page = Math.max(1, Number(req.query.get('page') ?? 1) || 1);
+  if ((page - 1) * perPage >= OFFSET_WINDOW)
+    return zendeskError(400, 'InvalidPaginationParameter', 'Offset pagination is limited to the first 10,000 records');
+  const kept = list.filter(keep);
+  const link = (n: number) => {
+    const params = new URLSearchParams(req.query);
+    params.set('page', String(n));
+    params.set('per_page', String(perPage));
+    return `${req.baseUrl}${req.path}?${params}`;
+  };
+  return {
+    status: 200,
+    body: {
+      [key]: kept.slice((page - 1) * perPage, page * perPage).map((r) => withUrl(req, key, r)),
+      next_page: page * perPage < Math.min(kept.length, OFFSET_WINDOW) ? link(page + 1) : null,
+      previous_page: page > 1 ? link(page - 1) : null,
+      count: kept.length,
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Route } from '@spoc/sandbox/kit';
-import { cursorPage } from './cursor-paging.ts';
+import { listPage } from './cursor-paging.ts';
 import type { ZendeskEnv } from './env.ts';
 import { notFound, zendeskError } from './errors.ts';
 import { type JobResult, planJob, queueJob, updateFailure, updateSuccess } from './jobs.ts';
@@ -10,13 +10,13 @@ const BULK_CAP = 100;
 /** Attributes a client may not set through an update. */
 const READ_ONLY = new Set(['id', 'url', 'created_at', 'updated_at', 'organization_fields']);
 
-/** Organizations: cursor list, show, create, the field definitions, and update_many as a job. */
+/** Organizations: list, show, create, update, the field definitions, and update_many as a job. */
 export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
   return [
     {
       method: 'GET',
       path: '/api/v2/organizations.json',
-      handler: (req) => cursorPage(req, store.organizations, 'organizations'),
+      handler: (req) => listPage(req, store.organizations.list, 'organizations'),
     },
     {
       method: 'POST',
@@ -48,10 +48,8 @@ export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
     {
       method: 'GET',
       path: '/api/v2/organization_fields.json',
-      handler: () => ({
-        status: 200,
-        body: { organization_fields: store.fields, next_page: null, previous_page: null, count: store.fields.length },
-      }),
+      // Paged like every list, 100 a page: an account with many fields has several pages.
+      handler: (req) => listPage(req, store.fields as Row[], 'organization_fields'),
     },
     {
       method: 'PUT',
@@ -113,6 +111,40 @@ export function organizationRoutes({ store, context }: ZendeskEnv): Route[] {
       handler: (req) => {
         const org = store.organizations.byId.get(Number(idParam(req)));
         return org ? { status: 200, body: { organization: withUrl(req, 'organizations', org) } } : notFound();
+      },
+    },
+    {
+      // https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#update-organization:
+      // what an agent's edit or another integration sends. `{organization}` in and out;
+      // organization_fields are merged (keys not sent keep their values); updated_at moves.
+      // After update_many.json in this list, so that path is not taken for an id.
+      method: 'PUT',
+      path: '/api/v2/organizations/:id',
+      handler: (req) => {
+        const org = store.organizations.byId.get(Number(idParam(req)));
+        if (!org) return notFound();
+        const attrs = body<{ organization: Record<string, unknown> }>(req).organization;
+        if (!attrs || typeof attrs !== 'object') return zendeskError(400, 'InvalidValue', 'organization is required');
+        if ('name' in attrs && (typeof attrs.name !== 'string' || attrs.name === ''))
+          return zendeskError(422, 'RecordInvalid', 'Record validation errors: name cannot be blank');
+        const lookups = new Set(store.fields.filter((f) => f.type === 'lookup').map((f) => String(f.key)));
+        const fields = (attrs.organization_fields ?? {}) as Record<string, unknown>;
+        const bad = Object.entries(fields).find(([k, v]) => lookups.has(k) && v !== null && !store.isAgent(v));
+        if (bad) return zendeskError(422, 'RecordInvalid', `Record validation errors: ${bad[0]} is not a valid user`);
+        for (const [k, v] of Object.entries(attrs)) {
+          if (READ_ONLY.has(k)) continue;
+          org[k] = v;
+          context.writes.record('organizations', String(org.id), k, v);
+        }
+        const current = { ...((org.organization_fields ?? {}) as Record<string, unknown>) };
+        for (const [k, v] of Object.entries(fields)) {
+          current[k] = v;
+          context.writes.record('organizations', String(org.id), `organization_fields.${k}`, v);
+        }
+        org.organization_fields = current;
+        org.updated_at = isoSeconds(context.now());
+        store.organizationTouched();
+        return { status: 200, body: { organization: withUrl(req, 'organizations', org) } };
       },
     },
   ];

@@ -1,4 +1,5 @@
 import type { VendorRecord, ZendeskSeed } from '@spoc/sandbox/kit';
+import { TicketSearchIndex } from './search-index.ts';
 
 export type Row = Record<string, unknown> & { id: number };
 
@@ -45,9 +46,10 @@ export class ZendeskStore {
   tickets = new Table();
   fields: VendorRecord[] = [];
   jobs = new Map<string, Job>();
-  /** Ticket indexes for search (organization:ID, assignee:ID), kept current on writes. */
+  /** Each organization's tickets, kept current on writes (the organization's ticket list). */
   ticketsByOrg = new Map<number, Set<Row>>();
-  ticketsByAssignee = new Map<number, Set<Row>>();
+  /** Tickets as search sees them: behind the writes. */
+  search = new TicketSearchIndex();
   private exportOrder: ExportOrder | null = null;
   private nextId = 80_000_000;
   private readonly seed: ZendeskSeed | undefined;
@@ -64,8 +66,8 @@ export class ZendeskStore {
     this.fields = structuredClone(this.seed?.organization_fields ?? []);
     this.jobs.clear();
     this.ticketsByOrg.clear();
-    this.ticketsByAssignee.clear();
     for (const t of this.tickets.list) this.indexTicket(t);
+    this.search.load(this.tickets.list);
     this.exportOrder = null;
     this.nextId = 80_000_000;
   }
@@ -100,9 +102,20 @@ export class ZendeskStore {
     return this.exportOrder;
   }
 
-  addTicket(row: Row): void {
+  addTicket(row: Row, now: number): void {
     this.tickets.add(row);
     this.indexTicket(row);
+    this.search.changed(row, now);
+  }
+
+  /** Call once a ticket's changes are made: search sees them later. */
+  ticketChanged(row: Row, now: number): void {
+    this.search.changed(row, now);
+  }
+
+  /** An organization's tickets in id order (live, not the search index). */
+  organizationTickets(orgId: number): Row[] {
+    return [...(this.ticketsByOrg.get(orgId) ?? [])].sort((a, b) => a.id - b.id);
   }
 
   setTicketField(ticket: Row, key: string, value: unknown): void {
@@ -113,12 +126,10 @@ export class ZendeskStore {
 
   private indexTicket(t: Row): void {
     addTo(this.ticketsByOrg, t.organization_id, t);
-    addTo(this.ticketsByAssignee, t.assignee_id, t);
   }
 
   private unindexTicket(t: Row): void {
     if (t.organization_id != null) this.ticketsByOrg.get(Number(t.organization_id))?.delete(t);
-    if (t.assignee_id != null) this.ticketsByAssignee.get(Number(t.assignee_id))?.delete(t);
   }
 }
 

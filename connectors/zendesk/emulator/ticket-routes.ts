@@ -1,4 +1,6 @@
 import type { Route } from '@spoc/sandbox/kit';
+import { BEHAVIOUR_DEFAULTS } from './behaviours.ts';
+import { listPage } from './cursor-paging.ts';
 import type { ZendeskEnv } from './env.ts';
 import { notFound, zendeskError } from './errors.ts';
 import { type JobResult, planJob, queueJob, updateFailure, updateSuccess } from './jobs.ts';
@@ -11,7 +13,7 @@ const SEARCH_PAGE = 100;
 const SEARCH_WINDOW = 1000;
 const READ_ONLY = new Set(['id', 'url', 'created_at', 'updated_at']);
 
-/** Tickets: show, create, search, and update_many (?ids=) as a job. */
+/** Tickets: show, create, update, an organization's tickets, search (behind the writes), and update_many (?ids=) as a job. */
 export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
   return [
     {
@@ -32,7 +34,7 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
           created_at: at,
           updated_at: at,
         };
-        store.addTicket(row);
+        store.addTicket(row, context.now());
         return { status: 201, body: { ticket: withUrl(req, 'tickets', row) } };
       },
     },
@@ -45,15 +47,13 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
         if (page * perPage > SEARCH_WINDOW)
           return zendeskError(422, 'invalid', `Search results are limited to ${SEARCH_WINDOW}`);
         const query = parseTicketQuery(req.query.get('query') ?? '');
-        // Start from the smallest index that applies rather than scanning every ticket.
-        const candidates =
-          query.organizationId !== null
-            ? (store.ticketsByOrg.get(query.organizationId) ?? new Set<Row>())
-            : query.assigneeId !== null
-              ? (store.ticketsByAssignee.get(query.assigneeId) ?? new Set<Row>())
-              : store.tickets.list;
+        store.search.refresh(
+          context.now(),
+          context.faults.behaviour('zendesk.searchLagMs', BEHAVIOUR_DEFAULTS['zendesk.searchLagMs']),
+        );
         const matched: Row[] = [];
-        for (const t of candidates) if (matchesTicket(query, t)) matched.push(t);
+        for (const t of store.search.candidates(query.organizationId, query.assigneeId))
+          if (matchesTicket(query, t)) matched.push(t);
         matched.sort((a, b) => a.id - b.id);
         const slice = matched.slice((page - 1) * perPage, page * perPage);
         const link = (n: number) => {
@@ -107,9 +107,59 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
             context.writes.record('tickets', String(id), k, v);
           }
           ticket.updated_at = at;
+          store.ticketChanged(ticket, context.now());
           return updateSuccess(id, index);
         });
         return queueJob(req, store, context, plan, ids.length, results);
+      },
+    },
+    {
+      // https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#list-tickets
+      // (GET /api/v2/organizations/{organization_id}/tickets): live, every status, paged.
+      method: 'GET',
+      path: '/api/v2/organizations/:id/tickets.json',
+      handler: (req) => {
+        const orgId = Number(req.params.id);
+        if (!store.organizations.byId.has(orgId)) return notFound();
+        return listPage(req, store.organizationTickets(orgId), 'tickets');
+      },
+    },
+    {
+      // https://developer.zendesk.com/api-reference/ticketing/tickets/tickets/#update-ticket:
+      // `{ticket}` in, `{ticket, audit}` out; a closed ticket cannot be updated.
+      method: 'PUT',
+      path: '/api/v2/tickets/:id',
+      handler: (req) => {
+        const ticket = store.tickets.byId.get(Number(idParam(req)));
+        if (!ticket) return notFound();
+        const patch = body<{ ticket: Record<string, unknown> }>(req).ticket;
+        if (!patch || typeof patch !== 'object') return zendeskError(400, 'InvalidValue', 'ticket is required');
+        if (ticket.status === 'closed') return recordInvalid('status', 'closed prevents ticket update');
+        if ('assignee_id' in patch && patch.assignee_id !== null && !store.isAgent(patch.assignee_id))
+          return recordInvalid('assignee_id', `${String(patch.assignee_id)} is not an agent`);
+        const events: Record<string, unknown>[] = [];
+        for (const [k, v] of Object.entries(patch)) {
+          if (READ_ONLY.has(k)) continue;
+          events.push({
+            id: store.newId(),
+            type: 'Change',
+            field_name: k,
+            value: v,
+            previous_value: ticket[k] ?? null,
+          });
+          store.setTicketField(ticket, k, v);
+          context.writes.record('tickets', String(ticket.id), k, v);
+        }
+        const at = isoSeconds(context.now());
+        ticket.updated_at = at;
+        store.ticketChanged(ticket, context.now());
+        return {
+          status: 200,
+          body: {
+            ticket: withUrl(req, 'tickets', ticket),
+            audit: { id: store.newId(), ticket_id: ticket.id, created_at: at, author_id: -1, events },
+          },
+        };
       },
     },
     {
@@ -121,4 +171,16 @@ export function ticketRoutes({ store, context }: ZendeskEnv): Route[] {
       },
     },
   ];
+}
+
+/** Zendesk's 422 for a record that fails validation: `{error: 'RecordInvalid', description, details}`. */
+function recordInvalid(field: string, description: string) {
+  return {
+    status: 422,
+    body: {
+      error: 'RecordInvalid',
+      description: 'Record validation errors',
+      details: { [field]: [{ description: `${field}: ${description}`, error: 'InvalidValue' }] },
+    },
+  };
 }

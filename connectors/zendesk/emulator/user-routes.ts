@@ -1,9 +1,9 @@
 import type { Route } from '@spoc/sandbox/kit';
-import { cursorPage } from './cursor-paging.ts';
+import { listPage } from './cursor-paging.ts';
 import type { ZendeskEnv } from './env.ts';
 import { credentials } from './vendor-hooks.ts';
 
-/** The signed-in user and the user list (filtered by role[]/role, cursor-paged). */
+/** The signed-in user and the user list (filtered by role[]/role, cursor- or offset-paged). */
 export function userRoutes({ store }: ZendeskEnv): Route[] {
   return [
     {
@@ -23,7 +23,7 @@ export function userRoutes({ store }: ZendeskEnv): Route[] {
       path: '/api/v2/users.json',
       handler: (req) => {
         const roles = new Set([...req.query.getAll('role[]'), ...req.query.getAll('role')]);
-        return cursorPage(req, store.users, 'users', (u) => roles.size === 0 || roles.has(String(u.role)));
+        return listPage(req, store.users.list, 'users', (u) => roles.size === 0 || roles.has(String(u.role)));
       },
     },
   ];

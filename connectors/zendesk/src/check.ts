@@ -2,6 +2,7 @@ import type { CheckResult, ConnectorContext } from '@spoc/core/connector';
 import type { ZendeskApi } from './api.ts';
 import {
   credentialsProblem,
+  type FieldDefinition,
   fieldProblem,
   isFieldXref,
   ME,
@@ -10,7 +11,7 @@ import {
 } from './mapping.ts';
 
 /**
- * Proves what a run needs, in two calls: that the credentials are an admin's (users/me)
+ * Proves what a run needs, in two calls (more for over 100 fields): that the credentials are an admin's (users/me)
  * and that every role field and cross-reference exists as an organization field of the
  * right type (the field definitions).
  */
@@ -20,7 +21,9 @@ export async function checkZendesk(api: ZendeskApi, ctx: ConnectorContext, signa
     const me = await api.get(ME, signal);
     const who = credentialsProblem(me.result);
     if (who) problems.push(who);
-    const defs = organizationFieldDefinitions((await api.get(ORGANIZATION_FIELDS, signal)).result);
+    // Every page: an account with over 100 fields has the role field on a later one.
+    const defs = new Map<string, FieldDefinition>();
+    for await (const page of api.pages(ORGANIZATION_FIELDS, signal)) organizationFieldDefinitions(page.result, defs);
     for (const [role, mapping] of Object.entries(ctx.roles)) {
       const problem = fieldProblem(defs.get(mapping.field), mapping.field, mapping.value);
       if (problem) problems.push(`${problem} (role ${role})`);

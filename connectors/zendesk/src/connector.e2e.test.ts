@@ -12,6 +12,7 @@ const ctx: ConnectorContext = {
   xrefFields: ['external_id'],
   cascades: [],
 };
+const AUTH = `Basic ${Buffer.from('ops@acme.test/token:zd-token').toString('base64')}`;
 const fast = { jobPollMs: 25, retry: { baseDelayMs: 1, maxDelayMs: 2 } };
 
 let sandbox: Sandbox<'zendesk'> | undefined;
@@ -103,6 +104,31 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
       .filter((w) => w.object === 'tickets')
       .map((w) => w.id);
     expect(moved).toEqual(['1', '2']);
+  });
+
+  it('hands over a ticket assigned to the previous POC just before the run, not one just taken from them', async () => {
+    const config = await start(3, true);
+    const org = (await readAll(config, null)).records.find((r) => r.id === '5000000') as AccountRecord;
+    const fromId = (org.roles.account_owner as { id: string }).id;
+    // Moments before the run a person gives ticket 4 (pending, someone else's) to the
+    // previous POC and takes ticket 2 from them. Search has not indexed either yet.
+    const edit = (id: number, assignee: number) =>
+      fetch(`${config.baseUrl}/tickets/${id}.json`, {
+        method: 'PUT',
+        headers: { authorization: AUTH, 'content-type': 'application/json' },
+        body: JSON.stringify({ ticket: { assignee_id: assignee } }),
+      });
+    expect((await edit(4, Number(fromId))).status).toBe(200);
+    expect((await edit(2, 360005)).status).toBe(200);
+    const connector = createZendeskConnector(config, ctx, fast);
+    const request = [{ kind: 'openTickets' as const, accountRecordId: org.id, fromId, toId: '360006' }];
+    const preview = await connector.previewCascade?.(request);
+    expect(preview?.moves.map((m) => m.id)).toEqual(['1', '4']);
+    const [result] = (await connector.applyCascade?.(preview?.moves ?? [])) ?? [];
+    expect(result).toEqual({ accountRecordId: org.id, updated: 2, failed: [] });
+    const stats = sandbox?.stats().zendesk?.requests ?? {};
+    expect(stats['GET /api/v2/search.json']).toBeUndefined();
+    expect(stats['GET /api/v2/organizations/:id/tickets.json']).toBe(1);
   });
 
   it('an incremental run right after a full read costs one export call and changes nothing', async () => {

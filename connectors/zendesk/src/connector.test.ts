@@ -36,6 +36,13 @@ async function handOver(requests: { accountRecordId: string; fromId: string; toI
   return { preview, results };
 }
 
+/** One page of an organization's ticket list (cursor-paged), `next` the link to the one after. */
+const ticketList = (tickets: object[], next: string | null = null) => ({
+  tickets,
+  meta: { has_more: next !== null, after_cursor: next ? 'more' : null },
+  links: { next },
+});
+
 const basic = `Basic ${Buffer.from('ops@acme.com/token:tok').toString('base64')}`;
 
 beforeAll(() => nock.disableNetConnect());
@@ -225,6 +232,7 @@ describe('Zendesk connector (nock)', () => {
       .get('/api/v2/users/me.json')
       .reply(200, { user: { id: 1, role: 'admin' } })
       .get('/api/v2/organization_fields.json')
+      .query({ 'page[size]': '100' })
       .reply(200, { organization_fields: [{ key: 'account_manager', type: 'text', active: true }] });
     const check = await createZendeskConnector(config, ctx, fast).check();
     expect(check.problems).toEqual([
@@ -235,19 +243,18 @@ describe('Zendesk connector (nock)', () => {
 
   it('hands over only the unsolved tickets the previous POC holds', async () => {
     nock(HOST)
-      .get('/api/v2/search.json')
-      .query({ query: 'type:ticket organization:5 assignee:360001 status<solved' })
-      .reply(200, {
-        results: [
+      .get('/api/v2/organizations/5/tickets.json')
+      .query({ 'page[size]': '100' })
+      .reply(
+        200,
+        ticketList([
           { id: 10, status: 'open', assignee_id: 360001, organization_id: 5 },
           { id: 11, status: 'pending', assignee_id: 360001, organization_id: 5 },
           { id: 12, status: 'open', assignee_id: 360009, organization_id: 5 },
           { id: 13, status: 'solved', assignee_id: 360001, organization_id: 5 },
-          { id: 14, status: 'open', assignee_id: 360001, organization_id: 6 },
-        ],
-        next_page: null,
-        count: 4,
-      })
+          { id: 15, status: 'closed', assignee_id: 360001, organization_id: 5 },
+        ]),
+      )
       .put('/api/v2/tickets/update_many.json', { ticket: { assignee_id: 360002 } })
       .query({ ids: '10,11' })
       .reply(200, { job_status: { id: 'j3', status: 'queued' } })
@@ -540,6 +547,7 @@ describe('Zendesk check()', () => {
       .get('/api/v2/users/me.json')
       .reply(200, { user: { id: null, role: 'end-user', email: 'invalid@example.com' } })
       .get('/api/v2/organization_fields.json')
+      .query({ 'page[size]': '100' })
       .reply(200, {
         organization_fields: [
           { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: false },
@@ -560,6 +568,7 @@ describe('Zendesk check()', () => {
       .get('/api/v2/users/me.json')
       .reply(200, { user: { id: 7, role: 'agent' } })
       .get('/api/v2/organization_fields.json')
+      .query({ 'page[size]': '100' })
       .reply(200, {
         organization_fields: [
           { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: true },
@@ -575,6 +584,7 @@ describe('Zendesk check()', () => {
       .get('/api/v2/users/me.json')
       .reply(200, { user: { id: 42, role: 'admin' } })
       .get('/api/v2/organization_fields.json')
+      .query({ 'page[size]': '100' })
       .reply(200, {
         organization_fields: [
           { key: 'account_manager', type: 'lookup', relationship_target_type: 'zendesk/user', active: true },
@@ -598,76 +608,42 @@ describe('Zendesk open-ticket handover', () => {
     subject: `Ticket ${id}`,
   });
 
-  it('over the 1,000-result search cap, searches each organization and reports the one still over the cap', async () => {
-    const page = (n: number, org: number) =>
-      Array.from({ length: 100 }, (_, i) => ticket(n * 100 + i + 1, org, 360001));
+  it('hands over every open ticket of an organization with over 1,000, following its list page by page', async () => {
     const scope = nock(HOST);
-    // The search across the POC's tickets says 1,500: too many to page through.
-    scope
-      .get('/api/v2/search.json')
-      .query({ query: 'type:ticket assignee:360001 status<solved' })
-      .reply(200, { results: page(0, 5), next_page: null, count: 1500 });
-    // Organization 5 has a handful; organization 6 alone is over the cap (10 pages of 100).
-    scope
-      .get('/api/v2/search.json')
-      .query({ query: 'type:ticket organization:5 assignee:360001 status<solved' })
-      .reply(200, { results: [ticket(1, 5, 360001), ticket(2, 5, 360001, 'hold')], next_page: null, count: 2 });
-    for (let n = 0; n < 10; n++) {
+    // Organization 6 holds 1,050 open tickets of the previous POC: 11 pages, no cap.
+    const all = Array.from({ length: 1050 }, (_, i) => ticket(i + 1, 6, 360001));
+    for (let n = 0; n < 11; n++) {
+      const next =
+        n < 10 ? `${HOST}/api/v2/organizations/6/tickets.json?page%5Bsize%5D=100&page%5Bafter%5D=p${n + 1}` : null;
       scope
-        .get('/api/v2/search.json')
-        .query(
-          (q) =>
-            q.query === 'type:ticket organization:6 assignee:360001 status<solved' &&
-            (n === 0 || q.page === String(n + 1)),
-        )
-        .reply(200, {
-          results: page(n + 10, 6),
-          next_page: `${HOST}/api/v2/search.json?page=${n + 2}&query=type%3Aticket+organization%3A6+assignee%3A360001+status%3Csolved`,
-          count: 1200,
-        });
+        .get('/api/v2/organizations/6/tickets.json')
+        .query(n === 0 ? { 'page[size]': '100' } : { 'page[size]': '100', 'page[after]': `p${n}` })
+        .reply(200, ticketList(all.slice(n * 100, n * 100 + 100), next));
     }
-    scope
-      .put('/api/v2/tickets/update_many.json', { ticket: { assignee_id: 360002 } })
-      .query({ ids: '1,2' })
-      .reply(200, {
-        job_status: {
-          id: 't5',
-          status: 'completed',
-          results: [
-            { id: 1, success: true },
-            { id: 2, success: true },
-          ],
-        },
-      });
-    // Organization 6's first 1,000 move in ten calls of 100 ids each.
-    for (let n = 0; n < 10; n++) {
-      const ids = Array.from({ length: 100 }, (_, i) => 1001 + n * 100 + i);
+    for (let n = 0; n < 11; n++) {
+      const ids = all.slice(n * 100, n * 100 + 100).map((t) => t.id);
       scope
         .put('/api/v2/tickets/update_many.json', { ticket: { assignee_id: 360003 } })
         .query({ ids: ids.join(',') })
         .reply(200, {
-          job_status: { id: `x${n}`, status: 'completed', results: ids.map((id) => ({ id, success: true })) },
+          job_status: {
+            id: `x${n}`,
+            status: 'completed',
+            results: ids.map((id, index) => ({ id, index, success: true })),
+          },
         });
     }
-    const { preview, results } = await handOver([
-      { accountRecordId: '5', fromId: '360001', toId: '360002' },
-      { accountRecordId: '6', fromId: '360001', toId: '360003' },
-    ]);
-    expect(results?.[0]).toEqual({ accountRecordId: '5', updated: 2, failed: [] });
-    expect(results?.[1]).toEqual({ accountRecordId: '6', updated: 1000, failed: [] });
-    // The preview says what it could not see: the organization's tickets beyond the cap.
-    expect(preview?.problems).toEqual([expect.objectContaining({ accountRecordId: '6', code: 'SEARCH_CAP' })]);
+    const { preview, results } = await handOver([{ accountRecordId: '6', fromId: '360001', toId: '360003' }]);
+    expect(preview?.problems).toEqual([]);
+    expect(results).toEqual([{ accountRecordId: '6', updated: 1050, failed: [] }]);
+    expect(scope.isDone()).toBe(true);
   });
 
   it('a ticket the job could not update is reported; its neighbours still count as moved', async () => {
     nock(HOST)
-      .get('/api/v2/search.json')
+      .get('/api/v2/organizations/5/tickets.json')
       .query(true)
-      .reply(200, {
-        results: [ticket(20, 5, 360001), ticket(21, 5, 360001, 'new'), ticket(22, 5, null)],
-        next_page: null,
-        count: 3,
-      })
+      .reply(200, ticketList([ticket(20, 5, 360001), ticket(21, 5, 360001, 'new'), ticket(22, 5, null)]))
       .put('/api/v2/tickets/update_many.json')
       .query({ ids: '20,21' })
       .reply(200, { job_status: { id: 'j', status: 'queued' } })
@@ -700,22 +676,20 @@ describe('Zendesk open tickets: preview and count', () => {
   it('a preview reads only (no update_many) and a count is one search', async () => {
     const asked: string[] = [];
     nock(HOST)
+      .get('/api/v2/organizations/5/tickets.json')
+      .query({ 'page[size]': '100' })
+      .reply(200, ticketList([{ id: 10, status: 'open', assignee_id: 360001, organization_id: 5 }]))
       .get('/api/v2/search.json')
       .query((q) => {
         asked.push(String(q.query));
         return true;
       })
-      .times(2)
-      .reply(200, {
-        results: [{ id: 10, status: 'open', assignee_id: 360001, organization_id: 5 }],
-        next_page: null,
-        count: 42,
-      });
+      .reply(200, { results: [], next_page: null, count: 42 });
     const connector = createZendeskConnector(config, ctx, fast);
     expect(connector.cascades).toEqual(['openTickets']);
     const preview = await connector.previewCascade?.([
       { kind: 'openTickets', accountRecordId: '5', fromId: '360001', toId: '360002' },
-      // No previous POC known: nothing of theirs can move.
+      // No previous POC known: nothing of theirs can move, and nothing is read for it.
       { kind: 'openTickets', accountRecordId: '7', fromId: null, toId: '360002' },
     ]);
     expect(preview).toEqual({
@@ -723,6 +697,6 @@ describe('Zendesk open tickets: preview and count', () => {
       problems: [],
     });
     expect(await connector.countCascadeScope?.('openTickets')).toBe(42);
-    expect(asked).toEqual(['type:ticket organization:5 assignee:360001 status<solved', 'type:ticket status<solved']);
+    expect(asked).toEqual(['type:ticket status<solved']);
   });
 });

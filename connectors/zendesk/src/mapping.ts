@@ -21,9 +21,10 @@ const PAGE = 'page[size]=100';
 /** Agents and admins (end-users are customers, not people). */
 export const PEOPLE_LIST: ListQuery = { path: ['users'], query: `role[]=agent&role[]=admin&${PAGE}` };
 export const ORGANIZATIONS_LIST: ListQuery = { path: ['organizations'], query: PAGE };
-/** Who the credentials are, and the organization field definitions (check). */
+/** Who the credentials are (check). */
 export const ME = ['users', 'me'];
-export const ORGANIZATION_FIELDS = ['organization_fields'];
+/** The organization field definitions (check), paged like any list. */
+export const ORGANIZATION_FIELDS: ListQuery = { path: ['organization_fields'], query: PAGE };
 
 /** The incremental organization export from `startTime` (Unix seconds, inclusive). */
 export function organizationsExport(startTime: number): string[] {
@@ -33,6 +34,11 @@ export function organizationsExport(startTime: number): string[] {
 /** A search (its syntax: ticketsHeldBy, ticketSearch, openTicketCount). */
 export function search(query: string): string[] {
   return ['search', `?query=${encodeURIComponent(query)}`];
+}
+
+/** An organization's tickets, every status, cursor-paged (live, unlike search). */
+export function organizationTickets(organizationId: string): ListQuery {
+  return { path: ['organizations', organizationId, 'tickets'], query: PAGE };
 }
 
 export function jobStatusUri(jobId: string): string[] {
@@ -138,24 +144,34 @@ export function ticketsReassign(ticketIds: string[], assigneeId: string) {
   };
 }
 
-const CursorEnvelopeApiSchema = z.looseObject({
+const ListEnvelopeApiSchema = z.looseObject({
   meta: z
     .looseObject({ has_more: z.boolean().nullable().optional(), after_cursor: z.string().nullable().optional() })
     .nullable()
     .optional(),
   links: z.looseObject({ next: z.string().nullable().optional() }).nullable().optional(),
+  next_page: z.string().nullable().optional(),
 });
 
-/** Where a cursor-paged list goes next, or null when this was the last page. */
+/**
+ * Where a list goes next, or null when this was the last page: a cursor page's
+ * links.next (or after_cursor), or an offset page's next_page (what Zendesk answers
+ * when it does not page by cursor).
+ */
 export function cursorMore(body: unknown): { nextUrl: string | null; afterCursor: string | null } | null {
-  const e = CursorEnvelopeApiSchema.safeParse(body);
-  if (!e.success || !e.data.meta?.has_more) return null;
-  return { nextUrl: e.data.links?.next ?? null, afterCursor: e.data.meta.after_cursor ?? null };
+  const e = ListEnvelopeApiSchema.safeParse(body);
+  if (!e.success) return null;
+  if (e.data.meta) {
+    if (!e.data.meta.has_more) return null;
+    return { nextUrl: e.data.links?.next ?? null, afterCursor: e.data.meta.after_cursor ?? null };
+  }
+  return e.data.next_page ? { nextUrl: e.data.next_page, afterCursor: null } : null;
 }
 
 /** Envelopes of list endpoints: the records stay `unknown` until each is parsed on its own. */
 export const usersPage = (body: unknown): unknown[] => arrayAt(body, 'users');
 export const organizationsPage = (body: unknown): unknown[] => arrayAt(body, 'organizations');
+export const ticketsPage = (body: unknown): unknown[] => arrayAt(body, 'tickets');
 
 const ExportApiSchema = z.looseObject({
   organizations: z.array(z.unknown()),
@@ -223,8 +239,11 @@ const FieldApiSchema = z.looseObject({
 });
 export type FieldDefinition = z.infer<typeof FieldApiSchema>;
 
-export function organizationFieldDefinitions(body: unknown): Map<string, FieldDefinition> {
-  const defs = new Map<string, FieldDefinition>();
+/** The definitions of one page of organization fields, added to `defs`. */
+export function organizationFieldDefinitions(
+  body: unknown,
+  defs = new Map<string, FieldDefinition>(),
+): Map<string, FieldDefinition> {
   for (const raw of arrayAt(body, 'organization_fields')) {
     const f = FieldApiSchema.safeParse(raw);
     if (f.success) defs.set(f.data.key, f.data);
@@ -320,18 +339,9 @@ function malformed(what: string, detail: string): SpocError {
   });
 }
 
-/** Zendesk search syntax; spaces and `<` are encoded by the SDK's query handling. */
-export function ticketsHeldBy(assigneeId: string): string {
-  return `type:ticket assignee:${assigneeId} status<solved`;
-}
-
-/** Every unsolved ticket (its count answers how many the account holds). */
+/** Every unsolved ticket (its count answers how many the account holds), in Zendesk search syntax. */
 export function openTicketCount(): string {
   return 'type:ticket status<solved';
-}
-
-export function ticketSearch(organizationId: string, assigneeId: string): string {
-  return `type:ticket organization:${organizationId} assignee:${assigneeId} status<solved`;
 }
 
 /** Field types that can hold a person: a lookup to users (ids) or text (emails). */
