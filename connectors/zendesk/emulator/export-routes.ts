@@ -8,9 +8,15 @@ const EXPORT_PAGE = 1000;
 const LAG_SECONDS = 60;
 
 /**
- * The time-based incremental organization export: organizations with updated_at >=
- * start_time in (updated_at, id) order, 1,000 a page, nothing from the last minute.
- * Counts against its own 10-a-minute bucket.
+ * The time-based incremental organization export as Zendesk documents it
+ * (https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-organization-export,
+ * https://developer.zendesk.com/documentation/ticketing/managing-tickets/using-the-incremental-export-api/#time-based-incremental-exports):
+ * organizations with updated_at >= start_time in (updated_at, id) order, up to 1,000 a
+ * page, `end_time` the last item's second and `next_page` starting there (so that
+ * second's items come again: "the exported data may contain duplicate items"),
+ * `end_of_stream` once a page holds fewer than 1,000, nothing from the last minute.
+ * More than 1,000 items in one second therefore come back as the same page for ever:
+ * the client has to get past it. Counts against its own 10-a-minute bucket.
  */
 export function exportRoutes({ store, context }: ZendeskEnv): Route[] {
   return [
@@ -28,18 +34,9 @@ export function exportRoutes({ store, context }: ZendeskEnv): Route[] {
         const { rows, seconds } = store.organizationsInExportOrder();
         const from = lowerBound(seconds, start);
         const to = lowerBound(seconds, horizon + 1);
-        let end = Math.min(to, from + EXPORT_PAGE);
-        // A full page all within one second could never advance past it: the page then
-        // takes the whole second (more than 1,000 records) so nothing is skipped.
-        if (end < to && end > from && seconds[from] === seconds[end - 1])
-          end = Math.min(to, lowerBound(seconds, (seconds[end - 1] as number) + 1));
+        const end = Math.min(to, from + EXPORT_PAGE);
         const page = rows.slice(from, end);
-        const endOfStream = end >= to;
-        // The next page starts at the last record's second, so records of that second
-        // come again (Zendesk's time-based exports repeat them too) unless the page took
-        // that whole second.
-        const lastSecond = end > from ? (seconds[end - 1] as number) : start;
-        const endTime = !endOfStream && lastSecond === seconds[from] ? lastSecond + 1 : lastSecond;
+        const endTime = end > from ? (seconds[end - 1] as number) : start;
         return {
           status: 200,
           body: {
@@ -47,7 +44,7 @@ export function exportRoutes({ store, context }: ZendeskEnv): Route[] {
             next_page: `${req.baseUrl}${req.path}?start_time=${endTime}`,
             count: page.length,
             end_time: endTime,
-            end_of_stream: endOfStream,
+            end_of_stream: page.length < EXPORT_PAGE,
           },
         };
       },

@@ -51,18 +51,28 @@ describe('Zendesk incremental export and search', () => {
     expect(tooRecent.status).toBe(400);
   });
 
-  it('pages 1,000 at a time, taking a whole second rather than skipping records that share it', async () => {
+  it("pages 1,000 at a time, end_time the last item's second: over 1,000 in one second repeat the same page", async () => {
     const seed = testSeed(2500);
     seed.organizations.forEach((o, i) => {
       o.updated_at = i < 1500 ? STAMP : '2026-01-01T00:00:05Z';
     });
     z = await startZendesk(seed);
     const first = (await (await z.get(`/incremental/organizations.json?start_time=${since}`)).json()) as Export;
-    // 1,500 records share the first second: all of them come in one page.
-    expect(first).toMatchObject({ count: 1500, end_of_stream: false, end_time: Date.parse(STAMP) / 1000 + 1 });
-    const second = (await (await fetch(first.next_page, { headers: { authorization: authOf() } })).json()) as Export;
-    expect(second).toMatchObject({ count: 1000, end_of_stream: true });
-    expect(second.organizations[0]?.id).toBe(orgId(1501));
+    // 1,500 records share the first second: a page of 1,000 of them, ending at that second.
+    expect(first).toMatchObject({ count: 1000, end_of_stream: false, end_time: Date.parse(STAMP) / 1000 });
+    const again = (await (await fetch(first.next_page, { headers: { authorization: authOf() } })).json()) as Export;
+    expect(again.organizations.map((o) => o.id)).toEqual(first.organizations.map((o) => o.id));
+    expect(again.end_time).toBe(first.end_time);
+    // Past that second: the remaining 1,000, then an empty page that ends the stream.
+    const later = (await (
+      await z.get(`/incremental/organizations.json?start_time=${first.end_time + 1}`)
+    ).json()) as Export;
+    expect(later).toMatchObject({ count: 1000, end_of_stream: false, end_time: Date.parse(STAMP) / 1000 + 5 });
+    expect(later.organizations[0]?.id).toBe(orgId(1501));
+    const last = (await (
+      await z.get(`/incremental/organizations.json?start_time=${later.end_time + 1}`)
+    ).json()) as Export;
+    expect(last).toMatchObject({ count: 0, end_of_stream: true, end_time: later.end_time + 1 });
   });
 
   it('searches unsolved tickets by organization and assignee, in id order', async () => {

@@ -117,6 +117,12 @@ export function toOrganization(raw: unknown, ctx: ConnectorContext): AccountReco
   };
 }
 
+/** The Unix second an organization was last updated (what the export orders by), or null. */
+export function updatedSecond(raw: unknown): number | null {
+  const ms = Date.parse(String((raw as { updated_at?: unknown } | null)?.updated_at ?? ''));
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : null;
+}
+
 /**
  * organizations/update_many for a chunk of organizations (field key → value per
  * organization). Lookup fields hold user ids as numbers; email text fields keep their string.

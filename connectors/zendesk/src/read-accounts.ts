@@ -1,7 +1,14 @@
 import { type AccountPage, type ConnectorContext, isSpocError, type ReadQuery } from '@spoc/core/connector';
 import type { Page, ZendeskApi } from './api.ts';
 import { formatCursor, parseCursor, type ZendeskCursor } from './cursor.ts';
-import { exportPage, ORGANIZATIONS_LIST, organizationsExport, organizationsPage, toOrganization } from './mapping.ts';
+import {
+  exportPage,
+  ORGANIZATIONS_LIST,
+  organizationsExport,
+  organizationsPage,
+  toOrganization,
+  updatedSecond,
+} from './mapping.ts';
 
 /**
  * Organizations: every one by cursor-paged listing (no cursor, or one not ours), else
@@ -13,7 +20,9 @@ import { exportPage, ORGANIZATIONS_LIST, organizationsExport, organizationsPage,
  * it has its own 10-a-minute limit (its own gate in api.ts); start_time is inclusive, so
  * the cursor is the export's end_time (the last record's second) and records of that
  * same second are read again next time, never skipped; it leaves out the last minute,
- * and since end_time never passes what it returned, that minute is read by the next run.
+ * and since end_time never passes what it returned, that minute is read by the next run;
+ * over 1,000 records in one second, which its pages cannot get past, are read from the
+ * list.
  */
 export function readAccounts(api: ZendeskApi, ctx: ConnectorContext, query: ReadQuery): AsyncGenerator<AccountPage> {
   const since = parseCursor(query.since);
@@ -42,6 +51,12 @@ async function* incrementalRead(
   let start = since.startTime;
   // Records of the boundary second come back on the next page: yield each version once.
   const seen = new Set<string>();
+  const fresh = (raw: unknown) => {
+    const key = versionKey(raw);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  };
   for (;;) {
     let page: Page<unknown>;
     try {
@@ -55,20 +70,22 @@ async function* incrementalRead(
       throw error;
     }
     const e = exportPage(page.result);
-    const fresh = e.records.filter((raw) => {
-      const key = versionKey(raw);
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
     const endTime = e.endTime ?? start;
-    yield toPage(ctx, fresh, { startTime: Math.max(start, endTime) });
+    yield toPage(ctx, e.records.filter(fresh), { startTime: Math.max(start, endTime) });
     if (e.endOfStream) return;
     if (endTime <= start) {
-      // A full page within one second would never advance; stop rather than spin on the
-      // 10-a-minute limit. The cursor stays, so nothing is lost.
-      ctx.logger.warn({ startTime: start }, 'incremental export did not advance; resuming next run');
-      return;
+      // A full page within one second (over 1,000 organizations updated in the same
+      // second: a mass update) comes back the same however often it is asked for, since
+      // the export pages by second. Read that second from the organization list instead
+      // (complete, cursor-paged), then go on from the next second.
+      ctx.logger.info({ startTime: start }, 'over 1,000 organizations share one second: reading it from the list');
+      for await (const listed of api.pages(ORGANIZATIONS_LIST, signal)) {
+        const inSecond = organizationsPage(listed.result).filter((raw) => updatedSecond(raw) === start && fresh(raw));
+        // The cursor stays on that second until the whole list is read.
+        yield toPage(ctx, inSecond, { startTime: start });
+      }
+      start += 1;
+      continue;
     }
     start = endTime;
   }

@@ -1,0 +1,58 @@
+import type { ConnectorContext } from '@spoc/core/connector';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OLD_SECONDS, type RunningZendesk, STAMP, startZendesk, testSeed } from '../test/emulator.ts';
+import { createZendeskConnector } from './connector.ts';
+
+const ctx: ConnectorContext = {
+  logger: pino({ level: 'silent' }),
+  roles: { account_owner: { field: 'account_manager', value: 'id' } },
+  xrefFields: [],
+  cascades: [],
+};
+
+let z: RunningZendesk | undefined;
+afterEach(async () => {
+  await z?.close();
+  z = undefined;
+});
+
+describe('Zendesk incremental export against the emulator', () => {
+  it('a mass update of 1,500 organizations in one second is read whole and the cursor moves past it', async () => {
+    const seed = testSeed(2500);
+    const massSecond = OLD_SECONDS + 100;
+    // Organizations 1–1,500 were changed in the same second; the other 1,000 long before.
+    seed.organizations.forEach((o, i) => {
+      o.updated_at = i < 1500 ? new Date(massSecond * 1000).toISOString().replace('.000', '') : STAMP;
+    });
+    z = await startZendesk(seed);
+    const connector = createZendeskConnector(
+      {
+        baseUrl: z.api,
+        email: 'ops@acme.test',
+        apiToken: 'secret',
+        oauthToken: undefined,
+        rateLimit: { perMinute: 700 },
+      },
+      ctx,
+      { retry: { baseDelayMs: 1, maxDelayMs: 2 } },
+    );
+    const ids = new Set<string>();
+    let cursor: string | null = null;
+    for await (const page of connector.readAccounts({ since: JSON.stringify({ startTime: OLD_SECONDS + 1 }) })) {
+      for (const r of page.records) ids.add(r.id);
+      cursor = page.cursor;
+    }
+    expect(ids.size).toBe(1500);
+    expect(JSON.parse(cursor ?? '')).toEqual({ startTime: massSecond + 1 });
+    const requests = z.server.stats().requests;
+    // Two export pages stuck on that second, the list (25 pages) for it, one export past it.
+    expect(requests['GET /api/v2/incremental/organizations.json']).toBe(3);
+    expect(requests['GET /api/v2/organizations.json']).toBe(25);
+
+    // The next run starts past the mass update: one call, nothing new.
+    const again = [];
+    for await (const page of connector.readAccounts({ since: cursor })) again.push(...page.records);
+    expect(again).toEqual([]);
+  });
+});
