@@ -55,4 +55,37 @@ describe('Zendesk incremental export against the emulator', () => {
     for await (const page of connector.readAccounts({ since: cursor })) again.push(...page.records);
     expect(again).toEqual([]);
   });
+
+  it('check() and listPeople() read past the first page: 150 organization fields, 250 agents', async () => {
+    const seed = testSeed(1);
+    // The role field comes after 150 others, so it is on the second page of definitions.
+    const fields = seed.organization_fields ?? [];
+    seed.organization_fields = [
+      ...Array.from({ length: 150 }, (_, i) => ({
+        id: 100 + i,
+        key: `f${i}`,
+        type: 'text',
+        title: `F${i}`,
+        active: true,
+      })),
+      ...fields.map((f) => ({ ...f, relationship_target_type: 'zendesk/user' })),
+    ];
+    for (let i = 0; i < 250; i++) seed.users.push({ id: 3000 + i, email: `a${i}@acme.test`, role: 'agent' });
+    z = await startZendesk(seed);
+    const connector = createZendeskConnector(
+      {
+        baseUrl: z.api,
+        email: 'ops@acme.test',
+        apiToken: 'secret',
+        oauthToken: undefined,
+        rateLimit: { perMinute: 700 },
+      },
+      ctx,
+    );
+    expect(await connector.check()).toEqual({ ok: true, problems: [] });
+    const people = [];
+    for await (const page of connector.listPeople()) people.push(...page);
+    expect(people).toHaveLength(253);
+    expect(z.server.stats().requests['GET /api/v2/organization_fields.json']).toBe(2);
+  });
 });
