@@ -60,7 +60,7 @@ describe('contract checks over a recorded run', () => {
     await fetch(`${running.url}/elsewhere`);
     expect(contractProblems(running.exchanges(), contracts)).toEqual([
       'POST /things/:id (/things/a2) request: (body): Unrecognized key: "colour"',
-      'GET ?: no contract for this endpoint (the vendor\'s definition of it must be written down)',
+      "GET ?: no contract for this endpoint (the vendor's definition of it must be written down)",
     ]);
   });
 
