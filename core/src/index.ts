@@ -36,6 +36,20 @@ export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
 export type { Mask } from './log/mask.ts';
 export { configMask, maskDeep, secretMask } from './log/mask.ts';
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
+// Notices (handovers, run alerts) and the channels that deliver them
+export type {
+  HandoverDigest,
+  HandoverNotice,
+  HandoverWhy,
+  Notice,
+  NoticeChannel,
+  NoticeLink,
+  NoticePerson,
+  OutgoingNotice,
+  RunAlert,
+  RunProblem,
+} from './notify/notice.ts';
+export { NoticeDeliveryError } from './notify/notice.ts';
 export type { ConnectorDefinition, EnabledSystem } from './registry/definition.ts';
 export type { Registry } from './registry/registry.ts';
 export { createRegistry } from './registry/registry.ts';
