@@ -9,7 +9,8 @@ import type { Registry } from '../registry/registry.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { configSchema, type RawConfig } from './schema.ts';
 import { type MissingReference, resolveReferences } from './secret-refs.ts';
-import type { Limit, LinkRule, Policy, RoleConfig, SpocConfig } from './types.ts';
+import type { Limit, LinkRule, NotifyChannelConfig, NotifyConfig, Policy, RoleConfig, SpocConfig } from './types.ts';
+import { urlProblem } from './url-checks.ts';
 import { type Path, readYaml } from './yaml-source.ts';
 
 export interface ConfigProblem {
@@ -130,6 +131,9 @@ function parse(text: string, file: string, registry: Registry, env: Env, offline
     });
     systems[id] = { id, label: definition.label, definition, settings };
   }
+  for (const [path, message] of notifyUrlProblems(resolved.notify)) {
+    if (!unresolved.has(path.join('.'))) problems.push(locate(path, message));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -205,6 +209,8 @@ function crossCheck(raw: RawConfig, registry: Registry): [Path, string][] {
         ]);
     }
   }
+
+  problems.push(...notifyCrossCheck(raw));
 
   for (const [primary, aliases] of Object.entries(raw.people.aliases)) {
     aliases.forEach((alias, i) => {
@@ -283,6 +289,69 @@ function normalise(
     safety: { maxChanges: limit(raw.safety.maxChanges), maxCascade: limit(raw.safety.maxCascade) },
     schedule: raw.schedule,
     statePath: resolve(dirname(file), raw.state.sqlite),
+    notify: notifyOf(raw.notify),
+  };
+}
+
+/** Channel names unique (the outbox names them), and roles that are configured. */
+function notifyCrossCheck(raw: RawConfig): [Path, string][] {
+  const problems: [Path, string][] = [];
+  const seen = new Set<string>();
+  raw.notify?.channels.forEach((channel, i) => {
+    if (seen.has(channel.name))
+      problems.push([['notify', 'channels', i, 'name'], `another channel is named ${channel.name}`]);
+    seen.add(channel.name);
+    channel.roles?.forEach((role, j) => {
+      if (!Object.hasOwn(raw.roles, role))
+        problems.push([
+          ['notify', 'channels', i, 'roles', j],
+          `${role} is not a configured role (roles: ${Object.keys(raw.roles).join(', ')})`,
+        ]);
+    });
+  });
+  return problems;
+}
+
+/**
+ * The notify URLs once resolved: the Slack API and the Teams webhook carry a credential,
+ * so plain http only to loopback (the sandbox); the console's address is only a link.
+ */
+function notifyUrlProblems(notify: RawConfig['notify']): [Path, string][] {
+  if (!notify) return [];
+  const problems: [Path, string][] = [];
+  const check = (path: Path, value: string | undefined, allowHttp: boolean) => {
+    const problem = value === undefined || value === '' ? undefined : urlProblem(value, allowHttp);
+    if (problem) problems.push([path, problem.replace(', or set allowInsecureHttp: true on this system', '')]);
+  };
+  check(['notify', 'consoleUrl'], notify.consoleUrl, true);
+  notify.channels.forEach((c, i) => {
+    check(['notify', 'channels', i, 'slack', 'apiUrl'], c.slack?.apiUrl, false);
+    check(['notify', 'channels', i, 'teams', 'webhookUrl'], c.teams?.webhookUrl, false);
+  });
+  return problems;
+}
+
+function notifyOf(raw: RawConfig['notify']): NotifyConfig {
+  const channels = (raw?.channels ?? []).map((c): NotifyChannelConfig => {
+    const common = { name: c.name, events: [...new Set(c.events)], roles: c.roles };
+    if (c.slack)
+      return {
+        ...common,
+        kind: 'slack',
+        slack: {
+          token: c.slack.token,
+          channel: c.slack.channel,
+          directMessages: c.slack.directMessages,
+          apiUrl: c.slack.apiUrl,
+        },
+      };
+    return { ...common, kind: 'teams', teams: { webhookUrl: c.teams?.webhookUrl ?? '' } };
+  });
+  return {
+    consoleUrl: raw?.consoleUrl?.replace(/\/+$/, ''),
+    digestAbove: raw?.digestAbove ?? 20,
+    alertOnFailuresAbove: raw?.alertOnFailuresAbove ?? 0,
+    channels,
   };
 }
 

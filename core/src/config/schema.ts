@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import { z } from 'zod';
 import type { ConnectorDefinition } from '../registry/definition.ts';
 import type { Registry } from '../registry/registry.ts';
-import { email, fieldName } from './kit.ts';
+import { email, fieldName, secret, url } from './kit.ts';
 
 /**
  * The YAML config as admins write it (before secrets are resolved). Every object is
@@ -115,6 +115,8 @@ function buildSchema(registry: Registry) {
     { message: 'not a valid cron expression' },
   );
 
+  const notify = notifySchema();
+
   return z
     .strictObject({
       version: z.literal(1),
@@ -165,8 +167,73 @@ function buildSchema(registry: Registry) {
       state: z
         .strictObject({ sqlite: z.string().min(1).default('.spoc/state.db') })
         .default({ sqlite: '.spoc/state.db' }),
+      notify: notify.optional(),
     })
     .describe('spoc configuration');
+}
+
+/**
+ * `notify:` (issue 20): where handover notices and run alerts go. Each channel is Slack
+ * or Teams; their credentials (the bot token, the webhook URL, which carries its own
+ * signature) only as `${VAR}` / `${file:…}`, like the systems' tokens.
+ */
+function notifySchema() {
+  const count = (what: string) =>
+    z
+      .number({ error: () => `${what} is a whole number (0 or more)` })
+      .int({ message: `${what} is a whole number` })
+      .nonnegative({ message: `${what} cannot be negative` });
+  const slack = z
+    .strictObject({
+      token: secret.describe('The Slack bot token (xoxb-…), as ${VAR} or ${file:…}'),
+      channel: z.string().min(1).describe('The channel handovers and alerts are posted to: #name or a channel id'),
+      directMessages: z
+        .boolean()
+        .default(false)
+        .describe('Also send each handover to the new and the previous POC as a direct message'),
+      apiUrl: url.optional().describe('The Slack Web API base URL (default https://slack.com/api/): for the sandbox'),
+    })
+    .describe('Post through a Slack app (chat.postMessage)');
+  const teams = z
+    .strictObject({
+      webhookUrl: secret.describe('The Teams incoming webhook URL (it is a credential), as ${VAR} or ${file:…}'),
+    })
+    .describe('Post to a Microsoft Teams channel through an incoming webhook');
+  const channel = z
+    .strictObject({
+      name: z.string().regex(/^[a-z0-9-]+$/, { message: 'a channel name is lower-case letters, digits and dashes' }),
+      slack: slack.optional(),
+      teams: teams.optional(),
+      events: z
+        .array(z.enum(['handover', 'run'], { error: () => 'an event is handover or run' }))
+        .min(1, { message: 'events needs handover, run or both' })
+        .default(['handover', 'run'])
+        .describe('What the channel receives: handover notices, run alerts (default both)'),
+      roles: z
+        .array(z.string().min(1))
+        .min(1, { message: 'roles needs at least one role (leave it out for every role)' })
+        .optional()
+        .describe('Only handovers of these roles (default every role)'),
+    })
+    .superRefine((c, ctx) => {
+      if (c.slack && c.teams)
+        ctx.addIssue({ code: 'custom', path: ['teams'], message: 'a channel is slack or teams, not both' });
+      if (!c.slack && !c.teams) ctx.addIssue({ code: 'custom', message: 'a channel needs slack: or teams:' });
+    });
+  return z
+    .strictObject({
+      consoleUrl: url
+        .optional()
+        .describe("The admin console's address: notices link to its run page (<consoleUrl>/runs/<id>)"),
+      digestAbove: count('digestAbove')
+        .default(20)
+        .describe('More handovers than this in one run go to a channel (and to a person) as one digest'),
+      alertOnFailuresAbove: count('alertOnFailuresAbove')
+        .default(0)
+        .describe('Record-level failures in a run above this raise a run alert'),
+      channels: z.array(channel).default([]),
+    })
+    .describe('Handover notices and run alerts, to Slack or Teams');
 }
 
 /** The YAML config as validated, before secrets are resolved. */

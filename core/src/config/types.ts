@@ -46,4 +46,42 @@ export interface SpocConfig {
   schedule: string | undefined;
   /** Absolute path of the SQLite state file. */
   statePath: string;
+  /** Handover notices and run alerts (no channels when the config has no `notify:`). */
+  notify: NotifyConfig;
+}
+
+/** What a notice channel receives: handover notices, run alerts. */
+export type NoticeEvent = 'handover' | 'run';
+
+/** One configured notice channel, its secrets resolved: Slack or Teams. */
+export type NotifyChannelConfig = {
+  /** Unique among the channels ([a-z0-9-]+): the outbox names it. */
+  name: string;
+  events: NoticeEvent[];
+  /** Only handovers of these roles; undefined = every role. */
+  roles: string[] | undefined;
+} & (
+  | {
+      kind: 'slack';
+      slack: {
+        token: string;
+        /** `#name` or a channel id. */
+        channel: string;
+        /** Also a direct message to the new and the previous POC of each handover. */
+        directMessages: boolean;
+        /** The Web API's base URL when not Slack's own (the sandbox). */
+        apiUrl: string | undefined;
+      };
+    }
+  | { kind: 'teams'; teams: { webhookUrl: string } }
+);
+
+export interface NotifyConfig {
+  /** The console's base URL (no trailing slash): notices link to `<consoleUrl>/runs/<id>`. */
+  consoleUrl: string | undefined;
+  /** More handovers than this for one destination in one run go as one digest. */
+  digestAbove: number;
+  /** Record-level failures above this raise a run alert. */
+  alertOnFailuresAbove: number;
+  channels: NotifyChannelConfig[];
 }

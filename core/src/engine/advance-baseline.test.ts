@@ -34,6 +34,7 @@ function config(policy: Policy): SpocConfig {
     safety: { maxChanges: { kind: 'absolute', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
+    notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
   };
 }
 

@@ -38,6 +38,7 @@ function config(
     safety: { maxChanges, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
+    notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
   };
 }
 

@@ -57,12 +57,16 @@ function base64Cores(secret: string): string[] {
 
 /**
  * The config's secrets, as each enabled system's definition names them in its settings
- * (tokens, client secrets, and the pairs it sends as Basic credentials).
+ * (tokens, client secrets, and the pairs it sends as Basic credentials), and the notice
+ * channels' (a Slack token, a Teams webhook URL).
  */
 export function configSecrets(config: SpocConfig): string[] {
-  return Object.values(config.systems)
-    .flatMap((s) => s.definition.config.secrets(s.settings))
-    .filter((v) => v !== '');
+  const channels = (config.notify?.channels ?? []).map((c) =>
+    c.kind === 'slack' ? c.slack.token : c.teams.webhookUrl,
+  );
+  return [...Object.values(config.systems).flatMap((s) => s.definition.config.secrets(s.settings)), ...channels].filter(
+    (v) => v !== '',
+  );
 }
 
 const masks = new WeakMap<SpocConfig, Mask>();
