@@ -107,8 +107,13 @@ function migrate(db: DatabaseSync, path: string, backupFirst: boolean): void {
   });
 }
 
-/** One write transaction, taken at once (IMMEDIATE) so it waits under busy_timeout instead of failing later. */
+/**
+ * One write transaction, taken at once (IMMEDIATE) so it waits under busy_timeout instead
+ * of failing later. Inside one already open, the work joins it: the outer one commits it
+ * all or rolls it all back (the record phase and its notices are one transaction).
+ */
 export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+  if (db.isTransaction) return work();
   db.exec('BEGIN IMMEDIATE');
   try {
     const result = work();

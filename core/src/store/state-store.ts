@@ -4,6 +4,7 @@ import { Baselines } from './baselines.ts';
 import { OwnershipHistory } from './history.ts';
 import { IntentJournal } from './intent-journal.ts';
 import { Mirror } from './mirror.ts';
+import { Outbox } from './outbox.ts';
 import { OwnershipState } from './ownership-state.ts';
 import { prepare } from './prepare-db.ts';
 import { DEFAULT_LOCK_TTL_MS, RunLog } from './run-log.ts';
@@ -35,6 +36,7 @@ export interface StoreOptions {
  */
 export class StateStore {
   private readonly db: DatabaseSync;
+  private readonly store: StoreDb;
   /** Runs, their audit, and the lock that keeps two runs apart. */
   readonly runs: RunLog;
   /** Every account record and the people each system holds, and each system's cursors. */
@@ -49,6 +51,8 @@ export class StateStore {
   readonly ownership: OwnershipState;
   /** Admin actions from the console and the overrides they leave for the next sync. */
   readonly actions: AdminActions;
+  /** Handover notices and run alerts waiting to be delivered (or delivered), and the run problems raised. */
+  readonly outbox: Outbox;
   /** What went wrong at open without stopping it (a daily backup that failed), for the caller to log. */
   readonly warnings: string[] = [];
 
@@ -76,6 +80,7 @@ export class StateStore {
       }
     }
     const store = new StoreDb(this.db, now, options.mask ?? ((text) => text));
+    this.store = store;
     this.runs = new RunLog(store, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
     this.mirror = new Mirror(store);
     this.baselines = new Baselines(store);
@@ -84,6 +89,15 @@ export class StateStore {
     const transaction = <T>(work: () => T): T => store.transaction(work);
     this.ownership = new OwnershipState(this.db, transaction);
     this.actions = new AdminActions(this.db, transaction, now);
+    this.outbox = new Outbox(store);
+  }
+
+  /**
+   * Runs `work` in one write transaction: every write of the store's parts inside it
+   * lands together or not at all (a run's record phase and the notices it queues).
+   */
+  transaction<T>(work: () => T): T {
+    return this.store.transaction(work);
   }
 
   /** Closes the database; closing twice is harmless. */
