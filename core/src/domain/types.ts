@@ -185,6 +185,12 @@ export interface RoleDecision {
   unknown?: Record<SystemId, string>;
   /** The decided owner, or null when nothing could be decided. */
   decided: string | null;
+  /**
+   * The system whose value decided (the authority, the first holder in priority, the
+   * changed side of a two-way role), or whose holder could not decide when the fallback
+   * stands in. Absent for an admin's override or a fallback no one system caused.
+   */
+  decidedBy?: SystemId;
   /** The status once every planned change is written (`status` itself says `drift` until then). */
   settled: RoleStatus;
 }

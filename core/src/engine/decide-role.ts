@@ -19,8 +19,10 @@ export interface Holding {
 }
 
 export type Decision =
-  | { kind: 'decided'; person: Person; reason: ChangeReason; conflict?: string }
-  | { kind: 'fallback'; person: Person; reason: ChangeReason; why: string }
+  /** `system`: the system whose value decided (the authority, the first in priority, the changed one). */
+  | { kind: 'decided'; person: Person; reason: ChangeReason; system?: SystemId; conflict?: string }
+  /** `system`: the deciding system whose holder could not decide (the authority's), when one system is meant. */
+  | { kind: 'fallback'; person: Person; reason: ChangeReason; why: string; system?: SystemId }
   /** Nothing to decide from: `issue` says which kind of issue reports it (default unresolvable). */
   | { kind: 'none'; why: string; issue?: 'unresolvable' | 'ambiguous-person'; system?: SystemId }
   /** No deciding system holds a record of the account: nothing is decided, nothing written. */
@@ -80,34 +82,26 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
         systems: [policy.system],
         why: `${policy.system}, the role's authority, holds no record of this account: nothing decided, nothing written`,
       };
-    if (known(h)) return { kind: 'decided', person: person(h), reason: 'authority' };
+    if (known(h)) return { kind: 'decided', person: person(h), reason: 'authority', system: h.system };
+    const fallbackOr = (reason: ChangeReason, why: string) => fallbackTo(role, directory, reason, why, policy.system);
     if (h.resolved.kind === 'person' && !h.standIn) {
       const standing = directory.standing(h.resolved.person, policy.system);
       // Several users share the email there: which one is meant is unclear, so neither the
       // person nor a fallback is written over the authority's own value.
       if (standing === 'ambiguous') return ambiguousHolder(h.resolved.person, policy.system, directory);
       return fallbackOr(
-        role,
-        directory,
         standing === 'inactive' ? 'fallback:inactive' : 'fallback:unknown',
         `${policy.system} holds ${h.resolved.person.email}, who is ${describeStanding(standing)} in ${policy.system}`,
       );
     }
     if (h.resolved.kind === 'unknown')
-      return fallbackOr(
-        role,
-        directory,
-        'fallback:unknown',
-        `${policy.system} holds ${h.resolved.value}, not a known person`,
-      );
+      return fallbackOr('fallback:unknown', `${policy.system} holds ${h.resolved.value}, not a known person`);
     if (h.resolved.kind === 'no-email')
       return fallbackOr(
-        role,
-        directory,
         'fallback:unknown',
         `${policy.system} holds user ${h.resolved.id}, who has no email and so matches no one in other systems`,
       );
-    return fallbackOr(role, directory, 'fallback:empty', `${policy.system} holds no owner`);
+    return fallbackOr('fallback:empty', `${policy.system} holds no owner`);
   }
 
   if (policy.kind === 'priority') {
@@ -120,9 +114,9 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
       };
     for (const system of policy.order) {
       const h = holdings.find((x) => x.system === system);
-      if (known(h)) return { kind: 'decided', person: person(h), reason: 'priority' };
+      if (known(h)) return { kind: 'decided', person: person(h), reason: 'priority', system };
     }
-    return fallbackOr(
+    return fallbackTo(
       role,
       directory,
       'fallback:empty',
@@ -145,7 +139,7 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   const candidates = holdings.filter((h) => h.changed && known(h)) as (Holding & { email: string })[];
   const values = [...new Set(candidates.map((h) => h.email))];
   if (values.length === 1 && candidates[0]) {
-    return { kind: 'decided', person: person(candidates[0]), reason: 'propagate' };
+    return { kind: 'decided', person: person(candidates[0]), reason: 'propagate', system: candidates[0].system };
   }
   if (values.length > 1) {
     const conflict = candidates
@@ -163,6 +157,7 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
       kind: 'decided',
       person: person(winner),
       reason: policy.tieBreak === 'latest' ? 'conflict:latest' : 'conflict:priority',
+      system: winner.system,
       conflict,
     };
   }
@@ -176,11 +171,11 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   // a changed one, so a human change is never overwritten by a stale value. Fallback
   // stand-ins never count as holders.
   const holders = holdings.filter(known) as (Holding & { email: string })[];
-  if (holders.length === 0) return fallbackOr(role, directory, 'fallback:empty', 'no system holds a known person');
+  if (holders.length === 0) return fallbackTo(role, directory, 'fallback:empty', 'no system holds a known person');
   const previous =
     holders.find((h) => h.email === h.lastDecided) ??
     holders.find((h) => holdings.some((x) => x.lastDecided === h.email));
-  if (previous) return { kind: 'decided', person: person(previous), reason: 'propagate' };
+  if (previous) return { kind: 'decided', person: person(previous), reason: 'propagate', system: previous.system };
   const distinct = new Set(holders.map((h) => h.email));
   if (distinct.size > 1 && policy.tieBreak === 'manual') {
     return { kind: 'manual', conflict: holders.map((h) => `${h.system}=${h.email}`).join(', ') };
@@ -190,7 +185,7 @@ export function decideRole(role: RoleConfig, holdings: Holding[], directory: Dir
   if (policy.tieBreak === 'latest') {
     for (const h of byOrder) if (modifiedTime(h.record) > modifiedTime(chosen.record)) chosen = h;
   }
-  return { kind: 'decided', person: person(chosen), reason: 'propagate' };
+  return { kind: 'decided', person: person(chosen), reason: 'propagate', system: chosen.system };
 }
 
 /** The deciding system holds an inactive user of a person several users share the email of there. */
@@ -212,10 +207,16 @@ export function describeDuplicates(person: Person, system: SystemId, directory: 
   } active`;
 }
 
-function fallbackOr(role: RoleConfig, directory: Directory, reason: ChangeReason, why: string): Decision {
+function fallbackTo(
+  role: RoleConfig,
+  directory: Directory,
+  reason: ChangeReason,
+  why: string,
+  system?: SystemId,
+): Decision {
   if (role.onUnresolvable.kind === 'fallback') {
     const person = directory.byEmail(role.onUnresolvable.email);
-    if (person) return { kind: 'fallback', person, reason, why };
+    if (person) return { kind: 'fallback', person, reason, why, ...(system ? { system } : {}) };
     return { kind: 'none', why: `${why}; fallback ${role.onUnresolvable.email} is not a known person` };
   }
   return { kind: 'none', why };

@@ -168,6 +168,7 @@ function planRole(
     issue('conflict', `changed in several systems: ${decision.conflict}; settled by ${decision.reason}`);
   }
   out.decision.decided = decision.person.email;
+  if (decision.system) out.decision.decidedBy = decision.system;
 
   let unresolvable = false;
   // A stand-in is what spoc leaves: the decision itself, or a target that takes the fallback.

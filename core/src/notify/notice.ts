@@ -40,8 +40,10 @@ export interface HandoverNotice {
   previous: NoticePerson | null;
   next: NoticePerson;
   why: HandoverWhy;
-  /** The open tickets moved to the new POC with this handover. */
+  /** The open tickets moved to the new POC with this handover (`url` where the system's definition gives one). */
   tickets: { label: string; id: string; url?: string }[];
+  /** The console's page of the run that made the handover, when `notify.consoleUrl` is set. */
+  runUrl?: string;
 }
 
 export interface HandoverDigest {
@@ -93,13 +95,19 @@ export interface OutgoingNotice {
   notice: Notice;
 }
 
-/** A delivery that did not happen; `retryAfterMs` when the service said when to come back. */
+/**
+ * A delivery that did not happen; `retryAfterMs` when the service said when to come back
+ * (the channel gets nothing more this run), `permanent` when trying again cannot help
+ * (a channel or user that does not exist, a revoked token): the notice is then given up.
+ */
 export class NoticeDeliveryError extends Error {
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, retryAfterMs?: number) {
-    super(message);
+  readonly permanent: boolean;
+  constructor(message: string, retryAfterMs?: number, options: { permanent?: boolean; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'NoticeDeliveryError';
     this.retryAfterMs = retryAfterMs;
+    this.permanent = options.permanent ?? false;
   }
 }
 

@@ -62,6 +62,8 @@ export interface ConnectorDefinition<Settings = unknown, Field = unknown> {
   create(settings: Settings, context: ConnectorContext): Promise<Connector>;
   /** The record in the vendor's UI, for the console (null when the settings cannot say, e.g. no portal id). */
   recordUrl?(settings: Settings, recordId: string): string | null;
+  /** A ticket in the vendor's UI, for handover notices listing the tickets moved (null when the settings cannot say). */
+  ticketUrl?(settings: Settings, ticketId: string): string | null;
 }
 
 /** A system the config enables: its definition and its settings. */

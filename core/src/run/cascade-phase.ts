@@ -36,6 +36,12 @@ export interface CascadeSummary {
   failed: number;
 }
 
+/** What the cascades did: per system and kind, and each record that moved (for the handover notices). */
+export interface CascadeOutcome {
+  summaries: CascadeSummary[];
+  moved: (CascadeMove & { system: SystemId })[];
+}
+
 const stepKey = (s: { system: string; recordId: string; role: string }) =>
   `${s.system}\u0000${s.recordId}\u0000${s.role}`;
 
@@ -186,7 +192,7 @@ export async function applyCascades(
   runId: string,
   logger: Logger,
   signal?: AbortSignal,
-): Promise<CascadeSummary[]> {
+): Promise<CascadeOutcome> {
   const journal = new Map<string, number[]>();
   const landed = new Set<string>();
   const lost: number[] = [];
@@ -201,6 +207,7 @@ export async function applyCascades(
   store.journal.settleCascades(lost, 'cancelled');
 
   const summaries: CascadeSummary[] = [];
+  const moved: CascadeOutcome['moved'] = [];
   for (const connector of connectors) {
     const due = cascade.items.filter(
       (i) =>
@@ -229,6 +236,11 @@ export async function applyCascades(
         summaries.push(summary);
         // An account whose records did not all move stays open: the next run moves the rest.
         const incomplete = new Set(results.filter((r) => r.failed.length > 0).map((r) => r.accountRecordId));
+        const refused = new Set(results.flatMap((r) => r.failed.map((f) => `${r.accountRecordId}\u0000${f.id}`)));
+        const answered = new Set(results.map((r) => r.accountRecordId));
+        for (const move of moves)
+          if (answered.has(move.accountRecordId) && !refused.has(`${move.accountRecordId}\u0000${move.id}`))
+            moved.push({ ...move, system: connector.system });
         store.journal.settleCascades(items.filter((i) => !incomplete.has(i.step.recordId)).flatMap(idsOf), 'done');
       } catch (error) {
         const info = toErrorInfo(error);
@@ -237,5 +249,5 @@ export async function applyCascades(
       }
     }
   }
-  return summaries;
+  return { summaries, moved };
 }

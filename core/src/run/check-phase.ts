@@ -12,7 +12,14 @@ export async function checkConnections(deps: RunDeps, at: Date, signal?: AbortSi
   const due = connectorsDueForCheck(deps, at);
   const problems = await checkAll(due, signal);
   if (problems.length > 0) {
-    throw new SpocError('auth', 'CHECK_FAILED', `connection check failed:\n  ${problems.join('\n  ')}`);
+    // One system failing is named, so a credentials alert says which.
+    const systems = [...new Set(problems.map((p) => p.system))];
+    throw new SpocError(
+      'auth',
+      'CHECK_FAILED',
+      `connection check failed:\n  ${problems.map((p) => `${p.system}: ${p.problem}`).join('\n  ')}`,
+      systems.length === 1 && systems[0] ? { system: systems[0] } : {},
+    );
   }
   recordChecks(deps, due, at);
 }
@@ -53,14 +60,17 @@ function checkFingerprint(deps: RunDeps, system: SystemId): string {
     .digest('hex');
 }
 
-async function checkAll(connectors: Connector[], signal?: AbortSignal): Promise<string[]> {
+async function checkAll(
+  connectors: Connector[],
+  signal?: AbortSignal,
+): Promise<{ system: SystemId; problem: string }[]> {
   const results = await Promise.all(
     connectors.map(async (c) => {
       try {
         const check = await c.check(signal);
-        return check.problems.map((p) => `${c.system}: ${p}`);
+        return check.problems.map((problem) => ({ system: c.system, problem }));
       } catch (error) {
-        return [`${c.system}: ${toErrorInfo(error).message}`];
+        return [{ system: c.system, problem: toErrorInfo(error).message }];
       }
     }),
   );

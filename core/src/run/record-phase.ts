@@ -2,7 +2,9 @@ import type { Baseline, PersonRecord, Plan } from '../domain/types.ts';
 import { advanceBaseline } from '../engine/advance-baseline.ts';
 import type { Directory } from '../engine/directory.ts';
 import type { AppliedChange } from './apply-phase.ts';
+import type { CascadeOutcome, CascadePlan } from './cascade-phase.ts';
 import { recordWritten } from './history-phase.ts';
+import { queueHandovers } from './notify-phase.ts';
 import { resultOf } from './run-report.ts';
 import type { RunDeps } from './run-types.ts';
 import { recordOwnershipState } from './state-phase.ts';
@@ -11,7 +13,9 @@ import { recordOwnershipState } from './state-phase.ts';
  * The record phase, after the writes (or when the guard refused them, with none): the
  * audit of every change, the baselines moved only by what succeeded, the history of what
  * was written, the console's read model, and the people to read again where a write was
- * refused (it may name someone who left since they were read).
+ * refused (it may name someone who left since they were read), and the handover notices
+ * of what changed: all in one transaction, so a change recorded always has its notice.
+ * Returns how many notices it queued.
  */
 export function recordRun(
   deps: RunDeps,
@@ -22,8 +26,26 @@ export function recordRun(
     applied: AppliedChange[];
     people: { records: PersonRecord[]; directory: Directory };
     now: Date;
+    cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
   },
-): void {
+): number {
+  const { store } = deps;
+  return store.transaction(() => {
+    // Before the baselines advance: the handovers compare with the owners decided before this run.
+    const queued = queueHandovers(deps, {
+      runId: run.runId,
+      plan: run.plan,
+      baseline: run.baseline,
+      applied: run.applied,
+      directory: run.people.directory,
+      ...(run.cascade ? { cascade: run.cascade } : {}),
+    });
+    record(deps, run);
+    return queued;
+  });
+}
+
+function record(deps: RunDeps, run: Parameters<typeof recordRun>[1]): void {
   const { store } = deps;
   const { runId, plan, applied, now } = run;
   store.runs.recordChanges(

@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
 import { baselineKey } from '../domain/types.ts';
-import { toErrorInfo } from '../errors/spoc-error.ts';
+import { isSpocError, toErrorInfo } from '../errors/spoc-error.ts';
 import { configMask, maskDeep } from '../log/mask.ts';
+import type { AppliedChange } from './apply-phase.ts';
 import { applyAll } from './apply-phase.ts';
 import { applyCascades, planCascades } from './cascade-phase.ts';
 import { recordObserved } from './history-phase.ts';
+import { notifyAfterRun, type RunContext } from './notify-phase.ts';
 import { readAndPlan } from './plan-phase.ts';
 import { freshRecords, persistRead } from './read-phase.ts';
 import { recordRun } from './record-phase.ts';
@@ -16,8 +18,8 @@ export { readAndPlan } from './plan-phase.ts';
 
 /**
  * One sync run (docs/ARCHITECTURE.md, "A run"), phase by phase: lock → check → read →
- * plan → guard → apply (owner writes, then cascades) → record → report. With `dryRun`,
- * nothing is written anywhere but the run record (and the connection checks).
+ * plan → guard → apply (owner writes, then cascades) → record → notify → report. With
+ * `dryRun`, nothing is written anywhere but the run record (and the connection checks).
  */
 export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   const { store, logger } = deps;
@@ -26,12 +28,16 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const runId = store.runs.start({ dryRun: options.dryRun, full: options.full });
   const log = logger.child({ runId });
 
-  const finish = (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): RunReport => {
+  // What the run did, for its alerts: set as it goes.
+  const context: RunContext = { queued: 0, applied: [], ran: true };
+  const finish = async (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): Promise<RunReport> => {
     // Vendor text in the report (errors echoing a credential) leaves without the config's secrets.
     const full: RunReport = maskDeep(
       { runId, dryRun: options.dryRun, ...report, calls: callStats(deps.connectors), durationMs: Date.now() - started },
       configMask(deps.config),
     );
+    // Notify: run alerts, then the outbox delivered; after every write, and never failing the run.
+    full.notices = await notifyAfterRun(deps, options, full, context);
     store.runs.finish(runId, full.status, full.counts, full.message);
     return full;
   };
@@ -42,6 +48,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
     if (!lock.ok) {
       const held = lock.heldBy;
+      context.ran = false;
       return finish({
         ...emptyReport('refused'),
         message: `another run (${held.runId}, pid ${held.pid} on ${held.host}, since ${held.since}) holds the lock`,
@@ -69,7 +76,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       'planned',
     );
     if (options.dryRun)
-      return finish(reportOf(plan, [], cascade, plan.refused ? 'refused' : 'ok', plan.refused?.reason));
+      return await finish(reportOf(plan, [], cascade, plan.refused ? 'refused' : 'ok', plan.refused?.reason));
 
     // What was read goes to the mirror, and what it showed to the history, before any write.
     for (const read of reads) persistRead(store, read);
@@ -82,23 +89,41 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
       recordRun(deps, { runId, plan, baseline, applied: [], people, now: now() });
-      return finish(reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`));
+      return await finish(
+        reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`),
+      );
     }
 
     // Apply: owner writes (journaled batches), then the cascades of those that landed.
-    const applied = await applyAll(deps, plan, runId, options);
-    const cascades = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
-    recordRun(deps, { runId, plan, baseline, applied, people, now: now() });
+    const applied: AppliedChange[] = await applyAll(deps, plan, runId, options);
+    context.applied = applied;
+    const moved = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
+    const cascades = moved.summaries;
+    // Record: audit, baselines, history, read model, and the handover notices, in one transaction.
+    context.queued = recordRun(deps, {
+      runId,
+      plan,
+      baseline,
+      applied,
+      people,
+      now: now(),
+      cascade: { plan: cascade, outcome: moved },
+    });
 
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
     const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
     const message = interrupted ? 'stopped before every batch was sent' : undefined;
-    return finish({ ...reportOf(plan, applied, cascade, status, message), cascades });
+    return await finish({ ...reportOf(plan, applied, cascade, status, message), cascades });
   } catch (error) {
     const info = toErrorInfo(error);
     log.error({ code: info.code, err: info.message }, 'run failed');
-    return finish({ ...emptyReport('failed'), message: info.message, error: { code: info.code, kind: info.kind } });
+    if (isSpocError(error) && error.system) context.errorSystem = error.system;
+    return await finish({
+      ...emptyReport('failed'),
+      message: info.message,
+      error: { code: info.code, kind: info.kind },
+    });
   } finally {
     if (!options.dryRun) store.runs.releaseLock(runId);
   }

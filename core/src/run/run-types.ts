@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { SpocConfig } from '../config/types.ts';
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
 import type { CascadeKind, IssueKind, PlannedChange, SystemId } from '../domain/types.ts';
+import type { NoticeChannel } from '../notify/notice.ts';
 import type { StateStore } from '../store/state-store.ts';
 
 export interface RunDeps {
@@ -9,6 +10,11 @@ export interface RunDeps {
   connectors: Connector[];
   store: StateStore;
   logger: Logger;
+  /**
+   * The notice channels (Slack, Teams) by their configured names, built by the caller as
+   * connectors are. Without them, notices are queued and wait in the outbox.
+   */
+  channels?: NoticeChannel[];
 }
 
 export interface RunOptions {
@@ -24,6 +30,8 @@ export interface RunOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Writes handed to a connector at once (each batch is journaled first). */
   batchSize?: number;
+  /** The config file as the user named it, for the command a refusal alert suggests (default: its absolute path). */
+  configPath?: string;
 }
 
 export type ProgressEvent =
@@ -95,4 +103,9 @@ export interface RunReport {
   cascades?: { kind: CascadeKind; system: SystemId; updated: number; failed: number }[];
   calls?: Record<SystemId, ConnectorStats>;
   durationMs?: number;
+  /**
+   * Handover notices and run alerts: queued by this run, sent and failed (attempts, this
+   * run's and earlier runs' notices), and pending in the outbox afterwards.
+   */
+  notices?: { queued: number; sent: number; failed: number; pending: number };
 }

@@ -12,7 +12,13 @@ import { MemoryConnector } from './memory-connector.ts';
  */
 export function memoryDefinition(
   id: string,
-  options: { keyRank?: number; cascades?: CascadeKind[]; normaliseReference?: (v: string) => string } = {},
+  options: {
+    keyRank?: number;
+    cascades?: CascadeKind[];
+    normaliseReference?: (v: string) => string;
+    /** Where its records and tickets are in its (imaginary) UI: `https://<id>.example/<kind>/<id>`. */
+    links?: boolean;
+  } = {},
 ): ConnectorDefinition<{ token: string }, { field: string; value: 'id' | 'email' }> {
   return {
     id,
@@ -35,14 +41,20 @@ export function memoryDefinition(
     },
     capabilities: { cascades: options.cascades ?? ['contacts', 'openTickets'] },
     create: async () => new MemoryConnector(id, [], [], {}),
+    ...(options.links
+      ? {
+          recordUrl: (_s: unknown, recordId: string) => `https://${id}.example/accounts/${recordId}`,
+          ticketUrl: (_s: unknown, ticketId: string) => `https://${id}.example/tickets/${ticketId}`,
+        }
+      : {}),
   };
 }
 
 /** The three systems of the memory world: `crm` decides and names accounts, `marketing` and `helpdesk` follow. */
 export const MEMORY_SYSTEMS = ['marketing', 'crm', 'helpdesk'] as const;
 
-export function memoryRegistry(ids: readonly string[] = MEMORY_SYSTEMS): Registry {
-  return createRegistry(ids.map((id) => memoryDefinition(id, { keyRank: id === 'crm' ? 0 : 10 })));
+export function memoryRegistry(ids: readonly string[] = MEMORY_SYSTEMS, options: { links?: boolean } = {}): Registry {
+  return createRegistry(ids.map((id) => memoryDefinition(id, { keyRank: id === 'crm' ? 0 : 10, ...options })));
 }
 
 /**
