@@ -7,7 +7,15 @@ export { configJsonSchema } from './config/json-schema.ts';
 export type { ConfigProblem, OfflineConfig } from './config/load.ts';
 export { ConfigError, formatProblem, loadConfig, loadConfigOffline, parseConfig } from './config/load.ts';
 export { readSecretFile, secretTextProblem } from './config/secret-refs.ts';
-export type { LinkRule, Policy, RoleConfig, SpocConfig } from './config/types.ts';
+export type {
+  LinkRule,
+  NoticeEvent,
+  NotifyChannelConfig,
+  NotifyConfig,
+  Policy,
+  RoleConfig,
+  SpocConfig,
+} from './config/types.ts';
 // Connectors, as the CLI builds and runs them
 export type { CheckResult, Connector, ConnectorContext, ConnectorStats, RoleFieldMapping } from './domain/connector.ts';
 // Domain
@@ -36,6 +44,8 @@ export { isSpocError, SpocError, toErrorInfo } from './errors/spoc-error.ts';
 export type { Mask } from './log/mask.ts';
 export { configMask, maskDeep, secretMask } from './log/mask.ts';
 export { REDACT_CENSOR, REDACT_PATHS } from './log/redact.ts';
+export type { DeliveryOptions, DeliveryResult } from './notify/deliver.ts';
+export { deliverNotices } from './notify/deliver.ts';
 // Notices (handovers, run alerts) and the channels that deliver them
 export type {
   HandoverDigest,
@@ -61,6 +71,7 @@ export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from '.
 // State store
 export type { AdminAction, AdminActionKind, OverrideRow } from './store/admin-actions.ts';
 export type { OwnershipReason, OwnershipRow } from './store/history.ts';
+export type { ActiveAlert, NoticeRow, NoticeState, QueuedNotice } from './store/outbox.ts';
 export type { AccountFilter, AccountRoleRow, ConsistencyPoint, PersonState } from './store/ownership-state.ts';
 export type { AuditRow, ChangeRow, RunRow } from './store/run-log.ts';
 export type { StoreOptions } from './store/state-store.ts';
