@@ -45,12 +45,12 @@ export function slackMessage(notice: Notice): SlackMessage {
 }
 
 /** The escaped form of `raw`, cut (before escaping, so no entity or token is split) until it fits `max`. */
-function fitted(raw: string, max: number, escape: (s: string) => string = escapeMrkdwn): string {
+function fitted(raw: string, max: number): string {
   let n = raw.length;
-  let out = escape(raw);
+  let out = escapeMrkdwn(raw);
   while (out.length > max && n > 0) {
     n = Math.floor(n * 0.8);
-    out = escape(truncate(raw, n));
+    out = escapeMrkdwn(truncate(raw, n));
   }
   return out;
 }
