@@ -5,7 +5,15 @@ import { contracts as freshdesk } from '@spoc/freshdesk/contract';
 import { contracts as hubspot } from '@spoc/hubspot/contract';
 import { contracts as pipedrive } from '@spoc/pipedrive/contract';
 import { contracts as salesforce } from '@spoc/salesforce/contract';
-import { type Contracts, contractProblems, generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import {
+  type Contracts,
+  contractProblems,
+  generateSeed,
+  type Sandbox,
+  type SandboxSeed,
+  startSandbox,
+} from '@spoc/sandbox';
+import { contracts as zendesk } from '@spoc/zendesk/contract';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { demoWorkspace, ROOT, spoc } from './helpers.ts';
@@ -14,7 +22,7 @@ import { demoWorkspace, ROOT, spoc } from './helpers.ts';
 // Salesforce pages through a query locator, human edits through the vendors' own
 // single-record endpoints, an incremental sync) held to each vendor's definition of every
 // endpoint it touched: the connectors' requests and the emulators' answers alike.
-const CONTRACTS: Partial<Record<EmulatorId, Contracts>> = { hubspot, salesforce, pipedrive, freshdesk };
+const CONTRACTS: Record<EmulatorId, Contracts> = { hubspot, salesforce, zendesk, pipedrive, freshdesk };
 
 /** The five-system demo config, its client pacing raised to match a sandbox without limits. */
 function fiveSystems(): string {
@@ -46,7 +54,7 @@ beforeAll(async () => {
   const timed = (args: string[]) => spoc(args, workspace.env);
   runs.push(await timed(['check', '-c', workspace.config]));
   runs.push(await timed(['sync', '--force', '--json', '-c', workspace.config]));
-  await humanEdits(sandbox);
+  await humanEdits(sandbox, seed);
   runs.push(await timed(['sync', '--json', '-c', workspace.config]));
 }, 120_000);
 afterAll(async () => {
@@ -55,15 +63,35 @@ afterAll(async () => {
 });
 
 /** An admin re-owns one record in each system by hand, the way the vendor's UI or another integration would. */
-async function humanEdits(s: Sandbox<EmulatorId>) {
+async function humanEdits(s: Sandbox<EmulatorId>, seed: SandboxSeed) {
+  const json = { authorization: 'Bearer e2e', 'content-type': 'application/json' };
+  const send = async (url: string, method: string, body: unknown) =>
+    (await fetch(url, { method, headers: json, body: JSON.stringify(body) })).status;
   const sf = `${s.urls.salesforce}/services/data/v62.0`;
-  const auth = { authorization: 'Bearer e2e', 'content-type': 'application/json' };
-  const edited = await fetch(`${sf}/sobjects/Account/001000000000007AAA`, {
-    method: 'PATCH',
-    headers: auth,
-    body: JSON.stringify({ OwnerId: '005000000000002AAA' }),
-  });
-  expect(edited.status).toBe(204);
+  const company = seed.hubspot?.companies[7]?.id;
+  const owner = seed.hubspot?.owners[2]?.id;
+  const agents = (seed.zendesk?.users ?? []).filter((u) => u.role !== 'end-user' && u.active !== false);
+  const organization = seed.zendesk?.organizations[9]?.id;
+  const ticket = seed.zendesk?.tickets.find((t) => t.status === 'open')?.id;
+  const zendeskAuth = `Basic ${Buffer.from('e2e@example.com/token:e2e').toString('base64')}`;
+  const zd = async (path: string, body: unknown) =>
+    (
+      await fetch(`${s.urls.zendesk}/api/v2/${path}`, {
+        method: 'PUT',
+        headers: { authorization: zendeskAuth, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
+    ).status;
+  expect([
+    await send(`${sf}/sobjects/Account/001000000000007AAA`, 'PATCH', { OwnerId: '005000000000002AAA' }),
+    await send(`${s.urls.hubspot}/crm/v3/objects/companies/${company}`, 'PATCH', {
+      properties: { hubspot_owner_id: String(owner) },
+    }),
+    await zd(`organizations/${organization}.json`, {
+      organization: { organization_fields: { account_manager: agents[3]?.id } },
+    }),
+    await zd(`tickets/${ticket}.json`, { ticket: { assignee_id: agents[4]?.id } }),
+  ]).toEqual([204, 200, 200, 200]);
 }
 
 describe('contract checks over a recorded sandbox run', () => {
@@ -82,6 +110,28 @@ describe('contract checks over a recorded sandbox run', () => {
       expect(contractProblems(exchanges, contracts).join('\n')).toBe('');
     });
   }
+
+  it('would name a Zendesk job result matched by anything but its position', () => {
+    const done = sandbox
+      .exchanges()
+      .zendesk.find(
+        (e) =>
+          e.route === '/api/v2/job_statuses/:id' &&
+          (e.response as { job_status?: { results?: unknown[] | null } }).job_status?.results?.length,
+      );
+    const { job_status } = (done as NonNullable<typeof done>).response as {
+      job_status: { results: Record<string, unknown>[] };
+    };
+    const [first, ...rest] = job_status.results;
+    const { index: _dropped, ...withoutIndex } = first as Record<string, unknown>;
+    const drifted = {
+      ...(done as NonNullable<typeof done>),
+      response: { job_status: { ...job_status, results: [withoutIndex, ...rest] } },
+    };
+    expect(contractProblems([drifted], zendesk)).toEqual([
+      `GET /api/v2/job_statuses/:id (${drifted.path}) response: job_status.results.0.index: Invalid input: expected number, received undefined`,
+    ]);
+  });
 
   it('would name the endpoint and field if the emulator answered off the definition', () => {
     const [query] = sandbox.exchanges().salesforce.filter((e) => e.route.endsWith('/query') && e.status === 200);

@@ -133,7 +133,11 @@ export async function setVendorClock(world: World, system: SystemId, offsetMs: n
 
 export async function setFaults(world: World, spec: string): Promise<void> {
   for (const system of SYSTEMS) {
-    await fetch(`${world.sandbox.urls[system]}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ spec }) });
+    const res = await fetch(`${world.sandbox.urls[system]}/__sandbox/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ spec }),
+    });
+    if (!res.ok) throw new Error(`${system} refused fault spec "${spec}": ${await res.text()}`);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Route } from '@spoc/sandbox/kit';
 import { listPage } from './cursor-paging.ts';
 import type { ZendeskEnv } from './env.ts';
+import { withUrl } from './responses.ts';
 import { credentials } from './vendor-hooks.ts';
 
 /** The signed-in user and the user list (filtered by role[]/role, cursor- or offset-paged). */
@@ -14,7 +15,15 @@ export function userRoutes({ store }: ZendeskEnv): Route[] {
         const known = store.users.list.find((u) => u.email === email && u.role === 'admin');
         return {
           status: 200,
-          body: { user: { id: known?.id ?? 1, name: known?.name ?? 'API user', email, role: 'admin', active: true } },
+          body: {
+            user: withUrl(req, 'users', {
+              id: known?.id ?? 1,
+              name: known?.name ?? 'API user',
+              email,
+              role: 'admin',
+              active: true,
+            }),
+          },
         };
       },
     },

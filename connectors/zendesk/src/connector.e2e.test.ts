@@ -86,6 +86,26 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
     ]);
   });
 
+  it('times the first job and polls each later job once, so a write costs about one poll per 100 organizations', async () => {
+    const config = await start(600);
+    // A 25 ms poll against jobs that take 100 ms: the first job is found done at its 3rd or 4th poll.
+    const connector = createZendeskConnector(config, ctx, fast);
+    const writes = Array.from({ length: 600 }, (_, i) => ({
+      recordId: String(5_000_000 + i),
+      role: 'account_owner',
+      to: { id: '360003', email: 'd@acme.test' },
+    }));
+    const results = await connector.writeAssignments(writes);
+    expect(results.every((r) => r.ok)).toBe(true);
+    const requests = sandbox?.stats().zendesk.requests ?? {};
+    expect(requests['PUT /api/v2/organizations/update_many.json']).toBe(6);
+    // Six jobs, sent two at a time: the first two polled until done (about 4 polls each),
+    // the four after them once each. Untimed, every job costs 3 to 4 polls (18 here).
+    const polls = requests['GET /api/v2/job_statuses/:id'] ?? 0;
+    expect(polls).toBeGreaterThanOrEqual(6 + 2);
+    expect(polls).toBeLessThanOrEqual(13);
+  });
+
   it('hands over the previous POC’s unsolved tickets and nothing else', async () => {
     const config = await start(3, true);
     const before = await readAll(config, null);

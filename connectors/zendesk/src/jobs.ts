@@ -21,9 +21,18 @@ export type BulkJob = (
   signal?: AbortSignal,
 ) => Promise<Map<string, RecordOutcome>>;
 
-/** Bulk updates through `api`, each one polled to its end (see runBulkJob). */
+/**
+ * How long this account's jobs have been taking: the next job's first poll waits that
+ * long, so once one job has been timed a job usually costs one poll, not two or three.
+ */
+export interface JobPace {
+  firstPollMs: number;
+}
+
+/** Bulk updates through `api`, each one polled to its end (see runBulkJob), paced by the jobs before. */
 export function bulkJobs(api: ZendeskApi, options: JobOptions): BulkJob {
-  return (request, ids, signal) => runBulkJob(api, request, ids, options, signal);
+  const pace: JobPace = { firstPollMs: options.pollMs };
+  return (request, ids, signal) => runBulkJob(api, request, ids, options, signal, pace);
 }
 
 /**
@@ -41,6 +50,7 @@ export async function runBulkJob(
   ids: string[],
   options: JobOptions,
   signal?: AbortSignal,
+  pace: JobPace = { firstPollMs: options.pollMs },
 ): Promise<Map<string, RecordOutcome>> {
   const attempts = Math.max(1, options.killedAttempts ?? 3);
   const outcomes = new Map<string, RecordOutcome>();
@@ -48,7 +58,7 @@ export async function runBulkJob(
   for (let attempt = 1; pending.length > 0; attempt++) {
     let job: JobStatus;
     try {
-      job = await runJob(api, request(pending), options, signal);
+      job = await runJob(api, request(pending), options, signal, pace);
     } catch (error) {
       // A first job refused as a whole is the caller's to handle; a retry's failure
       // fails only the records still pending (unless it must stop the run).
@@ -77,12 +87,13 @@ async function runJob(
   api: ZendeskApi,
   call: { uri: ZendeskUri; body: object },
   options: JobOptions,
-  signal?: AbortSignal,
+  signal: AbortSignal | undefined,
+  pace: JobPace,
 ): Promise<JobStatus> {
   const queued = parseJobStatus((await api.put(call.uri, call.body, signal)).result);
   if (jobFinished(queued)) return queued;
   try {
-    return await pollJob(api, queued.id, options, signal);
+    return await pollJob(api, queued.id, options, signal, pace);
   } catch (error) {
     // The PUT was accepted, so the records may or may not be written: say so per record.
     if (!isSpocError(error) || error.kind === 'auth' || signal?.aborted) throw error;
@@ -92,17 +103,30 @@ async function runJob(
 }
 
 /**
- * Polls until the job ends. Zendesk jobs take seconds: the first two polls come one
- * `pollMs` apart, then the waits double up to 8×, so a slow job costs a handful of
- * calls (each through the rate gate) rather than one every `pollMs`.
+ * Polls until the job ends. Zendesk jobs take seconds: the first poll waits as long as
+ * the last job took (`pollMs` before any), the second `pollMs` later, then the waits
+ * double up to 8×, so a slow job costs a handful of calls (each through the rate gate)
+ * rather than one every `pollMs`.
  */
-async function pollJob(api: ZendeskApi, jobId: string, options: JobOptions, signal?: AbortSignal): Promise<JobStatus> {
-  const deadline = Date.now() + options.timeoutMs;
-  let wait = options.pollMs;
+async function pollJob(
+  api: ZendeskApi,
+  jobId: string,
+  options: JobOptions,
+  signal: AbortSignal | undefined,
+  pace: JobPace,
+): Promise<JobStatus> {
+  const started = Date.now();
+  const deadline = started + options.timeoutMs;
+  let wait = pace.firstPollMs;
   for (let poll = 1; ; poll++) {
     await sleep(Math.max(0, Math.min(wait, deadline - Date.now())), signal);
     const job = parseJobStatus((await api.get(jobStatusUri(jobId), signal)).result);
-    if (jobFinished(job)) return job;
+    if (jobFinished(job)) {
+      // Found done after more than one poll: the next job's first poll waits that long.
+      if (poll > 1) pace.firstPollMs = Math.min(Date.now() - started, options.pollMs * 8);
+      return job;
+    }
+    if (poll === 1) wait = options.pollMs;
     if (Date.now() >= deadline)
       return { ...job, status: 'failed', message: `still ${job.status} after ${options.timeoutMs} ms` };
     if (poll >= 2) wait = Math.min(wait * 2, options.pollMs * 8);

@@ -100,7 +100,10 @@ program
   .option('--host <addr>', 'address to bind', '127.0.0.1')
   .option('--seed <demo|file.json>', 'seed data (default demo)')
   .option('--accounts <n>', 'generate a world of N accounts instead of a seed')
-  .option('--faults <spec>', 'inject faults, e.g. 5xx=0.1,429=0.05,latency=2000:0.02')
+  .option(
+    '--faults <spec>',
+    'inject faults, e.g. 5xx=0.1,429=0.05,latency=2000:0.02, and vendor behaviours, e.g. salesforce.lockRow=0.05 (docs/VENDOR-BEHAVIOUR.md)',
+  )
   .option('--no-rate-limits', 'do not emulate the vendors’ rate limits')
   .option('--time-scale <x>', 'scale rate-limit windows (0.1 = ten times faster)', '1')
   .action(async (o) => set(await (await commands.sandbox()).sandboxCommand(o)));
