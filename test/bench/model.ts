@@ -1,4 +1,4 @@
-import type { EmulatorId as SystemId } from '@spoc/cli';
+import type { SystemEmulatorId as SystemId } from '@spoc/cli';
 
 /**
  * The performance model of docs/ARCHITECTURE.md ("How much a run costs"): the fewest calls a full sync can make per

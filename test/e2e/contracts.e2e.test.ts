@@ -1,6 +1,6 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMULATORS, type EmulatorId } from '@spoc/cli';
+import { EMULATORS, type EmulatorId, type SystemEmulatorId } from '@spoc/cli';
 import { contracts as freshdesk } from '@spoc/freshdesk/contract';
 import { contracts as hubspot } from '@spoc/hubspot/contract';
 import { contracts as pipedrive } from '@spoc/pipedrive/contract';
@@ -22,7 +22,7 @@ import { demoWorkspace, ROOT, spoc } from './helpers.ts';
 // Salesforce pages through a query locator, human edits through the vendors' own
 // single-record endpoints, an incremental sync) held to each vendor's definition of every
 // endpoint it touched: the connectors' requests and the emulators' answers alike.
-const CONTRACTS: Record<EmulatorId, Contracts> = { hubspot, salesforce, zendesk, pipedrive, freshdesk };
+const CONTRACTS: Record<SystemEmulatorId, Contracts> = { hubspot, salesforce, zendesk, pipedrive, freshdesk };
 
 /** The five-system demo config, its client pacing raised to match a sandbox without limits. */
 function fiveSystems(): string {

@@ -40,9 +40,9 @@ function freePort(): Promise<number> {
 const stats = async (url: string) => (await fetch(`${url}/__sandbox/stats`)).status;
 
 describe('spoc sandbox', () => {
-  it('serves every system by default: its ready line keeps hubspot, salesforce and zendesk first, then pipedrive and freshdesk', async () => {
+  it('serves every system by default: its ready line keeps hubspot, salesforce and zendesk first, then pipedrive and freshdesk, then the chat tools', async () => {
     const urls = await serve(['--port', '0', '--accounts', '10']);
-    expect(Object.keys(urls)).toEqual(['hubspot', 'salesforce', 'zendesk', 'pipedrive', 'freshdesk']);
+    expect(Object.keys(urls)).toEqual(['hubspot', 'salesforce', 'zendesk', 'pipedrive', 'freshdesk', 'slack', 'teams']);
     for (const url of Object.values(urls)) expect(await stats(url)).toBe(200);
   });
 
@@ -59,7 +59,7 @@ describe('spoc sandbox', () => {
     const unknown = await spoc(['sandbox', '--systems', 'hubspot,jira']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe(
-      'spoc sandbox: --systems: unknown system "jira" (known: hubspot, salesforce, zendesk, pipedrive, freshdesk)\n',
+      'spoc sandbox: --systems: unknown system "jira" (known: hubspot, salesforce, zendesk, pipedrive, freshdesk, slack, teams)\n',
     );
     expect(unknown.stdout).toBe('');
     const twice = await spoc(['sandbox', '--systems', 'zendesk,zendesk']);

@@ -89,7 +89,7 @@ describe('Zendesk connector against the sandbox (real node-zendesk)', () => {
   it('times the first job and polls each later job once, so a write costs about one poll per 100 organizations', async () => {
     const config = await start(600);
     // A 25 ms poll against jobs that take 100 ms: the first job is found done at its 3rd or 4th poll.
-    const connector = createZendeskConnector(config, ctx, fast);
+    const connector = createZendeskConnector(config, ctx, { ...fast, jobConcurrency: 2 });
     const writes = Array.from({ length: 600 }, (_, i) => ({
       recordId: String(5_000_000 + i),
       role: 'account_owner',

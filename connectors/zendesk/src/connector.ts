@@ -18,7 +18,10 @@ export interface ZendeskConnectorOptions {
   jobTimeoutMs?: number;
   /** Requests a minute to the incremental export (Zendesk's limit: 10). */
   exportPerMinute?: number;
-  /** Bulk jobs in flight at once (default 3; Zendesk queues at most 30 per account). */
+  /**
+   * Bulk jobs in flight at once (default 8; Zendesk queues at most 30 per account). A job
+   * takes a second or more, so fewer than about six would leave the rate budget unused.
+   */
   jobConcurrency?: number;
 }
 
@@ -37,7 +40,7 @@ export function createZendeskConnector(
     ...(options.exportPerMinute !== undefined ? { exportPerMinute: options.exportPerMinute } : {}),
   });
   const bulk = bulkJobs(api, { pollMs: options.jobPollMs ?? 500, timeoutMs: options.jobTimeoutMs ?? 600_000 });
-  const jobConcurrency = Math.max(1, options.jobConcurrency ?? 3);
+  const jobConcurrency = Math.max(1, options.jobConcurrency ?? 8);
 
   return {
     system: 'zendesk',

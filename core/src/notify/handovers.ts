@@ -11,7 +11,12 @@ export interface HandoverSource {
       account: string;
       name: string;
       records: Record<SystemId, string>;
-      roles: readonly { role: string; decided: string | null; decidedBy?: SystemId }[];
+      roles: readonly {
+        role: string;
+        decided: string | null;
+        decidedBy?: SystemId;
+        owners?: Record<SystemId, string | null>;
+      }[];
     }[];
   };
   /** The writes that landed. */
@@ -50,9 +55,12 @@ export function handoversOf(source: HandoverSource): HandoverNotice[] {
         return decided === undefined ? [] : [decided];
       });
       if (remembered.includes(next)) continue;
-      // Before any decision was remembered (a first sync), the previous POC is whom the written records held.
+      // Before any decision was remembered (a first sync), the previous POC is whom the
+      // deciding system held (the same person: the others only caught up, no handover),
+      // else whom the written records held.
       const held = [...new Set(landed.map((c) => c.from).filter((f): f is string => f !== null))];
-      const previous = remembered[0] ?? (held.length === 1 ? held[0] : undefined) ?? null;
+      const decider = role.decidedBy === undefined ? undefined : role.owners?.[role.decidedBy];
+      const previous = remembered[0] ?? decider ?? (held.length === 1 ? held[0] : undefined) ?? null;
       if (previous === next) continue;
       const change = landed.find((c) => c.to === next) ?? (landed[0] as PlannedChange);
       handovers.push({

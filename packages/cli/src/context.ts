@@ -1,5 +1,14 @@
-import { type Connector, configMask, isSpocError, openStore, type SpocConfig, type StateStore } from '@spoc/core';
+import {
+  type Connector,
+  configMask,
+  isSpocError,
+  type NoticeChannel,
+  openStore,
+  type SpocConfig,
+  type StateStore,
+} from '@spoc/core';
 import type { Logger } from 'pino';
+import { createChannels } from './channels.ts';
 import { configPath, loadConfigOrExit } from './config-file.ts';
 import { createConnectors } from './connectors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -12,6 +21,8 @@ export interface CommandContext {
   logger: Logger;
   store: StateStore;
   connectors: Connector[];
+  /** Where notices go (`notify.channels`). */
+  channels: NoticeChannel[];
 }
 
 /** Loads config, opens the store and builds connectors; a bad config exits 2 before any vendor is touched. */
@@ -22,8 +33,9 @@ export async function openContext(
   const logger = createLogger();
   const config = loadConfigOrExit(configPath(configOption), env);
   const connectors = await createConnectors(config, logger);
+  const channels = createChannels(config, logger);
   const store = openStoreOrExit(config, logger);
-  return { config, logger, store, connectors };
+  return { config, logger, store, connectors, channels };
 }
 
 /**

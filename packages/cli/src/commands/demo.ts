@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, openStore, ownershipReport, type RunReport, readAndPlan, runSync } from '@spoc/core';
 import { demoSeed, GENERATED_FIELDS, startSandbox } from '@spoc/sandbox';
+import { createChannels } from '../channels.ts';
 import { createConnectors } from '../connectors.ts';
 import { EMULATORS, sandboxEnv } from '../emulators.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
@@ -17,6 +18,8 @@ const CONFIGS = fileURLToPath(new URL('../../../../config/', import.meta.url));
 const DEMO_CONFIG = join(CONFIGS, 'spoc.demo.yaml');
 const DEMO_ALL_CONFIG = join(CONFIGS, 'spoc.demo-all.yaml');
 const STORY_SYSTEMS = ['hubspot', 'salesforce', 'zendesk'];
+/** Where the three-system story's notices go (config/spoc.demo.yaml, `notify`). */
+const CHAT_TOOLS = ['slack', 'teams'];
 
 /**
  * `spoc demo`, the main job offline: start the sandbox with 40 drifting customers,
@@ -30,7 +33,7 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
     return EXIT.usage;
   }
   const all = options.systems === 'all';
-  const emulators = all ? [...EMULATORS] : EMULATORS.filter((e) => STORY_SYSTEMS.includes(e.id));
+  const emulators = all ? [...EMULATORS] : EMULATORS.filter((e) => [...STORY_SYSTEMS, ...CHAT_TOOLS].includes(e.id));
   const configFile = all ? DEMO_ALL_CONFIG : DEMO_CONFIG;
   const seed = demoSeed(emulators);
   const sandbox = await startSandbox({ emulators, seed, port: 0 });
@@ -44,7 +47,13 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
   const logger = createLogger({ level: process.env.SPOC_LOG_LEVEL ?? 'warn' });
   const config = loadConfig(configFile, REGISTRY, env);
   const store = openStore(config.statePath);
-  const deps = { config, store, logger, connectors: await createConnectors(config, logger) };
+  const deps = {
+    config,
+    store,
+    logger,
+    connectors: await createConnectors(config, logger),
+    channels: createChannels(config, logger),
+  };
   const out = (text = '') => process.stdout.write(`${text}\n`);
   const runs: RunReport[] = [];
   const sync = async (title: string, dryRun = false) => {
@@ -71,6 +80,17 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
     out('== 2. Sync: Salesforce decides the account owner; CSMs merge both ways ==');
     await sync('sync');
 
+    let told = 0;
+    const showNotices = async (step: string) => {
+      const posted = sandbox.urls.slack ? await slackMessages(sandbox.urls.slack, '#handovers') : [];
+      if (posted.length <= told) return;
+      out(`== ${step}. Slack #handovers: ${posted.length - told} handover notice(s) posted; the latest reads ==`);
+      out(posted[0]?.split('\n').slice(0, 12).join('\n'));
+      out();
+      told = posted.length;
+    };
+    await showNotices('2b');
+
     out('== 3. Report: one point of contact everywhere ==');
     const { plan } = await readAndPlan(deps, { full: false, force: true });
     out(renderOwnership(ownershipReport(plan, config.enabledSystems), false));
@@ -86,6 +106,7 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
     out(`== 4. A human reassigns the CSM of company ${companyId} in HubSpot to ${String(newCsm?.email)} ==`);
     await hubspotSetProperty(sandbox.urls.hubspot, companyId, GENERATED_FIELDS.hubspotCsm, String(newCsm?.id));
     const propagated = await sync('sync');
+    await showNotices('4b');
 
     out('== 5. Sync again: nothing left to do (no sync loop) ==');
     await sync('sync');
@@ -120,4 +141,15 @@ async function hubspotSetProperty(baseUrl: string, id: string, property: string,
     body: JSON.stringify({ inputs: [{ id, properties: { [property]: value } }] }),
   });
   if (!response.ok) throw new Error(`sandbox refused the manual edit: ${response.status} ${await response.text()}`);
+}
+
+/** The messages of a channel of the sandbox's Slack, newest first, as conversations.history lists them. */
+async function slackMessages(baseUrl: string, channel: string): Promise<string[]> {
+  const response = await fetch(`${baseUrl}/api/conversations.history`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer xoxb-sandbox', 'content-type': 'application/json' },
+    body: JSON.stringify({ channel, limit: 100 }),
+  });
+  const body = (await response.json()) as { ok: boolean; messages?: { text?: string }[] };
+  return body.ok ? (body.messages ?? []).map((m) => m.text ?? '') : [];
 }

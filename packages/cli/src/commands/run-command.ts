@@ -31,7 +31,13 @@ export async function runCommand(options: RunCommandOptions, title: 'sync' | 'pl
   const progress = createProgress();
   try {
     const report = await runSync(
-      { config: ctx.config, connectors: ctx.connectors, store: ctx.store, logger: ctx.logger },
+      {
+        config: ctx.config,
+        connectors: ctx.connectors,
+        channels: ctx.channels,
+        store: ctx.store,
+        logger: ctx.logger,
+      },
       {
         dryRun: title === 'plan' || options.dryRun === true,
         full: options.full === true,

@@ -20,7 +20,13 @@ export async function scheduleCommand(options: { config?: string }): Promise<num
   let running: Promise<void> = Promise.resolve();
   const job = new Cron(expression, { protect: true }, async () => {
     running = runSync(
-      { config: ctx.config, connectors: ctx.connectors, store: ctx.store, logger: ctx.logger },
+      {
+        config: ctx.config,
+        connectors: ctx.connectors,
+        channels: ctx.channels,
+        store: ctx.store,
+        logger: ctx.logger,
+      },
       { dryRun: false, full: false, force: false, signal: controller.signal },
     ).then((report) => {
       ctx.logger.info(
