@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore, parseConfig, runSync, type SpocConfig, type StateStore } from '@spoc/core';
-import { MemoryConnector } from '@spoc/core/testing';
+import { MemoryChannel, MemoryConnector } from '@spoc/core/testing';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -57,6 +57,59 @@ const post = (url: string, fields: Record<string, string>, headers: Record<strin
   });
 const vendor = (s: string) => vendors.find((v) => v.system === s) as MemoryConnector;
 const KEY3 = 'salesforce:0013';
+
+describe('console: a run and its notices', () => {
+  it('each run id links to its page: the changes it wrote and every notice it produced, with its delivery state', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'spoc-console-')), 'state.db');
+    const notifying = parseConfig(
+      `${WORLD_CONFIG.replace('STATE', path)}notify:\n  channels:\n    - name: ops\n      slack: { token: "\${SLACK_TOKEN}", channel: "#ops" }\n`,
+      'spoc.yaml',
+      WORLD_REGISTRY,
+      { ...WORLD_SECRETS, SLACK_TOKEN: 'xoxb-console-test' },
+    );
+    const own = openStore(path);
+    const slack = new MemoryChannel('ops');
+    const run = (force: boolean) =>
+      runSync(
+        { config: notifying, connectors: vendors, channels: [slack], store: own, logger: silent },
+        { dryRun: false, full: false, force },
+      );
+    // Slack is down when the guard refuses the first run: its alert waits.
+    slack.down = new Error('Slack answered 503');
+    const refused = await run(false);
+    expect(refused.status).toBe('refused');
+    const view = await buildConsole({ config: notifying, store: own });
+    await view.listen({ host: '127.0.0.1', port: 0 });
+    const viewPort = (view.server.address() as AddressInfo).port;
+    const at = (url: string) => view.inject({ url, headers: { host: `127.0.0.1:${viewPort}` } });
+    expect((await at('/')).body).toContain(`href="/runs/${refused.runId}"`);
+    const waiting = (await at(`/api/runs/${refused.runId}`)).json();
+    expect(waiting.run).toMatchObject({ id: refused.runId, status: 'refused' });
+    expect(waiting.notices).toEqual([
+      expect.objectContaining({
+        kind: 'run',
+        channel: 'ops',
+        state: 'pending',
+        lastError: expect.stringContaining('503'),
+      }),
+    ]);
+    // Slack is back; the forced run writes the drift (no change of POC: Salesforce decides) and delivers the old alert.
+    slack.down = null;
+    const forced = await run(true);
+    expect(forced.status).toBe('ok');
+    expect((await at(`/api/runs/${refused.runId}`)).json().notices[0]).toMatchObject({ state: 'sent', attempts: 2 });
+    const page = (await at(`/runs/${forced.runId}`)).body;
+    expect(page).toContain('data-test="run-changes"');
+    // The forced run cleared the refusal's alert: its own notice, delivered.
+    expect((await at(`/api/runs/${forced.runId}`)).json().notices).toEqual([
+      expect.objectContaining({ kind: 'run', channel: 'ops', state: 'sent', attempts: 1 }),
+    ]);
+    expect(page).toContain('data-test="run-notices"');
+    expect((await at('/runs/r_nope')).statusCode).toBe(404);
+    await view.close();
+    own.close();
+  });
+});
 
 describe('console: reading the state', () => {
   it('overview: accounts in scope, % consistent per role, what needs a look, the last runs', async () => {

@@ -22,6 +22,7 @@ import { errorPage, loginPage } from './views/login.ts';
 import { overviewModel, overviewPage } from './views/overview.ts';
 import { peoplePage, personPage } from './views/people.ts';
 import { previewPage } from './views/preview.ts';
+import { runPage } from './views/run.ts';
 
 export interface ConsoleOptions {
   config: SpocConfig;
@@ -151,6 +152,17 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     return sendPage(reply, accountPage(config, accountData(key), guard.csrfToken, notice));
   });
   app.get('/api/accounts/:key', (request) => accountData(keyParam.parse(request.params).key));
+
+  const runData = (id: string) => {
+    const run = store.runs.get(id);
+    if (!run) throw Object.assign(new Error(`no run ${id}`), { statusCode: 404 });
+    return { run, changes: store.runs.changesForRun(id), notices: store.outbox.forRun(id) };
+  };
+  const runParam = z.object({ id: z.string().min(1) });
+  app.get('/runs/:id', (request, reply) =>
+    sendPage(reply, runPage(config, runData(runParam.parse(request.params).id))),
+  );
+  app.get('/api/runs/:id', (request) => runData(runParam.parse(request.params).id));
 
   const peopleQuery = z.object({ q: z.string().default(''), risk: z.literal('1').optional() });
   app.get('/people', (request, reply) => {

@@ -112,7 +112,9 @@ export function createSlackChannel(options: SlackChannelOptions): NoticeChannel 
         return id;
       } catch (error) {
         if (error instanceof NoticeDeliveryError && error.message.includes('users_not_found')) {
-          throw new NoticeDeliveryError(`Slack knows no user with the email ${email} (users_not_found)`);
+          throw new NoticeDeliveryError(`Slack knows no user with the email ${email} (users_not_found)`, undefined, {
+            permanent: true,
+          });
         }
         throw error;
       }
@@ -165,11 +167,22 @@ export function createSlackChannel(options: SlackChannelOptions): NoticeChannel 
   };
 }
 
+/**
+ * Slack's answers that no retry can change: a person with no Slack account, or one
+ * deactivated (someone who left: the previous POC of a fallback), cannot be messaged
+ * (https://docs.slack.dev/reference/methods/users.lookupByEmail#errors,
+ * https://docs.slack.dev/reference/methods/conversations.open#errors).
+ */
+const UNREACHABLE_PERSON = new Set(['users_not_found', 'user_disabled', 'user_not_found', 'cannot_dm_bot']);
+
 /** The SDK's error as a NoticeDeliveryError that names Slack's error code (never the token). */
 function deliveryError(method: string, error: unknown): NoticeDeliveryError {
   if (error instanceof NoticeDeliveryError) return error;
   if (error instanceof WebAPIPlatformError) {
-    return new NoticeDeliveryError(`Slack refused ${method}: ${String(error.data.error)}`);
+    const code = String(error.data.error);
+    return new NoticeDeliveryError(`Slack refused ${method}: ${code}`, undefined, {
+      permanent: UNREACHABLE_PERSON.has(code),
+    });
   }
   if (error instanceof WebAPIHTTPError) {
     const retryAfter = Number(error.headers['retry-after']);

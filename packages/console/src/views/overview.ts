@@ -60,7 +60,7 @@ function runsTable(runs: RunRow[]): Html {
   return html`<table><thead><tr><th>run</th><th>started</th><th>status</th><th>duration</th><th>changes</th><th>written</th><th>failed</th><th>message</th></tr></thead><tbody>
 ${runs.map((r) => {
   const seconds = r.finishedAt ? ((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000).toFixed(1) : null;
-  return html`<tr><td class="small">${r.id}${r.dryRun ? html` <span class="badge">dry run</span>` : ''}</td><td>${r.startedAt}</td>
+  return html`<tr><td class="small"><a href="/runs/${r.id}" data-test="run-link">${r.id}</a>${r.dryRun ? html` <span class="badge">dry run</span>` : ''}</td><td>${r.startedAt}</td>
 <td><span class="badge s-${r.status === 'ok' ? 'consistent' : r.status === 'running' ? 'missing' : 'conflict'}">${r.status}</span></td>
 <td>${seconds === null ? '—' : `${seconds} s`}</td><td>${r.counts?.changes ?? '—'}</td><td>${r.counts?.written ?? '—'}</td><td>${r.counts?.failed ?? '—'}</td><td class="small">${r.error ?? ''}</td></tr>`;
 })}</tbody></table>`;
