@@ -63,7 +63,9 @@ async function directMessages(email: string): Promise<string[]> {
 }
 
 async function teams(): Promise<string[]> {
-  const body = (await (await fetch(`${sandbox.urls.teams}/messages`)).json()) as { messages: { body: unknown }[] };
+  const body = (await (await fetch(`${sandbox.urls.teams}/__sandbox/messages`)).json()) as {
+    messages: { body: unknown }[];
+  };
   return body.messages.map((m) => JSON.stringify(m.body));
 }
 

@@ -28,6 +28,7 @@ export const freshdesk: ConnectorDefinition<FreshdeskSettings, FreshdeskRoleFiel
   capabilities: { cascades: ['openTickets'] },
   create: async (settings, context) => (await import('./connector.ts')).createFreshdeskConnector(settings, context),
   recordUrl: (settings, id) => `${settings.baseUrl}/a/companies/${encodeURIComponent(id)}`,
+  ticketUrl: (settings, id) => `${settings.baseUrl}/a/tickets/${encodeURIComponent(id)}`,
 };
 
 export type { FreshdeskSettings } from './settings.ts';

@@ -17,6 +17,7 @@ describe('Freshdesk settings', () => {
     const resolved = { ...s, apiKey: 'k3y' };
     expect(freshdesk.config.secrets(resolved)).toEqual(['k3y', 'k3y:X', Buffer.from('k3y:X').toString('base64')]);
     expect(freshdesk.recordUrl?.(s, '42')).toBe('https://acme.freshdesk.com/a/companies/42');
+    expect(freshdesk.ticketUrl?.(s, '7')).toBe('https://acme.freshdesk.com/a/tickets/7');
   });
 
   it('takes a sandbox baseUrl with or without /api/v2, and refuses a domain that is not a host label', () => {

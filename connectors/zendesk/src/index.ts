@@ -26,6 +26,7 @@ export const zendesk: ConnectorDefinition<ZendeskSettings, { field: string; valu
   create: async (settings, context) => (await import('./connector.ts')).createZendeskConnector(settings, context),
   recordUrl: (settings, id) =>
     `${settings.baseUrl.replace(/\/api\/v2$/, '')}/agent/organizations/${encodeURIComponent(id)}`,
+  ticketUrl: (settings, id) => `${settings.baseUrl.replace(/\/api\/v2$/, '')}/agent/tickets/${encodeURIComponent(id)}`,
 };
 
 export type { ZendeskSettings } from './settings.ts';

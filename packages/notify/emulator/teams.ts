@@ -6,7 +6,7 @@
  * (https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/connectors-using).
  * Messages over 28 KB are refused with 413, more than four requests a second with 429
  * (https://learn.microsoft.com/en-us/microsoftteams/platform/webhooks-and-connectors/how-to/add-incoming-webhook).
- * `GET /messages` lists what arrived, in order (the kit keeps `/__sandbox/` for itself).
+ * `GET /__sandbox/messages` lists what arrived, in order.
  */
 import type {
   EmulatorDefinition,
@@ -78,15 +78,6 @@ export function createTeamsApp(context: VendorContext): VendorApp {
   const routes: Route[] = [
     { method: 'POST', path: WORKFLOW_PATH, handler: accept('workflow', { status: 202 }) },
     { method: 'POST', path: '/webhookb2/:id', handler: accept('incoming-webhook', { status: 200, text: '1' }) },
-    {
-      method: 'GET',
-      path: '/messages',
-      bucket: 'control',
-      handler: (req) => {
-        const webhook = req.query.get('webhook');
-        return { status: 200, body: { messages: webhook ? received.filter((m) => m.webhook === webhook) : received } };
-      },
-    },
   ];
 
   return {
@@ -102,7 +93,12 @@ export function createTeamsApp(context: VendorContext): VendorApp {
     reset: () => {
       received = [];
     },
-    public: ['/messages'],
+    // GET /__sandbox/messages[?webhook=ID]: what arrived, in order.
+    control: (method, path, query) => {
+      if (method !== 'GET' || path !== '/__sandbox/messages') return undefined;
+      const webhook = query.get('webhook');
+      return { status: 200, body: { messages: webhook ? received.filter((m) => m.webhook === webhook) : received } };
+    },
   };
 }
 

@@ -132,7 +132,7 @@ describe('Teams emulator', () => {
     const teams = createTeamsChannel({ name: 'teams', webhookUrl: teamsWebhookUrl(sandbox.urls.teams) });
     await teams.deliver({ key: 'a', channel: 'teams', notice: handover({ accountName: 'First' }) });
     await teams.deliver({ key: 'b', channel: 'teams', notice: refusal() });
-    const listed = (await (await fetch(`${sandbox.urls.teams}/messages`)).json()) as {
+    const listed = (await (await fetch(`${sandbox.urls.teams}/__sandbox/messages`)).json()) as {
       messages: { webhook: string; kind: string; body: { attachments: { content: { body: unknown[] } }[] } }[];
     };
     expect(listed.messages.map((m) => m.kind)).toEqual(['workflow', 'workflow']);

@@ -76,6 +76,11 @@ export interface VendorApp {
   reset(): void;
   /** Paths (templates) exempt from auth, e.g. the Salesforce OAuth token endpoint. */
   public?: string[];
+  /**
+   * The emulator's own `/__sandbox/…` controls beside the frame's (stats, faults, writes…),
+   * e.g. what a webhook receiver got; undefined = not one of its controls.
+   */
+  control?(method: string, path: string, query: URLSearchParams): SandboxResponse | undefined;
 }
 
 /**

@@ -65,7 +65,7 @@ export function startVendorServer(
     const rawBody = await readBody(req);
 
     if (url.pathname.startsWith('/__sandbox/')) {
-      return send(res, control(url.pathname, req.method ?? 'GET', rawBody));
+      return send(res, control(url.pathname, req.method ?? 'GET', rawBody, url.searchParams));
     }
 
     const method = req.method ?? 'GET';
@@ -146,7 +146,7 @@ export function startVendorServer(
     send(res, response);
   };
 
-  const control = (path: string, method: string, rawBody: string): SandboxResponse => {
+  const control = (path: string, method: string, rawBody: string, query: URLSearchParams): SandboxResponse => {
     if (path === '/__sandbox/stats' && method === 'GET') {
       return { status: 200, body: { ...stats, faults: { ...context.faults.injected } } };
     }
@@ -181,6 +181,8 @@ export function startVendorServer(
     if (path === '/__sandbox/writes' && method === 'GET') {
       return { status: 200, body: { writes: context.writes.all() } };
     }
+    const own = app.control?.(method, path, query);
+    if (own) return own;
     return { status: 404, body: { error: `unknown sandbox control ${method} ${path}` } };
   };
 
