@@ -62,6 +62,7 @@ program
   .description('read-only: what a sync would change')
   .addOption(configOption())
   .option('--json', 'one JSON document on stdout')
+  .addOption(new Option('--markdown', 'a Markdown summary on stdout, for a pull-request comment').conflicts('json'))
   .option('--full', 'read every account, ignoring cursors')
   .action(async (o) => set(await (await commands.run()).runCommand(o, 'plan')));
 
@@ -80,6 +81,9 @@ program
   .description('per account and role: the owner in each system and a status')
   .addOption(configOption())
   .option('--json', 'one JSON document on stdout')
+  .addOption(
+    new Option('--csv', 'CSV on stdout: every account and role, one row each (for a spreadsheet)').conflicts('json'),
+  )
   .option('--all', 'list consistent accounts too')
   .option('--full', 'read every account, ignoring cursors')
   .action(async (o) => set(await (await commands.report()).reportCommand(o)));

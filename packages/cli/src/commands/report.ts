@@ -2,11 +2,14 @@ import { ownershipReport, readAndPlan } from '@spoc/core';
 import { openContext } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { renderOwnership } from '../render.ts';
+import { renderOwnershipCsv } from '../render-csv.ts';
 
 /** `spoc report`: per account and role, the owner each system shows and a status. Read-only. */
 export async function reportCommand(options: {
   config?: string;
   json?: boolean;
+  /** CSV of every account and role (commander refuses it with --json). */
+  csv?: boolean;
   all?: boolean;
   full?: boolean;
 }): Promise<number> {
@@ -18,7 +21,11 @@ export async function reportCommand(options: {
     );
     const report = ownershipReport(plan, ctx.config.enabledSystems);
     process.stdout.write(
-      options.json ? `${JSON.stringify(report)}\n` : `${renderOwnership(report, options.all === true)}\n`,
+      options.json
+        ? `${JSON.stringify(report)}\n`
+        : options.csv
+          ? renderOwnershipCsv(report, ctx.config.enabledSystems)
+          : `${renderOwnership(report, options.all === true)}\n`,
     );
     return EXIT.ok;
   } finally {

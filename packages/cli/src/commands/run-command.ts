@@ -3,10 +3,13 @@ import { openContext } from '../context.ts';
 import { exitCodeOf } from '../exit-codes.ts';
 import { createProgress } from '../progress.ts';
 import { renderRun } from '../render.ts';
+import { renderRunMarkdown } from '../render-markdown.ts';
 
 export interface RunCommandOptions {
   config?: string;
   json?: boolean;
+  /** A Markdown summary (plan only; commander refuses it with --json). */
+  markdown?: boolean;
   dryRun?: boolean;
   full?: boolean;
   force?: boolean;
@@ -47,7 +50,13 @@ export async function runCommand(options: RunCommandOptions, title: 'sync' | 'pl
       },
     );
     progress.stop();
-    process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${renderRun(report, title)}\n`);
+    process.stdout.write(
+      options.json
+        ? `${JSON.stringify(report)}\n`
+        : options.markdown
+          ? `${renderRunMarkdown(report, title)}\n`
+          : `${renderRun(report, title)}\n`,
+    );
     return exitCodeOf(report);
   } finally {
     progress.stop();
