@@ -17,6 +17,18 @@ afterEach(async () => {
   z = undefined;
 });
 
+/** The connector against the running emulator, with ops@acme.test's API token. */
+function connectorFor(running: RunningZendesk, options?: Parameters<typeof createZendeskConnector>[2]) {
+  const settings = {
+    baseUrl: running.api,
+    email: 'ops@acme.test',
+    apiToken: 'secret',
+    oauthToken: undefined,
+    rateLimit: { perMinute: 700 },
+  };
+  return createZendeskConnector(settings, ctx, options);
+}
+
 describe('Zendesk incremental export against the emulator', () => {
   it('a mass update of 1,500 organizations in one second is read whole and the cursor moves past it', async () => {
     const seed = testSeed(2500);
@@ -26,18 +38,8 @@ describe('Zendesk incremental export against the emulator', () => {
       o.updated_at = i < 1500 ? new Date(massSecond * 1000).toISOString().replace('.000', '') : STAMP;
     });
     z = await startZendesk(seed);
-    const connector = createZendeskConnector(
-      {
-        baseUrl: z.api,
-        email: 'ops@acme.test',
-        apiToken: 'secret',
-        oauthToken: undefined,
-        rateLimit: { perMinute: 700 },
-      },
-      ctx,
-      // The client paces exports 10 a minute (6 s apart); the emulator here has no limits.
-      { retry: { baseDelayMs: 1, maxDelayMs: 2 }, exportPerMinute: 10_000 },
-    );
+    // The client paces exports 10 a minute (6 s apart); the emulator here has no limits.
+    const connector = connectorFor(z, { retry: { baseDelayMs: 1, maxDelayMs: 2 }, exportPerMinute: 10_000 });
     const ids = new Set<string>();
     let cursor: string | null = null;
     for await (const page of connector.readAccounts({ since: JSON.stringify({ startTime: OLD_SECONDS + 1 }) })) {
@@ -73,16 +75,7 @@ describe('Zendesk incremental export against the emulator', () => {
     ];
     for (let i = 0; i < 250; i++) seed.users.push({ id: 3000 + i, email: `a${i}@acme.test`, role: 'agent' });
     z = await startZendesk(seed);
-    const connector = createZendeskConnector(
-      {
-        baseUrl: z.api,
-        email: 'ops@acme.test',
-        apiToken: 'secret',
-        oauthToken: undefined,
-        rateLimit: { perMinute: 700 },
-      },
-      ctx,
-    );
+    const connector = connectorFor(z);
     expect(await connector.check()).toEqual({ ok: true, problems: [] });
     const people = [];
     for await (const page of connector.listPeople()) people.push(...page);
