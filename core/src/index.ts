@@ -74,5 +74,6 @@ export type { OwnershipReason, OwnershipRow } from './store/history.ts';
 export type { ActiveAlert, NoticeRow, NoticeState, QueuedNotice } from './store/outbox.ts';
 export type { AccountFilter, AccountRoleRow, ConsistencyPoint, PersonState } from './store/ownership-state.ts';
 export type { AuditRow, ChangeRow, RunRow } from './store/run-log.ts';
+export type { FinishedRun, FinishedRunStatus } from './store/run-metrics.ts';
 export type { StoreOptions } from './store/state-store.ts';
 export { openStore, StateStore } from './store/state-store.ts';

@@ -38,7 +38,15 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     );
     // Notify: run alerts, then the outbox delivered; after every write, and never failing the run.
     full.notices = await notifyAfterRun(deps, options, full, context);
-    store.runs.finish(runId, full.status, full.counts, full.message);
+    // What it cost and tallied is kept with it: /metrics and /readyz read them from the store.
+    store.runs.finish(runId, full.status, full.counts, full.message, {
+      durationMs: full.durationMs ?? 0,
+      calls: full.calls ?? {},
+      changes: full.changes,
+      ...(full.error
+        ? { error: { code: full.error.code, ...(context.errorSystem ? { system: context.errorSystem } : {}) } }
+        : {}),
+    });
     return full;
   };
 

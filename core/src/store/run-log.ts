@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { ConnectorStats } from '../domain/connector.ts';
 import type { ChangeReason, OwnerValue, PlannedChange, SystemId } from '../domain/types.ts';
 import { isAbandoned } from './liveness.ts';
 import { newRunId } from './run-id.ts';
@@ -15,6 +16,8 @@ export interface RunRow {
   full: boolean;
   counts: Record<string, number> | null;
   error: string | null;
+  /** How long it took (null while running, for an interrupted run, and for a run older than schema 9 that was). */
+  durationMs: number | null;
   /** The process that ran it, for telling an interrupted run from a live one. */
   pid: number;
   host: string;
@@ -29,6 +32,17 @@ export type ChangeRow = Pick<
   /** The vendor's (or spoc's) refusal of a write, as its WriteResult gave it. */
   error: { code: string; kind: string; message: string } | null;
 };
+
+/** What a finished run cost and tallied, kept for /metrics and /readyz beside its counts. */
+export interface RunOutcome {
+  durationMs: number;
+  /** Vendor calls per system (retries and 429s among them). */
+  calls: Record<SystemId, ConnectorStats>;
+  /** The report's changes, counted per system, role and result. */
+  changes: readonly Pick<ChangeRow, 'system' | 'role' | 'result'>[];
+  /** The error that failed the run: its code, and the system it came from when it said. */
+  error?: { code: string; system?: SystemId };
+}
 
 /** A change as the audit holds it: which run recorded it, and when. */
 export type AuditRow = ChangeRow & { runId: string; at: string };
@@ -76,14 +90,39 @@ export class RunLog extends StoreModule {
     }
   }
 
-  finish(runId: string, status: StoredRunStatus, counts: object, error?: string): void {
-    this.sql('UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ? WHERE id = ?').run(
-      this.iso(),
-      status,
-      JSON.stringify(counts),
-      error === undefined ? null : this.mask(error),
-      runId,
-    );
+  /** Records how a run ended; with its outcome, what it cost and tallied too (one transaction). */
+  finish(runId: string, status: StoredRunStatus, counts: object, error?: string, outcome?: RunOutcome): void {
+    this.transaction(() => {
+      this.sql(
+        `UPDATE runs SET finished_at = ?, status = ?, counts = ?, error = ?, duration_ms = ?, error_code = ?, error_system = ?
+         WHERE id = ?`,
+      ).run(
+        this.iso(),
+        status,
+        JSON.stringify(counts),
+        error === undefined ? null : this.mask(error),
+        outcome ? Math.round(outcome.durationMs) : null,
+        outcome?.error?.code ?? null,
+        outcome?.error?.system ?? null,
+        runId,
+      );
+      if (!outcome) return;
+      const call = this.sql(
+        'INSERT OR REPLACE INTO run_calls (run_id, system, calls, retries, throttled) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const [system, s] of Object.entries(outcome.calls)) call.run(runId, system, s.calls, s.retries, s.throttled);
+      const tally = new Map<string, { system: SystemId; role: string; result: string; count: number }>();
+      for (const c of outcome.changes) {
+        const key = `${c.system}\u0000${c.role}\u0000${c.result}`;
+        const row = tally.get(key) ?? { system: c.system, role: c.role, result: c.result, count: 0 };
+        row.count++;
+        tally.set(key, row);
+      }
+      const change = this.sql(
+        'INSERT OR REPLACE INTO run_changes (run_id, system, role, result, count) VALUES (?, ?, ?, ?, ?)',
+      );
+      for (const t of tally.values()) change.run(runId, t.system, t.role, t.result, t.count);
+    });
   }
 
   list(limit = 20): RunRow[] {
@@ -235,6 +274,7 @@ interface RawRun {
   full: number;
   counts: string | null;
   error: string | null;
+  duration_ms: number | null;
   pid: number;
   host: string;
 }
@@ -249,6 +289,7 @@ function runRow(r: RawRun): RunRow {
     full: r.full === 1,
     counts: r.counts ? (JSON.parse(r.counts) as Record<string, number>) : null,
     error: r.error,
+    durationMs: r.duration_ms,
     pid: r.pid,
     host: r.host,
   };

@@ -113,6 +113,7 @@ describe('runs and the audit', () => {
       full: true,
       counts: { changes: 3, failed: 1 },
       error: 'marketing: 1 record failed',
+      durationMs: null,
       pid: process.pid,
       host: expect.any(String),
     });

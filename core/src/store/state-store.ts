@@ -8,6 +8,7 @@ import { Outbox } from './outbox.ts';
 import { OwnershipState } from './ownership-state.ts';
 import { prepare } from './prepare-db.ts';
 import { DEFAULT_LOCK_TTL_MS, RunLog } from './run-log.ts';
+import { RunMetrics } from './run-metrics.ts';
 import { openStateFile } from './state-file.ts';
 import { StoreDb } from './store-db.ts';
 
@@ -39,6 +40,8 @@ export class StateStore {
   private readonly store: StoreDb;
   /** Runs, their audit, and the lock that keeps two runs apart. */
   readonly runs: RunLog;
+  /** What the runs add up to (outcomes, changes, vendor calls, durations), for /metrics and /readyz. */
+  readonly metrics: RunMetrics;
   /** Every account record and the people each system holds, and each system's cursors. */
   readonly mirror: Mirror;
   /** What spoc last saw agreed or wrote, per (system, record, role). */
@@ -82,6 +85,7 @@ export class StateStore {
     const store = new StoreDb(this.db, now, options.mask ?? ((text) => text));
     this.store = store;
     this.runs = new RunLog(store, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+    this.metrics = new RunMetrics(store);
     this.mirror = new Mirror(store);
     this.baselines = new Baselines(store);
     this.journal = new IntentJournal(store, () => this.runs.liveRunIds());
