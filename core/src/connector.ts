@@ -10,6 +10,8 @@ export type {
   CascadePreview,
   CascadeRequest,
   CascadeResult,
+  ChangeAuthor,
+  ChangeQuery,
   CheckResult,
   Connector,
   ConnectorContext,

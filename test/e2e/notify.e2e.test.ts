@@ -69,13 +69,16 @@ async function teams(): Promise<string[]> {
   return body.messages.map((m) => JSON.stringify(m.body));
 }
 
-/** Salesforce (the account owner's authority): an admin re-owns accounts by hand. */
-async function reownInSalesforce(accounts: number[], ownerId: string) {
+/**
+ * Salesforce (the account owner's authority): an admin re-owns accounts by hand, in the
+ * session of `asUser` when given (the field history then names them).
+ */
+async function reownInSalesforce(accounts: number[], ownerId: string, asUser?: string) {
   for (const n of accounts) {
     const id = `001${String(n).padStart(12, '0')}AAA`;
     const res = await fetch(`${sandbox.urls.salesforce}/services/data/v62.0/sobjects/Account/${id}`, {
       method: 'PATCH',
-      headers: { authorization: 'Bearer e2e', 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${asUser ? `ui-user-${asUser}` : 'e2e'}`, 'content-type': 'application/json' },
       body: JSON.stringify({ OwnerId: ownerId }),
     });
     expect(res.status).toBe(204);
@@ -93,14 +96,16 @@ describe('handover notices and run alerts in Slack and Teams', () => {
   it('one notice per changed account-role in Slack (and each new POC hears of it directly); Teams gets the CSM ones', async () => {
     const before = { slack: (await history('#handovers')).length, teams: (await teams()).length };
     const [farid] = activeUsers().filter((u) => u.Email === 'farid.schmidt@acme.test');
-    await reownInSalesforce([2, 3, 4], String(farid?.Id));
-    // A person moves two companies' CSM in HubSpot (two-way: HubSpot's change wins).
+    const [admin] = activeUsers().filter((u) => u.Email === 'anna.schmidt@acme.test');
+    await reownInSalesforce([2, 3, 4], String(farid?.Id), String(admin?.Id));
+    // A person moves two companies' CSM in HubSpot's UI (two-way: HubSpot's change wins).
     const owners = (seed.hubspot?.owners ?? []).filter((o) => o.type === 'PERSON' && o.archived === false);
     const csmTo = owners.find((o) => o.email === 'chloe.schmidt@acme.test');
+    const editor = owners.find((o) => o.email === 'bruno.schmidt@acme.test');
     for (const company of (seed.hubspot?.companies ?? []).slice(10, 12)) {
       const res = await fetch(`${sandbox.urls.hubspot}/crm/v3/objects/companies/${company.id}`, {
         method: 'PATCH',
-        headers: { authorization: 'Bearer e2e', 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ui-user-${String(editor?.userId)}`, 'content-type': 'application/json' },
         body: JSON.stringify({ properties: { csm_owner: String(csmTo?.id) } }),
       });
       expect(res.status).toBe(200);
@@ -120,6 +125,9 @@ describe('handover notices and run alerts in Slack and Teams', () => {
     expect(posted).toHaveLength(5);
     for (const c of changed) {
       expect(posted.filter((m) => m.includes(c.accountName) && m.includes(c.to))).toHaveLength(1);
+      // Who made the change, as each deciding system's history says.
+      const by = c.role === 'csm' ? 'Bruno Schmidt' : String(admin?.Name);
+      expect(posted.find((m) => m.includes(c.accountName))).toContain(`(changed by ${by})`);
     }
     const cards = (await teams()).slice(before.teams);
     expect(cards).toHaveLength(2);

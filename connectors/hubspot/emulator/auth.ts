@@ -1,6 +1,7 @@
 import type { SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
 import { missingScopes, unauthenticated } from './errors.ts';
 import type { ObjectType } from './schema.ts';
+import type { ChangeSource } from './store.ts';
 
 /** The bearer token, or '' when the request carries none. */
 export function tokenOf(req: SandboxRequest): string {
@@ -19,4 +20,14 @@ export function checkWriteScope(req: SandboxRequest, type: ObjectType): SandboxR
   return type === 'companies' && tokenOf(req).startsWith('noscope-')
     ? missingScopes('crm.objects.companies.write')
     : null;
+}
+
+/**
+ * Who a write is from, as the property history records it. A private-app token is an
+ * integration (no user); the sandbox's `ui-user-<userId>` tokens stand for a person
+ * editing in HubSpot's UI (CRM_UI with updatedByUserId), so scenarios can play humans.
+ */
+export function changeSourceOf(req: SandboxRequest): ChangeSource {
+  const user = /^ui-user-(\d+)$/.exec(tokenOf(req));
+  return user ? { sourceType: 'CRM_UI', updatedByUserId: Number(user[1]) } : { sourceType: 'INTEGRATION' };
 }

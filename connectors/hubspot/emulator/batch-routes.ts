@@ -1,5 +1,5 @@
 import type { Route, SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
-import { checkWriteScope } from './auth.ts';
+import { changeSourceOf, checkWriteScope } from './auth.ts';
 import { WHOLE_BATCH_INVALID } from './behaviours.ts';
 import type { HubspotEnv } from './env.ts';
 import { type BatchError, batchError, unknownObjectType, validationError } from './errors.ts';
@@ -48,8 +48,9 @@ export function batchRoutes(env: HubspotEnv): Route[] {
       handler: (req) =>
         withInputs(req, (type, inputs) => {
           const started = env.nowIso();
-          const body = req.body as { properties?: unknown; idProperty?: unknown };
+          const body = req.body as { properties?: unknown; propertiesWithHistory?: unknown; idProperty?: unknown };
           const properties = Array.isArray(body.properties) ? body.properties.map(String) : [];
+          const withHistory = Array.isArray(body.propertiesWithHistory) ? body.propertiesWithHistory.map(String) : [];
           const idProperty = typeof body.idProperty === 'string' ? body.idProperty : null;
           const archived = req.query.get('archived') === 'true';
           const results = [];
@@ -60,7 +61,17 @@ export function batchRoutes(env: HubspotEnv): Route[] {
               idProperty && idProperty !== 'hs_object_id'
                 ? store.objects[type].list.find((r) => r.properties[idProperty] === id)
                 : store.objects[type].byId.get(id);
-            if (o && o.archived === archived) results.push(objectView(o, type, properties));
+            if (o && o.archived === archived)
+              results.push(
+                withHistory.length === 0
+                  ? objectView(o, type, properties)
+                  : {
+                      ...objectView(o, type, properties),
+                      propertiesWithHistory: Object.fromEntries(
+                        withHistory.map((name) => [name, store.historyOf(type, o, name)]),
+                      ),
+                    },
+              );
             else missing.push(id);
           }
           const errors =
@@ -126,7 +137,7 @@ export function batchRoutes(env: HubspotEnv): Route[] {
               errors.push(batchError('VALIDATION_ERROR', 'Injected record failure (sandbox fault record=P)', [id]));
               continue;
             }
-            applyValues(env, type, o, values, now);
+            applyValues(env, type, o, values, now, changeSourceOf(req));
             results.push(objectView(o, type, Object.keys(values)));
           }
           return batchResponse(now, results, errors);

@@ -1,5 +1,5 @@
 import type { Route, SandboxRequest, SandboxResponse } from '@spoc/sandbox/kit';
-import { checkWriteScope } from './auth.ts';
+import { changeSourceOf, checkWriteScope } from './auth.ts';
 import type { HubspotEnv } from './env.ts';
 import { objectNotFound, unknownObjectType, validationError } from './errors.ts';
 import { objectView, requestedProperties } from './object-view.ts';
@@ -92,7 +92,7 @@ export function objectRoutes(env: HubspotEnv): Route[] {
           const values = propertyValues((req.body as { properties?: unknown } | undefined)?.properties);
           const invalid = invalidProperties(store, type, values);
           if (invalid.length > 0) return validationError(invalidPropertiesMessage(invalid));
-          applyValues(env, type, o, values, env.nowIso());
+          applyValues(env, type, o, values, env.nowIso(), changeSourceOf(req));
           return { status: 200, body: objectView(o, type, Object.keys(values)) };
         }),
     },

@@ -1,6 +1,6 @@
 import type { HubspotEnv } from './env.ts';
 import type { ObjectType } from './schema.ts';
-import type { CrmObject } from './store.ts';
+import type { ChangeSource, CrmObject } from './store.ts';
 
 /** Applies validated values to a record and logs each field for the fault suite's audit. */
 export function applyValues(
@@ -9,8 +9,9 @@ export function applyValues(
   object: CrmObject,
   values: Record<string, string | null>,
   now: string,
+  source: ChangeSource,
 ): void {
-  store.update(type, object, values, now);
+  store.update(type, object, values, now, source);
   logValues(context, type, object.id, values);
 }
 

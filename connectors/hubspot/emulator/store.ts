@@ -41,6 +41,19 @@ export interface ObjectTable {
   nextId: number;
 }
 
+/** Who made a change, as a property's history records it (ValueWithTimestamp). */
+export interface ChangeSource {
+  sourceType: string;
+  sourceId?: string;
+  updatedByUserId?: number;
+}
+
+/** One entry of a property's history, as propertiesWithHistory returns it. */
+export interface PropertyChange extends ChangeSource {
+  value: string;
+  timestamp: string;
+}
+
 /** Used when a seeded record carries no timestamps: incremental search needs one. */
 const SEED_EPOCH = '2026-01-01T00:00:00.000Z';
 
@@ -53,6 +66,8 @@ export class HubspotStore {
   private ownersById = new Map<string, Owner>();
   objects = {} as Record<ObjectType, ObjectTable>;
   version = 0;
+  /** Owner properties' histories (`type/id/property`), newest first; kept for owner properties only. */
+  private histories = new Map<string, PropertyChange[]>();
   /** Told before every record change (the search index keeps what it has not indexed yet). */
   changing: (o: CrmObject, created: boolean) => void = () => {};
   private readonly seed: HubspotSeed | undefined;
@@ -65,6 +80,7 @@ export class HubspotStore {
   }
 
   reset(): void {
+    this.histories = new Map();
     this.owners = (this.seed?.owners ?? []).map(ownerFrom);
     this.ownersById = new Map(this.owners.map((o) => [o.id, o]));
     for (const type of ['companies', 'contacts'] as const) {
@@ -138,12 +154,36 @@ export class HubspotStore {
   }
 
   /** Applies property values and bumps the modified timestamps (one `now` per request: realistic ties). */
-  update(type: ObjectType, object: CrmObject, properties: Record<string, string | null>, now: string): void {
+  update(
+    type: ObjectType,
+    object: CrmObject,
+    properties: Record<string, string | null>,
+    now: string,
+    source: ChangeSource,
+  ): void {
     this.changing(object, false);
+    for (const [name, value] of Object.entries(properties)) {
+      if (!this.isOwnerProperty(name) || object.properties[name] === value) continue;
+      const key = `${type}/${object.id}/${name}`;
+      // The value before the first recorded change came with the seed, as an import.
+      const history = this.histories.get(key) ?? this.seededHistory(object, name);
+      history.unshift({ value: value ?? '', timestamp: now, ...source });
+      this.histories.set(key, history);
+    }
     Object.assign(object.properties, properties);
     object.properties[MODIFIED_PROPERTY[type]] = now;
     object.updatedAt = now;
     this.version++;
+  }
+
+  /** A property's history, newest first: HubSpot lists every value it held, the current one first. */
+  historyOf(type: ObjectType, object: CrmObject, name: string): PropertyChange[] {
+    return this.histories.get(`${type}/${object.id}/${name}`) ?? this.seededHistory(object, name);
+  }
+
+  private seededHistory(object: CrmObject, name: string): PropertyChange[] {
+    const value = object.properties[name];
+    return value ? [{ value, timestamp: object.createdAt, sourceType: 'IMPORT' }] : [];
   }
 
   archive(type: ObjectType, object: CrmObject, now: string): void {

@@ -83,6 +83,22 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
       return page(info, 'owners');
     },
 
+    /** The owner who is a HubSpot user (GET /crm/v3/owners/{userId}?idProperty=userId); null when none is. */
+    async ownerOfUser(userId: number, signal?: AbortSignal): Promise<unknown | null> {
+      try {
+        const info = await call(
+          gate,
+          'owner by user id',
+          () => client.crm.owners.ownersApi.getByIdWithHttpInfo(userId, 'userId', false) as Promise<HttpInfo>,
+          signal,
+        );
+        return info.data;
+      } catch (error) {
+        if (error instanceof SpocError && error.status === 404) return null;
+        throw error;
+      }
+    },
+
     /** One page of a CRM object list with just `properties`. */
     async list(
       type: CrmObjectType,
@@ -127,6 +143,22 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
       );
       const parsed = BatchResponseApiSchema.safeParse(info.data);
       return { status: info.httpStatusCode, body: parsed.success ? parsed.data : {} };
+    },
+
+    /** Companies with the history of some properties (HubSpot takes 50 ids a call with history). */
+    async readWithHistory(ids: string[], properties: string[], signal?: AbortSignal): Promise<unknown[]> {
+      const info = await call(
+        gate,
+        'companies batch read with history',
+        () =>
+          client.crm.companies.batchApi.readWithHttpInfo({
+            inputs: ids.map((id) => ({ id })),
+            properties: [],
+            propertiesWithHistory: properties,
+          }) as Promise<HttpInfo>,
+        signal,
+      );
+      return page(info, 'companies batch read').results;
     },
 
     /** All property definitions of an object type (one call). */

@@ -5,6 +5,7 @@ import { readAccounts } from './read-accounts.ts';
 import { countContacts, previewContacts } from './read-contacts.ts';
 import { readPeople } from './read-people.ts';
 import type { HubspotSettings } from './settings.ts';
+import { whoChanged } from './who-changed.ts';
 import { writeAssignments } from './write-assignments.ts';
 import { applyContactMoves } from './write-contacts.ts';
 
@@ -44,13 +45,14 @@ export function createHubspotConnector(
     ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
   });
   const limits = { ...HUBSPOT_LIMITS, ...options.limits };
+  const ownerOfUser = new Map<number, string>();
 
   return {
     system: 'hubspot',
 
     check: (signal) => checkHubspot(api, ctx, { contacts: ctx.cascades.includes('contacts') }, signal),
 
-    listPeople: (signal) => readPeople(api, ctx, limits.ownersPageSize, signal),
+    listPeople: (signal) => readPeople(api, ctx, limits.ownersPageSize, ownerOfUser, signal),
 
     readAccounts: (query) => readAccounts(api, ctx, query, limits),
 
@@ -67,6 +69,8 @@ export function createHubspotConnector(
       ),
     applyCascade: (moves, signal) => applyContactMoves(api, moves, limits.batchSize, signal),
     countCascadeScope: (_kind, signal) => countContacts(api, signal),
+
+    whoChanged: (requests, signal) => whoChanged(api, ctx, requests, ownerOfUser, signal),
 
     stats: () => api.stats(),
   };

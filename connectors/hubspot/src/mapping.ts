@@ -14,6 +14,9 @@ export const STANDARD_COMPANY_PROPERTIES: readonly string[] = [NAME, DOMAIN, MOD
 
 const OwnerApiSchema = z.looseObject({
   id: z.coerce.string().min(1),
+  /** The HubSpot user behind the owner: what property histories name as updatedByUserId. */
+  userId: z.number().nullable().optional(),
+  userIdIncludingInactive: z.number().nullable().optional(),
   email: z.string().nullable().optional(),
   firstName: z.string().nullable().optional(),
   lastName: z.string().nullable().optional(),
@@ -120,6 +123,55 @@ export function toCompany(
     },
     mark: { ts, id },
   };
+}
+
+/** The HubSpot user id of an owner (archived owners keep theirs in userIdIncludingInactive). */
+export function userIdOf(raw: unknown): number | null {
+  const parsed = OwnerApiSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  return parsed.data.userId ?? parsed.data.userIdIncludingInactive ?? null;
+}
+
+/** One value in a property's history (ValueWithTimestamp), newest first. */
+const PropertyHistoryApiSchema = z.looseObject({
+  value: z.string().nullable().optional(),
+  sourceType: z.string(),
+  sourceLabel: z.string().nullable().optional(),
+  updatedByUserId: z.number().nullable().optional(),
+});
+const CompanyWithHistoryApiSchema = z.looseObject({
+  id: z.coerce.string().min(1),
+  propertiesWithHistory: z.record(z.string(), z.array(z.unknown())).optional(),
+});
+
+/** HubSpot's sourceType of a change made by no user, in words for a notice. */
+const SOURCE_WORDS: Record<string, string> = {
+  WORKFLOW: 'a HubSpot workflow',
+  AUTOMATION_PLATFORM: 'a HubSpot workflow',
+  IMPORT: 'a HubSpot import',
+  API: 'an integration',
+  INTEGRATION: 'an integration',
+  SALESFORCE: 'the Salesforce integration',
+  CRM_UI_BULK_ACTION: 'a bulk edit in HubSpot',
+};
+
+/**
+ * Who set a company property's current value, from a batch read with
+ * propertiesWithHistory: the user (updatedByUserId) when one did, else the source.
+ */
+export function lastChangeOf(
+  raw: unknown,
+  property: string,
+): { companyId: string; userId?: number; via?: string } | null {
+  const parsed = CompanyWithHistoryApiSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const latest = PropertyHistoryApiSchema.safeParse(parsed.data.propertiesWithHistory?.[property]?.[0]);
+  if (!latest.success) return null;
+  const { updatedByUserId, sourceType, sourceLabel } = latest.data;
+  if (typeof updatedByUserId === 'number') return { companyId: parsed.data.id, userId: updatedByUserId };
+  const words = SOURCE_WORDS[sourceType];
+  const via = words && sourceLabel && words === 'an integration' ? `${words} (${sourceLabel})` : words;
+  return via ? { companyId: parsed.data.id, via } : null;
 }
 
 /** A contact's primary company and owner, or null when HubSpot sent something unusable. */

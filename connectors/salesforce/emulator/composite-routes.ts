@@ -5,6 +5,7 @@ import { isIdShaped } from './ids.ts';
 import { orgRefusal } from './org-behaviours.ts';
 import { applyWrite, planWrite } from './record-writes.ts';
 import type { FieldDef } from './schema.ts';
+import { sessionUser } from './session-user.ts';
 import { createRow, recordBody } from './sobject-routes.ts';
 import type { Row, Table } from './store.ts';
 
@@ -64,7 +65,7 @@ function save(env: SalesforceEnv, req: SandboxRequest, mode: 'create' | 'update'
     // A record may have been deleted by an earlier entry of this same call.
     if (row.IsDeleted === true)
       return { success: false, errors: [recordError('ENTITY_IS_DELETED', 'entity is deleted')] };
-    applyWrite(outcome.table, row, outcome.values, now, env.context);
+    applyWrite(env.store, outcome.table, row, outcome.values, now, env.context, sessionUser(env.store, req));
     return { id: row.Id as string, success: true, errors: [] };
   });
   return { status: 200, body: results };

@@ -123,14 +123,19 @@ function convert(field: FieldDef, raw: unknown): unknown {
 
 /** Applies checked values, logs each one for the fault suite, and bumps the audit stamps. */
 export function applyWrite(
+  store: SalesforceStore,
   table: Table,
   row: Row,
   values: [FieldDef, unknown][],
   now: number,
   context: VendorContext,
+  /** The session's user: who the field history says made the change. */
+  by: string,
 ): void {
   let renamed = false;
   for (const [field, value] of values) {
+    if (table.def.name === 'Account' && field.type === 'reference' && field.referenceTo === 'User')
+      store.recordHistory(row, field, row[field.name], value, by, now);
     row[field.name] = value;
     if (field.name === 'FirstName' || field.name === 'LastName') renamed = true;
     context.writes.record(table.def.name, row.Id as string, field.name, toWire(field, value), now);

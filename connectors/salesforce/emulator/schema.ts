@@ -45,15 +45,21 @@ export interface ObjectDef {
 /** Lower-cased object name → definition. */
 export type Schema = Map<string, ObjectDef>;
 
-export const OBJECT_NAMES = ['User', 'Account', 'Contact'] as const;
+export const OBJECT_NAMES = ['User', 'Account', 'Contact', 'AccountHistory'] as const;
 export type ObjectName = (typeof OBJECT_NAMES)[number];
 
-export const KEY_PREFIX: Record<ObjectName, string> = { User: '005', Account: '001', Contact: '003' };
+export const KEY_PREFIX: Record<ObjectName, string> = {
+  User: '005',
+  Account: '001',
+  Contact: '003',
+  AccountHistory: '017',
+};
 
 const LABELS: Record<ObjectName, [string, string]> = {
   User: ['User', 'Users'],
   Account: ['Account', 'Accounts'],
   Contact: ['Contact', 'Contacts'],
+  AccountHistory: ['Account History', 'Account History'],
 };
 
 type Spec = [name: string, type: FieldType, flags?: string, referenceTo?: string | undefined, label?: string];
@@ -95,7 +101,23 @@ const STANDARD: Record<ObjectName, Spec[]> = {
     ['OwnerId', 'reference', 'n', 'User', 'Owner ID'],
     ...AUDIT,
   ],
+  // Field history (Object Reference: AccountHistory): one read-only row per tracked change.
+  AccountHistory: [
+    ['Id', 'id', 'rn', undefined, 'History ID'],
+    ['AccountId', 'reference', 'r', 'Account', 'Account ID'],
+    ['Field', 'picklist', 'r', undefined, 'Changed Field'],
+    ['OldValue', 'string', 'r', undefined, 'Old Value'],
+    ['NewValue', 'string', 'r', undefined, 'New Value'],
+    ['CreatedById', 'reference', 'r', 'User', 'Created By ID'],
+    ['CreatedDate', 'datetime', 'rn', undefined, 'Created Date'],
+    ['IsDeleted', 'boolean', 'rn', undefined, 'Deleted'],
+  ],
 };
+
+/** A seed's records of an object (history is never seeded: it grows with the writes). */
+export function seededRecords(seed: SalesforceSeed | undefined, name: ObjectName): VendorRecord[] {
+  return name === 'AccountHistory' ? [] : (seed?.[name] ?? []);
+}
 
 /** Standard lookups are named after the field minus "Id"; custom ones swap __c for __r. */
 function relationshipName(field: string): string {
@@ -188,7 +210,7 @@ export function buildSchema(seed: SalesforceSeed | undefined): Schema {
     };
     for (const spec of seed?.fields?.[objectName] ?? []) add(declaredField(spec));
 
-    const records: VendorRecord[] = seed?.[objectName] ?? [];
+    const records = seededRecords(seed, objectName);
     const extra = new Map<string, unknown[]>();
     for (const record of records) {
       for (const [key, value] of Object.entries(record)) {

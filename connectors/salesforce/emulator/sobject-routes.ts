@@ -7,6 +7,7 @@ import { isIdShaped } from './ids.ts';
 import { orgRefusal } from './org-behaviours.ts';
 import { applyWrite, planWrite } from './record-writes.ts';
 import type { ObjectDef } from './schema.ts';
+import { sessionUser } from './session-user.ts';
 import { type Row, type Table, toWire } from './store.ts';
 
 /** Describe, single-record CRUD, and the replication endpoints (/updated, /deleted). */
@@ -110,7 +111,7 @@ export function sobjectRoutes(env: SalesforceEnv): Route[] {
         const refusal = orgRefusal(context, row);
         if (refusal) throw fail(400, refusal.statusCode, refusal.message, refusal.fields);
         if (context.faults.failRecord()) throw validationFault();
-        applyWrite(table, row, plan.values, context.now(), context);
+        applyWrite(store, table, row, plan.values, context.now(), context, sessionUser(store, req));
         return { status: 204 };
       },
     },
@@ -133,7 +134,7 @@ export function sobjectRoutes(env: SalesforceEnv): Route[] {
         if (!plan.ok) throw fail(400, plan.error.statusCode, plan.error.message, plan.error.fields);
         if (context.faults.failRecord()) throw validationFault();
         const row = createRow(env, table, context.now());
-        applyWrite(table, row, plan.values, context.now(), context);
+        applyWrite(store, table, row, plan.values, context.now(), context, sessionUser(store, req));
         return { status: 201, body: { id: row.Id, success: true, errors: [] } };
       },
     },

@@ -1,7 +1,7 @@
 import { type SalesforceSeed, toId18, type VendorRecord } from '@spoc/sandbox/kit';
 import { formatDate, formatDateTime, parseDate, parseDateTime } from './datetime.ts';
 import { isIdShaped, makeId } from './ids.ts';
-import { buildSchema, type FieldDef, OBJECT_NAMES, type ObjectDef, type Schema } from './schema.ts';
+import { buildSchema, type FieldDef, OBJECT_NAMES, type ObjectDef, type Schema, seededRecords } from './schema.ts';
 
 /** A record as stored: canonical field names; datetimes and dates as epoch ms; ids in 18-char form. */
 export type Row = Record<string, unknown>;
@@ -38,7 +38,7 @@ export class SalesforceStore {
       const def = this.schema.get(name.toLowerCase());
       if (!def) continue;
       const table: Table = { def, rows: new Map(), order: [], deletedAt: new Map(), nextId: 1 };
-      for (const record of this.seed?.[name] ?? []) {
+      for (const record of seededRecords(this.seed, name)) {
         const row = toRow(def, record, loadedAt);
         if (typeof row.Id !== 'string' || !isIdShaped(row.Id)) row.Id = this.newId(table);
         table.rows.set(row.Id as string, row);
@@ -75,6 +75,27 @@ export class SalesforceStore {
     row.IsDeleted = true;
     row.SystemModstamp = at;
     table.deletedAt.set(row.Id as string, at);
+  }
+
+  /**
+   * Field history of an Account's user lookups (OwnerId is recorded as Field 'Owner', a
+   * custom lookup by its API name), as an org with field history tracking on them keeps it.
+   */
+  recordHistory(account: Row, field: FieldDef, oldValue: unknown, newValue: unknown, by: string, at: number): void {
+    const table = this.table('AccountHistory');
+    if (!table || oldValue === newValue) return;
+    const name = field.custom ? field.name : field.name.replace(/Id$/, '');
+    const row: Row = {
+      Id: this.newId(table),
+      AccountId: account.Id,
+      Field: name,
+      OldValue: oldValue ?? null,
+      NewValue: newValue ?? null,
+      CreatedById: by,
+      CreatedDate: at,
+      IsDeleted: false,
+    };
+    this.insert(table, row);
   }
 
   /** The integration user: owner of records created without an OwnerId. */

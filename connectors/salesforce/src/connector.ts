@@ -5,6 +5,7 @@ import { readAccounts } from './read-accounts.ts';
 import { countContacts, previewContacts } from './read-contacts.ts';
 import { readPeople } from './read-people.ts';
 import type { SalesforceSettings } from './settings.ts';
+import { whoChanged } from './who-changed.ts';
 import { writeAssignments } from './write-assignments.ts';
 import { applyContactMoves } from './write-contacts.ts';
 
@@ -65,6 +66,8 @@ export function createSalesforceConnector(
     previewCascade: (requests, signal) => previewContacts(api, requests, signal),
     applyCascade: (moves, signal) => applyContactMoves(api, moves, writeConcurrency, signal),
     countCascadeScope: (_kind, signal) => countContacts(api, signal),
+
+    whoChanged: (requests, signal) => whoChanged(api, ctx, requests, signal),
 
     stats: () => api.stats(),
   };

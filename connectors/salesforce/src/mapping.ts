@@ -114,6 +114,32 @@ export function contactQuery(accountIds: string[]): string {
   return `SELECT ${DESCRIBED.contactFields.join(', ')} FROM ${CONTACT} WHERE AccountId IN (${accountIds.map(soqlString).join(', ')})`;
 }
 
+/** How AccountHistory names a field: standard lookups without "Id" (OwnerId → Owner), custom ones as they are. */
+export function historyFieldName(field: string): string {
+  return field.endsWith('__c') ? field : field.replace(/Id$/, '');
+}
+
+/**
+ * The latest changes of some Account fields, newest first (AccountHistory: one row per
+ * tracked change, CreatedById the user whose session made it).
+ */
+export function accountHistoryQuery(accountIds: string[], historyFields: string[]): string {
+  return `SELECT AccountId, Field, CreatedById, CreatedDate FROM AccountHistory WHERE AccountId IN (${accountIds.map(soqlString).join(', ')}) AND Field IN (${historyFields.map(soqlString).join(', ')}) ORDER BY CreatedDate DESC`;
+}
+
+const AccountHistoryApiSchema = z.looseObject({
+  AccountId: z.string().min(1),
+  Field: z.string().min(1),
+  CreatedById: z.string().min(1),
+});
+
+export function toHistoryEntry(raw: unknown): { accountId: string; field: string; userId: string } | null {
+  const parsed = AccountHistoryApiSchema.safeParse(raw);
+  return parsed.success
+    ? { accountId: parsed.data.AccountId, field: parsed.data.Field, userId: parsed.data.CreatedById }
+    : null;
+}
+
 /** How many Contacts the org holds (totalSize only). */
 export function contactCountQuery(): string {
   return `SELECT COUNT() FROM ${CONTACT}`;

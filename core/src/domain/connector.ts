@@ -104,7 +104,29 @@ export interface Connector {
   applyCascade?(moves: CascadeMove[], signal?: AbortSignal): Promise<CascadeResult[]>;
   /** How many records of `kind` the system holds (contacts; unsolved tickets), for a percentage maxCascade. */
   countCascadeScope?(kind: CascadeKind, signal?: AbortSignal): Promise<number>;
+  /**
+   * Who last changed each record's role field, where the vendor keeps that history (for
+   * handover notices). Records and roles it knows nothing of are left out; never throws
+   * for a record, only for the call.
+   */
+  whoChanged?(requests: ChangeQuery[], signal?: AbortSignal): Promise<ChangeAuthor[]>;
   stats(): ConnectorStats;
+}
+
+/** One record's role field whose last change a handover notice wants to attribute. */
+export interface ChangeQuery {
+  recordId: string;
+  role: string;
+}
+
+/** Who made the last change to a record's role field: a person of the system, or a named source. */
+export interface ChangeAuthor {
+  recordId: string;
+  role: string;
+  /** The person's id in this system (as listPeople gives it), when a person made it. */
+  personId?: string;
+  /** Otherwise what made it, in words ("a HubSpot workflow", "an integration"). */
+  via?: string;
 }
 
 /** What a connector factory receives besides its own system config. */

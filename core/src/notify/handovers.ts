@@ -71,7 +71,10 @@ export function handoversOf(source: HandoverSource): HandoverNotice[] {
         role: role.role,
         previous: previous === null ? null : personOf(previous, source.directory),
         next: personOf(next, source.directory),
-        why: whyOf(change.reason, role.decidedBy ?? deciderOf(role.role, source.config) ?? change.system),
+        why: whyOf(
+          change.reason,
+          labelOf(role.decidedBy ?? deciderOf(role.role, source.config) ?? change.system, source.config),
+        ),
         tickets: ticketsOf(decision.records, role.role, source),
       });
     }
@@ -84,8 +87,13 @@ function personOf(email: string, directory: Directory): NoticePerson {
   return name ? { email, name } : { email };
 }
 
+/** A system's display name ("HubSpot"), as people know it. */
+function labelOf(system: SystemId, config: HandoverSource['config']): string {
+  return config.systems[system]?.label ?? system;
+}
+
 /** The change's reason in an account manager's words: who decided it. */
-function whyOf(reason: ChangeReason, system: SystemId): HandoverWhy {
+function whyOf(reason: ChangeReason, system: string): HandoverWhy {
   if (reason === 'settled' || reason === 'handover') return { kind: 'admin', action: reason };
   if (reason.startsWith('fallback:'))
     return {

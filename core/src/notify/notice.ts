@@ -21,7 +21,7 @@ export interface NoticeLink {
 
 /** Why the point of contact changed, in words an account manager understands. */
 export type HandoverWhy =
-  /** A deciding system holds a new owner; `changedBy` is who changed it there, when the vendor says. */
+  /** A deciding system (by its label) holds a new owner; `changedBy` is who changed it there, when the vendor says. */
   | { kind: 'decided'; system: string; changedBy?: string }
   /** The previous POC left (inactive or unknown in the deciding system): the configured fallback stands in. */
   | { kind: 'fallback'; system: string; previousState: 'inactive' | 'unknown' | 'empty' }

@@ -121,7 +121,7 @@ describe('handover notices', () => {
           role: 'owner',
           previous: { email: 'anna@acme.test', name: 'Anna Berg' },
           next: { email: 'bruno@acme.test', name: 'Bruno Schmidt' },
-          why: { kind: 'decided', system: 'crm' },
+          why: { kind: 'decided', system: 'CRM' },
           // The open ticket anna held moved to bruno; the solved one stayed.
           tickets: [{ label: 'HELPDESK', id: 't1', url: 'https://helpdesk.example/tickets/t1' }],
           runUrl: `https://spoc.example.com/runs/${encodeURIComponent(report.runId)}`,
@@ -133,6 +133,42 @@ describe('handover notices', () => {
     expect(w.store.outbox.forRun(report.runId)).toMatchObject([
       { channel: 'sales', recipient: null, kind: 'handover', state: 'sent', attempts: 1, lastError: null },
     ]);
+  });
+
+  it('says who changed the owner in the deciding system, asked once, before the writes, for the handovers only', async () => {
+    const w = world({ accounts: 3 });
+    await w.sync();
+    // The first sync hands nothing over: nobody is asked.
+    expect(w.crm.askedWhoChanged).toEqual([]);
+    w.reassign(1, 'bruno');
+    w.reassign(2, 'carla');
+    w.crm.changedBy.set('001/owner', { personId: 'crm-carla' });
+    w.crm.changedBy.set('002/owner', { via: 'a CRM workflow' });
+    await w.sync();
+    expect(w.crm.askedWhoChanged).toEqual([
+      [
+        { recordId: '001', role: 'owner' },
+        { recordId: '002', role: 'owner' },
+      ],
+    ]);
+    // Only the deciding system is asked.
+    expect(w.marketing.askedWhoChanged).toEqual([]);
+    expect(w.handovers(w.sales).map((h) => [h.account, h.why])).toEqual([
+      ['crm:001', { kind: 'decided', system: 'CRM', changedBy: 'Carla Diaz' }],
+      ['crm:002', { kind: 'decided', system: 'CRM', changedBy: 'a CRM workflow' }],
+    ]);
+  });
+
+  it('a vendor that cannot say who changed an owner leaves the notice without it, and the run ok', async () => {
+    const w = world();
+    await w.sync();
+    w.reassign(1, 'bruno');
+    w.crm.whoChanged = async () => {
+      throw new Error('field history is not enabled');
+    };
+    const report = await w.sync();
+    expect(report.status).toBe('ok');
+    expect(w.handovers(w.sales).map((h) => h.why)).toEqual([{ kind: 'decided', system: 'CRM' }]);
   });
 
   it('a second sync with nothing new, or a write that only mends drift, tells nothing', async () => {

@@ -1,5 +1,6 @@
 import type { Baseline, Plan } from '../domain/types.ts';
 import type { Directory } from '../engine/directory.ts';
+import { type Attributions, attributionKey } from '../notify/attribute.ts';
 import { deliverNotices } from '../notify/deliver.ts';
 import { handoversOf } from '../notify/handovers.ts';
 import type { RunAlert } from '../notify/notice.ts';
@@ -25,6 +26,7 @@ export function queueHandovers(
     applied: AppliedChange[];
     directory: Directory;
     cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
+    attributions?: Attributions;
   },
 ): number {
   const { notify } = deps.config;
@@ -38,6 +40,9 @@ export function queueHandovers(
     directory: run.directory,
     config: deps.config,
     ticketsMoved: ticketsMoved(run.cascade),
+  }).map((h) => {
+    const changedBy = run.attributions?.get(attributionKey(h.account, h.role));
+    return changedBy && h.why.kind === 'decided' ? { ...h, why: { ...h.why, changedBy } } : h;
   });
   return deps.store.outbox.enqueue(run.runId, handoverNotices(run.runId, handovers, notify));
 }

@@ -1,6 +1,7 @@
 import type { Baseline, PersonRecord, Plan } from '../domain/types.ts';
 import { advanceBaseline } from '../engine/advance-baseline.ts';
 import type { Directory } from '../engine/directory.ts';
+import type { Attributions } from '../notify/attribute.ts';
 import type { AppliedChange } from './apply-phase.ts';
 import type { CascadeOutcome, CascadePlan } from './cascade-phase.ts';
 import { recordWritten } from './history-phase.ts';
@@ -27,6 +28,8 @@ export function recordRun(
     people: { records: PersonRecord[]; directory: Directory };
     now: Date;
     cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
+    /** Who changed the owners in the deciding systems, where they said. */
+    attributions?: Attributions;
   },
 ): number {
   const { store } = deps;
@@ -39,6 +42,7 @@ export function recordRun(
       applied: run.applied,
       directory: run.people.directory,
       ...(run.cascade ? { cascade: run.cascade } : {}),
+      ...(run.attributions ? { attributions: run.attributions } : {}),
     });
     record(deps, run);
     return queued;

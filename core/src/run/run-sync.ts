@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { baselineKey } from '../domain/types.ts';
 import { isSpocError, toErrorInfo } from '../errors/spoc-error.ts';
 import { configMask, maskDeep } from '../log/mask.ts';
+import { attributeHandovers } from '../notify/attribute.ts';
 import type { AppliedChange } from './apply-phase.ts';
 import { applyAll } from './apply-phase.ts';
 import { applyCascades, planCascades } from './cascade-phase.ts';
@@ -109,6 +110,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const cascades = moved.summaries;
     // Record: audit, baselines, history, read model, and the handover notices, in one transaction.
     context.queued = recordRun(deps, {
+    // Who changed the owners the handovers will tell of, asked before any write.
+    const attributions = await attributeHandovers(deps, { plan, baseline, directory }, options.signal);
       runId,
       plan,
       baseline,
@@ -123,6 +126,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
     const message = interrupted ? 'stopped before every batch was sent' : undefined;
     return await finish({ ...reportOf(plan, applied, cascade, status, message), cascades });
+      attributions,
   } catch (error) {
     const info = toErrorInfo(error);
     log.error({ code: info.code, err: info.message }, 'run failed');

@@ -7,6 +7,8 @@ import type {
   CascadePreview,
   CascadeRequest,
   CascadeResult,
+  ChangeAuthor,
+  ChangeQuery,
   CheckResult,
   Connector,
   PersonRecord,
@@ -37,6 +39,10 @@ export class MemoryConnector implements Connector {
   readonly moved: CascadeMove[] = [];
   /** Called before each contact move is applied (a test can stop the run there). */
   beforeMove: (move: CascadeMove) => void = () => {};
+  /** Who last changed a record's role field (`recordId/role`), as a vendor's field history says. */
+  readonly changedBy = new Map<string, Omit<ChangeAuthor, 'recordId' | 'role'>>();
+  /** The whoChanged questions asked, one array per call. */
+  readonly askedWhoChanged: ChangeQuery[][] = [];
 
   constructor(
     system: string,
@@ -132,6 +138,14 @@ export class MemoryConnector implements Connector {
 
   async countCascadeScope(kind: CascadeKind): Promise<number> {
     return kind === 'contacts' ? this.contacts.size : [...this.tickets.values()].filter((t) => t.open).length;
+  }
+
+  async whoChanged(requests: ChangeQuery[]): Promise<ChangeAuthor[]> {
+    this.askedWhoChanged.push(requests);
+    return requests.flatMap((q) => {
+      const author = this.changedBy.get(`${q.recordId}/${q.role}`);
+      return author ? [{ ...q, ...author }] : [];
+    });
   }
 
   stats() {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,9 @@ import { REGISTRY } from '../registry.ts';
 import { renderOwnership, renderRun } from '../render.ts';
 import { table } from '../table.ts';
 
-const CONFIGS = fileURLToPath(new URL('../../../../config/', import.meta.url));
+// The repo's config/; the installable package (scripts/build.ts) copies it beside its bundle.
+const BESIDE = fileURLToPath(new URL('./config/', import.meta.url));
+const CONFIGS = existsSync(BESIDE) ? BESIDE : fileURLToPath(new URL('../../../../config/', import.meta.url));
 /** The three-system story, and the same story across every system this build has an emulator for. */
 const DEMO_CONFIG = join(CONFIGS, 'spoc.demo.yaml');
 const DEMO_ALL_CONFIG = join(CONFIGS, 'spoc.demo-all.yaml');
@@ -103,8 +105,14 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
       GENERATED_FIELDS.hubspotCsm
     ];
     const newCsm = owners.find((o) => String(o.id) !== currentCsm);
-    out(`== 4. A human reassigns the CSM of company ${companyId} in HubSpot to ${String(newCsm?.email)} ==`);
-    await hubspotSetProperty(sandbox.urls.hubspot, companyId, GENERATED_FIELDS.hubspotCsm, String(newCsm?.id));
+    // The team lead, signed in to HubSpot, makes the change (the notice says who did).
+    const editor = owners.find((o) => typeof o.userId === 'number' && o !== newCsm);
+    out(
+      `== 4. A human reassigns the CSM of company ${companyId} in HubSpot to ${String(newCsm?.email)} (${String(editor?.firstName)}, in HubSpot's UI) ==`,
+    );
+    await hubspotSetProperty(sandbox.urls.hubspot, companyId, GENERATED_FIELDS.hubspotCsm, String(newCsm?.id), {
+      asUser: Number(editor?.userId),
+    });
     const propagated = await sync('sync');
     await showNotices('4b');
 
@@ -133,11 +141,20 @@ export async function demoCommand(options: { keep?: boolean; systems?: string } 
   }
 }
 
-/** What a person editing the company in HubSpot's UI would do, through HubSpot's API. */
-async function hubspotSetProperty(baseUrl: string, id: string, property: string, value: string): Promise<void> {
+/**
+ * What a person editing the company in HubSpot's UI would do, through HubSpot's API (the
+ * sandbox's `ui-user-<userId>` token records the change as theirs, from the UI).
+ */
+async function hubspotSetProperty(
+  baseUrl: string,
+  id: string,
+  property: string,
+  value: string,
+  by: { asUser: number },
+): Promise<void> {
   const response = await fetch(`${baseUrl}/crm/v3/objects/companies/batch/update`, {
     method: 'POST',
-    headers: { authorization: 'Bearer demo-token', 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ui-user-${by.asUser}`, 'content-type': 'application/json' },
     body: JSON.stringify({ inputs: [{ id, properties: { [property]: value } }] }),
   });
   if (!response.ok) throw new Error(`sandbox refused the manual edit: ${response.status} ${await response.text()}`);
@@ -150,6 +167,13 @@ async function slackMessages(baseUrl: string, channel: string): Promise<string[]
     headers: { authorization: 'Bearer xoxb-sandbox', 'content-type': 'application/json' },
     body: JSON.stringify({ channel, limit: 100 }),
   });
-  const body = (await response.json()) as { ok: boolean; messages?: { text?: string }[] };
-  return body.ok ? (body.messages ?? []).map((m) => m.text ?? '') : [];
+  const body = (await response.json()) as { ok: boolean; messages?: { text?: string; blocks?: unknown[] }[] };
+  return body.ok ? (body.messages ?? []).map((m) => [m.text ?? '', ...whyOf(m.blocks)].join('\n')) : [];
+}
+
+/** The "Why" field of a handover message's blocks, as a reader sees it under the headline. */
+function whyOf(blocks: unknown[] | undefined): string[] {
+  const fields = (blocks ?? []).flatMap((b) => (b as { fields?: { text?: string }[] }).fields ?? []);
+  const why = fields.map((f) => f.text ?? '').find((t) => t.startsWith('*Why*\n'));
+  return why ? [`  why: ${why.slice('*Why*\n'.length)}`] : [];
 }
