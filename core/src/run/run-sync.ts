@@ -103,6 +103,8 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       );
     }
 
+    // Who changed the owners the handovers will tell of, asked before any write.
+    const attributions = await attributeHandovers(deps, { plan, baseline, directory }, options.signal);
     // Apply: owner writes (journaled batches), then the cascades of those that landed.
     const applied: AppliedChange[] = await applyAll(deps, plan, runId, options);
     context.applied = applied;
@@ -110,8 +112,6 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const cascades = moved.summaries;
     // Record: audit, baselines, history, read model, and the handover notices, in one transaction.
     context.queued = recordRun(deps, {
-    // Who changed the owners the handovers will tell of, asked before any write.
-    const attributions = await attributeHandovers(deps, { plan, baseline, directory }, options.signal);
       runId,
       plan,
       baseline,
@@ -119,6 +119,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       people,
       now: now(),
       cascade: { plan: cascade, outcome: moved },
+      attributions,
     });
 
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
@@ -126,7 +127,6 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
     const status: RunStatus = failed || interrupted ? 'partial' : 'ok';
     const message = interrupted ? 'stopped before every batch was sent' : undefined;
     return await finish({ ...reportOf(plan, applied, cascade, status, message), cascades });
-      attributions,
   } catch (error) {
     const info = toErrorInfo(error);
     log.error({ code: info.code, err: info.message }, 'run failed');
