@@ -109,6 +109,22 @@ export function emptyReport(status: RunStatus): Omit<RunReport, 'runId' | 'dryRu
   };
 }
 
-export function callStats(connectors: Connector[]): Record<SystemId, ConnectorStats> {
-  return Object.fromEntries(connectors.map((c) => [c.system, c.stats()]));
+/**
+ * The calls each connector made since `before` (its stats when the run started): a
+ * connector counts over its life, and `spoc schedule` keeps one across runs.
+ */
+export function callStats(
+  connectors: Connector[],
+  before: Record<SystemId, ConnectorStats> = {},
+): Record<SystemId, ConnectorStats> {
+  return Object.fromEntries(
+    connectors.map((c) => {
+      const now = c.stats();
+      const was = before[c.system] ?? { calls: 0, retries: 0, throttled: 0 };
+      return [
+        c.system,
+        { calls: now.calls - was.calls, retries: now.retries - was.retries, throttled: now.throttled - was.throttled },
+      ];
+    }),
+  );
 }

@@ -26,6 +26,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const { store, logger } = deps;
   const now = options.now ?? (() => new Date());
   const started = Date.now();
+  const callsBefore = callStats(deps.connectors);
   const runId = store.runs.start({ dryRun: options.dryRun, full: options.full });
   const log = logger.child({ runId });
 
@@ -34,7 +35,13 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
   const finish = async (report: Omit<RunReport, 'runId' | 'dryRun' | 'durationMs' | 'calls'>): Promise<RunReport> => {
     // Vendor text in the report (errors echoing a credential) leaves without the config's secrets.
     const full: RunReport = maskDeep(
-      { runId, dryRun: options.dryRun, ...report, calls: callStats(deps.connectors), durationMs: Date.now() - started },
+      {
+        runId,
+        dryRun: options.dryRun,
+        ...report,
+        calls: callStats(deps.connectors, callsBefore),
+        durationMs: Date.now() - started,
+      },
       configMask(deps.config),
     );
     // Notify: run alerts, then the outbox delivered; after every write, and never failing the run.

@@ -27,6 +27,12 @@ export function startProblem(host: string, token: string | undefined, source = '
   return null;
 }
 
+/**
+ * Read without a token: the login page, and the probes (an orchestrator's health checks
+ * cannot log in; they tell up or down and error codes, no data).
+ */
+const OPEN_PATHS: ReadonlySet<string> = new Set(['/login', '/healthz', '/readyz']);
+
 const LOOPBACK_HOST = /^(?:127\.0\.0\.1|localhost|\[::1\])(?::(\d{1,5}))?$/i;
 
 /**
@@ -93,8 +99,10 @@ export function registerGuard(app: FastifyInstance, guard: Guard): void {
       });
     }
     const path = request.url.split('?')[0];
-    if (path !== '/login' && !guard.authorised(request)) {
-      if (request.method === 'GET' && !path?.startsWith('/api/')) return reply.redirect('/login', 303);
+    if (!OPEN_PATHS.has(path ?? '') && !guard.authorised(request)) {
+      // Pages send a browser to log in; the API and /metrics (read by programs) answer 401.
+      if (request.method === 'GET' && !path?.startsWith('/api/') && path !== '/metrics')
+        return reply.redirect('/login', 303);
       return reply.code(401).send({ error: 'unauthorised: log in or send Authorization: Bearer <token>' });
     }
     if (request.method !== 'GET' && request.method !== 'HEAD' && !sameOrigin(request)) {

@@ -14,6 +14,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { STYLE_HASH } from './layout.ts';
+import { registerOps } from './ops/routes.ts';
 import { previewOverrides } from './preview.ts';
 import { createGuard, registerGuard, SESSION_COOKIE, startProblem } from './security.ts';
 import { accountPage } from './views/account.ts';
@@ -61,6 +62,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   await app.register(cookie);
   await app.register(formbody);
   registerGuard(app, guard);
+  // /healthz, /readyz (no token: probes cannot log in) and /metrics (the token, when one is set).
+  registerOps(app, { config, store, now });
   const actor = options.token ? 'token' : 'local';
   const roles = config.roles.map((r) => r.name);
 
