@@ -11,6 +11,7 @@ export default defineConfig({
       'connectors/*/emulator/**/*.test.ts',
       'packages/*/src/**/*.test.ts',
       'test/e2e/**/*.test.ts',
+      'test/package/**/*.test.ts',
     ],
     testTimeout: 30_000,
     hookTimeout: 30_000,
