@@ -123,6 +123,8 @@ program
   .command('schedule')
   .description('run sync on the config’s cron schedule')
   .addOption(configOption())
+  .option('--port <n>', 'serve /healthz, /readyz and /metrics on this port (0 picks a free one; default: not served)')
+  .option('--host <addr>', 'address to serve them on (beyond loopback, SPOC_CONSOLE_TOKEN is required)', '127.0.0.1')
   .action(async (o) => set(await (await commands.schedule()).scheduleCommand(o)));
 
 program

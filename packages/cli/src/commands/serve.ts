@@ -1,5 +1,5 @@
 import { startConsole, startProblem } from '@spoc/console';
-import { readSecretFile, secretTextProblem } from '@spoc/core';
+import { consoleToken, TokenError } from '../console-token.ts';
 import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
@@ -54,25 +54,4 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   } finally {
     store.close();
   }
-}
-
-class TokenError extends Error {}
-
-/** Same bound as `${file:PATH}` config secrets: a token is a line, not a document. */
-/** SPOC_CONSOLE_TOKEN, else the file SPOC_CONSOLE_TOKEN_FILE names (read by the rules of config secret files). */
-function consoleToken(env: NodeJS.ProcessEnv): { value: string; source: string } | undefined {
-  const direct = env.SPOC_CONSOLE_TOKEN;
-  if (direct) {
-    const value = direct.trim();
-    const problem = secretTextProblem(value);
-    if (problem) throw new TokenError(`SPOC_CONSOLE_TOKEN ${problem}`);
-    return { value, source: 'SPOC_CONSOLE_TOKEN' };
-  }
-  const file = env.SPOC_CONSOLE_TOKEN_FILE;
-  if (!file) return undefined;
-  const source = `SPOC_CONSOLE_TOKEN_FILE ${file}`;
-  const read = readSecretFile(file);
-  if ('absent' in read) throw new TokenError(`cannot read ${source}: no such file`);
-  if ('problem' in read) throw new TokenError(`${source} ${read.problem}`);
-  return { value: read.secret, source };
 }
