@@ -21,6 +21,7 @@ export type { CheckResult, Connector, ConnectorContext, ConnectorStats, RoleFiel
 // Domain
 export type {
   AccountRecord,
+  BaselineEntry,
   CascadeKind,
   CascadeStep,
   ChangeReason,
