@@ -5,6 +5,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_SCRIPT } from './package-script.ts';
 
 /**
  * The installable package as a user gets it: `pnpm package` (scripts/package.ts, the
@@ -13,8 +14,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  */
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-/** What the Dockerfile's build stage must run too (test/package/deploy.test.ts holds it to that). */
-export const PACKAGE_SCRIPT = 'scripts/package.ts';
 
 const exec = promisify(execFile);
 // The Node running the tests runs the installed bin (`#!/usr/bin/env node`) and npm.
