@@ -66,6 +66,18 @@ describe('the @spoc/cli tarball', () => {
     expect(existsSync(join(prefix, 'node_modules/typescript'))).toBe(false);
   });
 
+  it('the build emitted type declarations for every workspace package entry point', () => {
+    const dirs = ['core', 'packages', 'connectors'].flatMap((top) =>
+      top === 'core' ? ['core'] : readdirSync(join(ROOT, top)).map((d) => `${top}/${d}`),
+    );
+    const entries = dirs.flatMap((dir) => {
+      const { exports } = JSON.parse(readFileSync(join(ROOT, dir, 'package.json'), 'utf8'));
+      return Object.values(exports as Record<string, string>).map((e) => join(dir, e.replace(/\.ts$/, '.d.ts')));
+    });
+    expect(entries.length).toBeGreaterThan(15);
+    expect(entries.filter((e) => !existsSync(join(ROOT, 'dist/types', e)))).toEqual([]);
+  });
+
   it('spoc --version prints the package version', async () => {
     const { stdout } = await spoc(['--version']);
     expect(stdout.trim()).toBe(JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8')).version);
