@@ -73,7 +73,14 @@ export type { ProgressEvent, RunDeps, RunOptions, RunReport, RunStatus } from '.
 export type { AdminAction, AdminActionKind, OverrideRow } from './store/admin-actions.ts';
 export type { OwnershipReason, OwnershipRow } from './store/history.ts';
 export type { ActiveAlert, NoticeRow, NoticeState, QueuedNotice } from './store/outbox.ts';
-export type { AccountFilter, AccountRoleRow, ConsistencyPoint, PersonState } from './store/ownership-state.ts';
+export type {
+  AccountFilter,
+  AccountRoleRow,
+  AccountSort,
+  ConsistencyPoint,
+  PersonState,
+} from './store/ownership-state.ts';
+export { ACCOUNT_SORTS } from './store/ownership-state.ts';
 export type { AuditRow, ChangeRow, RunRow } from './store/run-log.ts';
 export type { FinishedRun, FinishedRunStatus } from './store/run-metrics.ts';
 export type { StoreOptions } from './store/state-store.ts';

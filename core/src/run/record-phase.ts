@@ -52,9 +52,13 @@ export function recordRun(
 function record(deps: RunDeps, run: Parameters<typeof recordRun>[1]): void {
   const { store } = deps;
   const { runId, plan, applied, now } = run;
+  // A refused plan is audited as what it would have applied (each change 'planned'), for the run's page.
+  const audited: AppliedChange[] = plan.refused
+    ? plan.changes.map((change) => ({ change, result: undefined }))
+    : applied;
   store.runs.recordChanges(
     runId,
-    applied.map((a) => ({
+    audited.map((a) => ({
       account: a.change.account,
       accountName: a.change.accountName,
       role: a.change.role,

@@ -26,6 +26,20 @@ export interface PersonState {
   records: PersonRecord[];
 }
 
+/** The columns the accounts list sorts by. */
+export const ACCOUNT_SORTS = ['name', 'role', 'status', 'decided'] as const;
+export interface AccountSort {
+  by: (typeof ACCOUNT_SORTS)[number];
+  descending: boolean;
+}
+// Column expressions by sort key: never user text in the SQL.
+const SORT_COLUMNS: Record<AccountSort['by'], string> = {
+  name: 'name COLLATE NOCASE',
+  role: 'role',
+  status: 'status',
+  decided: 'decided COLLATE NOCASE',
+};
+
 export interface AccountFilter {
   status?: RoleStatus;
   role?: string;
@@ -106,13 +120,23 @@ export class OwnershipState {
       .all(runs) as unknown as ConsistencyPoint[];
   }
 
-  /** One page of account roles matching `filter`, ordered by account name, and how many match in all. */
-  list(filter: AccountFilter, page: { offset: number; limit: number }): { total: number; rows: AccountRoleRow[] } {
+  /**
+   * One page of account roles matching `filter`, ordered by account name (or `sort`;
+   * ties by name, account and role, so pages never overlap), and how many match in all.
+   */
+  list(
+    filter: AccountFilter,
+    page: { offset: number; limit: number },
+    sort: AccountSort = { by: 'name', descending: false },
+  ): { total: number; rows: AccountRoleRow[] } {
     const { where, params } = whereOf(filter);
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM account_roles ${where}`).get(...params) as { n: number })
       .n;
+    const order = `${SORT_COLUMNS[sort.by]} ${sort.descending ? 'DESC' : 'ASC'}`;
     const rows = this.db
-      .prepare(`SELECT * FROM account_roles ${where} ORDER BY name COLLATE NOCASE, account, role LIMIT ? OFFSET ?`)
+      .prepare(
+        `SELECT * FROM account_roles ${where} ORDER BY ${order}, name COLLATE NOCASE, account, role LIMIT ? OFFSET ?`,
+      )
       .all(...params, page.limit, page.offset) as unknown as RawAccountRole[];
     return { total, rows: rows.map((r) => this.accountRoleRow(r)) };
   }

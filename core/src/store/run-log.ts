@@ -125,6 +125,14 @@ export class RunLog extends StoreModule {
     });
   }
 
+  /** What one run cost per system (none for runs older than schema 9, or still running). */
+  callsOf(runId: string): Record<SystemId, ConnectorStats> {
+    const rows = this.sql(
+      'SELECT system, calls, retries, throttled FROM run_calls WHERE run_id = ? ORDER BY system',
+    ).all(runId) as unknown as ({ system: SystemId } & ConnectorStats)[];
+    return Object.fromEntries(rows.map(({ system, ...stats }) => [system, stats]));
+  }
+
   list(limit = 20): RunRow[] {
     return (
       this.sql('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as unknown as RawRun[]

@@ -53,6 +53,25 @@ export class RunMetrics extends StoreModule {
     ).all() as { system: SystemId; calls: number; retries: number; throttled: number }[];
   }
 
+  /** Vendor calls per system of the runs started since `since` (ISO), e.g. today's share of a daily budget. */
+  callsSince(since: string): { system: SystemId; calls: number; retries: number; throttled: number }[] {
+    return this.sql(
+      `SELECT c.system, SUM(c.calls) AS calls, SUM(c.retries) AS retries, SUM(c.throttled) AS throttled
+       FROM run_calls c JOIN runs r ON r.id = c.run_id WHERE r.started_at >= ?
+       GROUP BY c.system ORDER BY c.system`,
+    ).all(since) as { system: SystemId; calls: number; retries: number; throttled: number }[];
+  }
+
+  /** The latest run that failed on this system, with what it said (a refused token, a missing scope…). */
+  lastFailureOn(
+    system: SystemId,
+  ): { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined {
+    return this.sql(
+      `SELECT id AS runId, finished_at AS finishedAt, error_code AS code, error AS message FROM runs
+       WHERE status = 'failed' AND error_system = ? AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`,
+    ).get(system) as { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined;
+  }
+
   /** How long each finished sync (not a dry run) took, where that is known. */
   syncDurationsMs(): number[] {
     return (

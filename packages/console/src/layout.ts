@@ -31,22 +31,51 @@ button.secondary { background: #e3e6ec; color: #1d2330; }
 .pager { margin: .6rem 0; display: flex; gap: 1rem; align-items: center; }
 pre.detail { white-space: pre-wrap; margin: 0; font: inherit; font-size: .82rem; color: #5a6275; }
 svg.chart { background: #fff; border: 1px solid #e3e6ec; }
+svg.chart circle:hover { r: 5; }
+th a { color: inherit; text-decoration: none; } th a:hover { text-decoration: underline; }
+form.inline { display: inline; }
 `;
 
 /** The Content-Security-Policy allows this one inline stylesheet by its hash (no 'unsafe-inline'). */
 export const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
 
-export type Section = 'overview' | 'accounts' | 'people';
+/**
+ * The one script: shows each <time> in the viewer's time zone (the page is rendered in
+ * UTC, which is what stays readable without it). Allowed by its hash, like the style.
+ */
+const LOCAL_TIME = `for (const t of document.querySelectorAll('time[datetime]')) {
+  const d = new Date(t.getAttribute('datetime'));
+  if (!Number.isNaN(d.getTime())) { t.title = t.getAttribute('datetime'); t.textContent = d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }); }
+}`;
+export const SCRIPT_HASH = createHash('sha256').update(LOCAL_TIME).digest('base64');
 
-/** The page shell: navigation and styles, no script (every action is a plain form). */
-export function page(title: string, section: Section | null, body: Html): string {
+/** An instant, in UTC on the server and in the viewer's time zone in the browser. */
+export function when(iso: string | null | undefined): Html {
+  if (!iso) return html`<span class="muted">—</span>`;
+  return html`<time datetime="${iso}">${iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC')}</time>`;
+}
+
+export type Section = 'overview' | 'accounts' | 'people' | 'connections';
+
+/**
+ * The page shell: navigation and styles; every action is a plain form, and the only
+ * script shows times in the viewer's zone. `refreshSeconds` reloads a page that is
+ * following something (a run in progress) without any script.
+ */
+export function page(
+  title: string,
+  section: Section | null,
+  body: Html,
+  options: { refreshSeconds?: number } = {},
+): string {
   const nav = (href: string, label: string, id: Section) =>
     html`<a href="${href}" class="${section === id ? 'on' : ''}">${label}</a>`;
+  const refresh = options.refreshSeconds ? html`<meta http-equiv="refresh" content="${options.refreshSeconds}">` : '';
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${title} · spoc</title><style>${new Html(STYLE)}</style></head>
-<body><header><strong>spoc</strong>${nav('/', 'Overview', 'overview')}${nav('/accounts', 'Accounts', 'accounts')}${nav('/people', 'People', 'people')}</header>
-<main>${body}</main></body></html>`.text;
+<body><header><strong>spoc</strong>${nav('/', 'Overview', 'overview')}${nav('/accounts', 'Accounts', 'accounts')}${nav('/people', 'People', 'people')}${nav('/connections', 'Connections', 'connections')}</header>
+<main>${body}</main><script>${new Html(LOCAL_TIME)}</script></body></html>`.text;
 }
 
 export function statusBadge(status: string): Html {

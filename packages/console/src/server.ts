@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import { canonicalEmail, type SpocConfig, type StateStore } from '@spoc/core';
+import { ACCOUNT_SORTS, canonicalEmail, type SpocConfig, type StateStore } from '@spoc/core';
 import { Cron } from 'croner';
 import Fastify, {
   type FastifyBaseLogger,
@@ -13,12 +13,16 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
-import { STYLE_HASH } from './layout.ts';
+import { accountsCsv, accountsFilename, changesCsv, sendCsv } from './csv-exports.ts';
+import { SCRIPT_HASH, STYLE_HASH } from './layout.ts';
+import { readiness } from './ops/readiness.ts';
 import { registerOps } from './ops/routes.ts';
 import { previewOverrides } from './preview.ts';
 import { createGuard, registerGuard, SESSION_COOKIE, startProblem } from './security.ts';
+import { registerSyncNow, type SyncRunner } from './sync-now.ts';
 import { accountPage } from './views/account.ts';
 import { accountsPage, PAGE_SIZE, STATUSES } from './views/accounts.ts';
+import { type ConnectionRow, connectionsPage } from './views/connections.ts';
 import { errorPage, loginPage } from './views/login.ts';
 import { overviewModel, overviewPage } from './views/overview.ts';
 import { peoplePage, personPage } from './views/people.ts';
@@ -34,6 +38,8 @@ export interface ConsoleOptions {
   token?: string;
   logger?: Logger;
   now?: () => Date;
+  /** Runs a sync for "Sync now" (the process that can reach the vendors hands it over); without it the console only reads. */
+  sync?: SyncRunner;
 }
 
 class BadRequest extends Error {}
@@ -64,6 +70,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   registerGuard(app, guard);
   // /healthz, /readyz (no token: probes cannot log in) and /metrics (the token, when one is set).
   registerOps(app, { config, store, now });
+  const syncNow = registerSyncNow(app, { store, runner: options.sync });
   const actor = options.token ? 'token' : 'local';
   const roles = config.roles.map((r) => r.name);
 
@@ -93,12 +100,14 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const overviewData = () => ({
     summary: store.ownership.summary(),
     trend: store.ownership.trend(20),
-    runs: store.runs.list(10),
+    runs: store.runs.list(20),
     schedule: config.schedule,
     nextRun: config.schedule ? new Cron(config.schedule, { paused: true }).nextRun(now()) : null,
     actions: store.actions.list(10),
   });
-  app.get('/', (_req, reply) => sendPage(reply, overviewPage(overviewData())));
+  app.get('/', (_req, reply) =>
+    sendPage(reply, overviewPage(overviewData(), { canSync: syncNow.available, csrf: guard.csrfToken })),
+  );
   app.get('/api/overview', () => {
     const data = overviewData();
     return { ...overviewModel(data), runs: data.runs, nextRun: data.nextRun, actions: data.actions, trend: data.trend };
@@ -114,6 +123,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     owner: z.string().optional(),
     system: z.enum(['', ...config.enabledSystems], { error: `one of ${config.enabledSystems.join(', ')}` }).optional(),
     page: z.coerce.number().int().positive().default(1),
+    sort: z.enum(ACCOUNT_SORTS, { error: `one of ${ACCOUNT_SORTS.join(', ')}` }).default('name'),
+    dir: z.enum(['asc', 'desc']).default('asc'),
   });
   const accountsOf = (query: unknown) => {
     const q = filterQuery.parse(query);
@@ -124,11 +135,18 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
       ...(q.owner ? { owner: q.owner } : {}),
       ...(q.system ? { system: q.system } : {}),
     };
-    return { filter, page: q.page, result: store.ownership.list(filter, pageOf(q.page)) };
+    const sort = { by: q.sort, descending: q.dir === 'desc' };
+    return { filter, sort, page: q.page, result: store.ownership.list(filter, pageOf(q.page), sort) };
   };
   app.get('/accounts', (request, reply) => {
-    const { filter, page, result } = accountsOf(request.query);
-    return sendPage(reply, accountsPage(config, filter, page, result));
+    const { filter, sort, page, result } = accountsOf(request.query);
+    return sendPage(reply, accountsPage(config, filter, page, result, sort));
+  });
+  // Every matching row, not one page: unfiltered, it is the ownership report.
+  app.get('/accounts.csv', (request, reply) => {
+    const { filter, sort } = accountsOf(request.query);
+    const all = store.ownership.list(filter, { offset: 0, limit: Number.MAX_SAFE_INTEGER }, sort);
+    return sendCsv(reply, accountsFilename(filter), accountsCsv(config, all.rows));
   });
   app.get('/api/accounts', (request) => {
     const { page, result } = accountsOf(request.query);
@@ -159,13 +177,52 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const runData = (id: string) => {
     const run = store.runs.get(id);
     if (!run) throw Object.assign(new Error(`no run ${id}`), { statusCode: 404 });
-    return { run, changes: store.runs.changesForRun(id), notices: store.outbox.forRun(id) };
+    return {
+      run,
+      changes: store.runs.changesForRun(id),
+      notices: store.outbox.forRun(id),
+      calls: store.runs.callsOf(id),
+    };
   };
   const runParam = z.object({ id: z.string().min(1) });
-  app.get('/runs/:id', (request, reply) =>
-    sendPage(reply, runPage(config, runData(runParam.parse(request.params).id))),
-  );
+  app.get('/runs/:id', (request, reply) => {
+    const { id } = runParam.parse(request.params);
+    const progress = syncNow.progress(id);
+    return sendPage(
+      reply,
+      runPage(config, runData(id), {
+        ...(progress ? { progress } : {}),
+        csrf: guard.csrfToken,
+        canSync: syncNow.available,
+      }),
+    );
+  });
+  app.get('/runs/:id/changes.csv', (request, reply) => {
+    const { id } = runParam.parse(request.params);
+    return sendCsv(reply, `run-${id}-changes.csv`, changesCsv(config, runData(id).changes));
+  });
   app.get('/api/runs/:id', (request) => runData(runParam.parse(request.params).id));
+
+  const connectionsData = (): ConnectionRow[] => {
+    const ready = readiness(store, config);
+    const today = store.metrics.callsSince(`${now().toISOString().slice(0, 10)}T00:00:00.000Z`);
+    return config.enabledSystems.map((system) => {
+      const check = store.mirror.getCursor(system, 'check');
+      const failure = store.metrics.lastFailureOn(system);
+      const used = today.find((t) => t.system === system);
+      const share = (config.systems[system]?.settings as { dailyApiShare?: unknown } | undefined)?.dailyApiShare;
+      return {
+        system,
+        readiness: ready.systems[system] ?? { ok: false, reason: 'unknown' },
+        checkedAt: check === null ? null : (JSON.parse(check) as { at: string }).at,
+        ...(failure ? { lastFailure: failure } : {}),
+        today: { calls: used?.calls ?? 0, retries: used?.retries ?? 0, throttled: used?.throttled ?? 0 },
+        ...(typeof share === 'number' ? { dailyShare: share } : {}),
+      };
+    });
+  };
+  app.get('/connections', (_req, reply) => sendPage(reply, connectionsPage(config, connectionsData())));
+  app.get('/api/connections', () => connectionsData());
 
   const peopleQuery = z.object({ q: z.string().default(''), risk: z.literal('1').optional() });
   app.get('/people', (request, reply) => {
@@ -323,8 +380,8 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
 }
 
 /**
- * Pages are plain HTML and forms: no script at all, the one stylesheet allowed by its
- * hash, nothing framed, no referrer beyond this origin. No HSTS and no
+ * Pages are plain HTML and forms: the one stylesheet and the one script (local times)
+ * allowed by their hashes, nothing else runs, nothing framed, no referrer beyond this origin. No HSTS and no
  * upgrade-insecure-requests: the console serves plain HTTP on loopback (TLS, if any,
  * is a proxy's job, and its policy to set).
  */
@@ -334,6 +391,7 @@ const CONTENT_POLICY = {
     directives: {
       defaultSrc: ["'none'"],
       styleSrc: [`'sha256-${STYLE_HASH}'`],
+      scriptSrc: [`'sha256-${SCRIPT_HASH}'`],
       imgSrc: ["'self'"],
       formAction: ["'self'"],
       frameAncestors: ["'none'"],

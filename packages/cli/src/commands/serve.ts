@@ -1,4 +1,8 @@
-import { startConsole, startProblem } from '@spoc/console';
+import { type SyncRunner, startConsole, startProblem } from '@spoc/console';
+import { type Connector, type NoticeChannel, runSync, type SpocConfig, type StateStore } from '@spoc/core';
+import type { Logger } from 'pino';
+import { createChannels } from '../channels.ts';
+import { createConnectors } from '../connectors.ts';
 import { consoleToken, TokenError } from '../console-token.ts';
 import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -13,7 +17,9 @@ export interface ServeOptions {
 /**
  * `spoc serve`: the admin console over the state store until SIGINT/SIGTERM. First
  * stdout line: {"url": …}. Beyond loopback it needs SPOC_CONSOLE_TOKEN (or
- * SPOC_CONSOLE_TOKEN_FILE), at least 32 characters; no vendor is called.
+ * SPOC_CONSOLE_TOKEN_FILE), at least 32 characters. No vendor is called until someone
+ * presses "Sync now", which runs `spoc sync` in this process (the store's lock keeps it
+ * from overlapping a scheduled run; the guard applies, never --force).
  */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config), env);
@@ -39,6 +45,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       host: options.host,
       port: Number(options.port),
       ...(token ? { token } : {}),
+      sync: consoleSync(config, store, logger, options.config),
     });
     process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
     logger.info({ url: server.url }, 'console ready');
@@ -54,4 +61,24 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
   } finally {
     store.close();
   }
+}
+
+/** "Sync now": the connectors (and notice channels) are made at the first press, then kept. */
+function consoleSync(config: SpocConfig, store: StateStore, logger: Logger, configOption?: string): SyncRunner {
+  let made: Promise<{ connectors: Connector[]; channels: NoticeChannel[] }> | undefined;
+  return async ({ onProgress, signal }) => {
+    made ??= createConnectors(config, logger).then(
+      (connectors) => ({ connectors, channels: createChannels(config, logger) }),
+      (error: unknown) => {
+        // Not kept: the next press tries again (a secret file fixed in between, say).
+        made = undefined;
+        throw error;
+      },
+    );
+    const { connectors, channels } = await made;
+    return runSync(
+      { config, connectors, channels, store, logger },
+      { dryRun: false, full: false, force: false, signal, onProgress, configPath: configPath(configOption) },
+    );
+  };
 }

@@ -1,4 +1,11 @@
-import { type AccountFilter, type AccountRoleRow, ROLE_STATUSES, type SpocConfig, type SystemId } from '@spoc/core';
+import {
+  type AccountFilter,
+  type AccountRoleRow,
+  type AccountSort,
+  ROLE_STATUSES,
+  type SpocConfig,
+  type SystemId,
+} from '@spoc/core';
 import { type Html, html } from '../html.ts';
 import { page, statusBadge } from '../layout.ts';
 import { recordUrl } from '../vendor-links.ts';
@@ -11,19 +18,36 @@ export function systemLabel(config: SpocConfig, system: SystemId): string {
   return config.systems[system]?.label ?? system;
 }
 
+/** The filter (and sort) as query parameters, the way the filter form sends them. */
+export function filterParams(filter: AccountFilter, sort?: AccountSort): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...filter, q: filter.search, search: undefined }))
+    if (v) params.set(k, String(v));
+  if (sort && (sort.by !== 'name' || sort.descending)) {
+    params.set('sort', sort.by);
+    if (sort.descending) params.set('dir', 'desc');
+  }
+  return params;
+}
+
 export function accountsPage(
   config: SpocConfig,
   filter: AccountFilter,
   pageNumber: number,
   result: { total: number; rows: AccountRoleRow[] },
+  sort: AccountSort = { by: 'name', descending: false },
 ): string {
   const pages = Math.max(1, Math.ceil(result.total / PAGE_SIZE));
   const query = (n: number) => {
-    const params = new URLSearchParams();
-    for (const [k, v] of Object.entries({ ...filter, q: filter.search, search: undefined }))
-      if (v) params.set(k, String(v));
+    const params = filterParams(filter, sort);
     params.set('page', String(n));
     return `/accounts?${params.toString()}`;
+  };
+  // A column header sorts by it; the sorted column's header turns the order round.
+  const sortLink = (by: AccountSort['by']) => {
+    const next = { by, descending: sort.by === by && !sort.descending };
+    const arrow = sort.by === by ? (sort.descending ? ' ▼' : ' ▲') : '';
+    return html`<a href="/accounts?${filterParams(filter, next).toString()}" data-sort="${by}">${by === 'name' ? 'account' : by}${arrow}</a>`;
   };
   const select = (name: string, options: readonly string[], current: string | undefined, all: string) =>
     html`<select name="${name}"><option value="">${all}</option>${options.map(
@@ -43,15 +67,20 @@ export function accountsPage(
   <label>system${select('system', config.enabledSystems, filter.system, 'any system')}</label>
   <button type="submit">Filter</button> <a href="/accounts">clear</a>
 </form>
-<p class="muted" data-test="total">${result.total.toLocaleString('en')} account roles match</p>
-${accountTable(config, result.rows)}
+<p class="muted"><span data-test="total">${result.total.toLocaleString('en')} account roles match</span> · <a href="/accounts.csv?${filterParams(filter, sort).toString()}" data-test="export-csv" download>export CSV</a></p>
+${accountTable(config, result.rows, sortLink)}
 <div class="pager">${pageNumber > 1 ? html`<a href="${query(pageNumber - 1)}">← previous</a>` : ''}<span>page ${pageNumber} of ${pages}</span>${pageNumber < pages ? html`<a href="${query(pageNumber + 1)}" rel="next">next →</a>` : ''}</div>`;
   return page('Accounts', 'accounts', body);
 }
 
-export function accountTable(config: SpocConfig, rows: AccountRoleRow[]): Html {
+export function accountTable(
+  config: SpocConfig,
+  rows: AccountRoleRow[],
+  sortLink?: (by: AccountSort['by']) => Html,
+): Html {
   if (rows.length === 0) return html`<p class="muted">Nothing matches.</p>`;
-  return html`<table data-test="accounts"><thead><tr><th>account</th><th>role</th><th>status</th><th>decided</th>${config.enabledSystems.map(
+  const th = (by: AccountSort['by']) => html`<th>${sortLink ? sortLink(by) : by === 'name' ? 'account' : by}</th>`;
+  return html`<table data-test="accounts"><thead><tr>${th('name')}${th('role')}${th('status')}${th('decided')}${config.enabledSystems.map(
     (s) => html`<th>${systemLabel(config, s)}</th>`,
   )}</tr></thead><tbody>
 ${rows.map(
