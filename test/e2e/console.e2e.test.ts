@@ -316,8 +316,52 @@ describe.skipIf(!existsSync(CHROMIUM))(
       await shot('7-people-at-risk');
     });
 
+    it('day to day: a run page from the overview, the accounts as CSV, and Sync now to completion', async () => {
+      // A run's page, opened from the overview: what it cost per system, what it changed.
+      await page.goto(url);
+      const first = page.locator('table[data-test="runs"] [data-test="run-link"]').first();
+      const runId = await first.innerText();
+      await first.click();
+      await page.waitForURL(/\/runs\//);
+      expect(await page.locator('h1').innerText()).toContain(runId);
+      const calls = await page.locator('table[data-test="run-calls"] tbody tr td:nth-child(2)').allInnerTexts();
+      expect(calls.length).toBe(3);
+      for (const n of calls) expect(Number(n.replace(/,/g, ''))).toBeGreaterThan(0);
+      // Times are shown in the browser's zone by the page's one script (the UTC instant in the title).
+      expect(await page.locator('time').first().getAttribute('title')).toMatch(/^\d{4}-\d\d-\d\dT/);
+      await shot('8-run');
+
+      // The accounts list as a spreadsheet: every row, not one page.
+      await page.goto(`${url}/accounts`);
+      const total = Number((await page.locator('[data-test="total"]').innerText()).split(' ')[0]?.replace(/,/g, ''));
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test="export-csv"]')]);
+      const csv = readFileSync((await download.path()) as string, 'utf8')
+        .trim()
+        .split('\r\n');
+      expect(csv[0]).toMatch(/^account,name,role,status,decided owner,/);
+      expect(csv.length - 1).toBe(total);
+      expect(total).toBeGreaterThan(50);
+
+      // Someone re-owns a company in HubSpot; Sync now puts the authority's owner back.
+      await vendorEdit(`${sandbox.urls.hubspot}/crm/v3/objects/companies/batch/update`, 'POST', {
+        inputs: [{ id: '1000004', properties: { hubspot_owner_id: '70006' } }],
+      });
+      await page.goto(url);
+      await page.click('[data-test="sync-now"]');
+      await page.waitForURL(/\/runs\//);
+      // The page follows the run (it refreshes itself) until it ends.
+      await expect
+        .poll(() => page.locator('[data-test="run-status"]').innerText(), { timeout: 60_000, interval: 500 })
+        .toBe('ok');
+      const written = await page.locator('table[data-test="run-changes"] tr[data-result="written"]').allInnerTexts();
+      expect(written.length).toBe(1);
+      expect(written[0]).toContain('HubSpot');
+      await shot('9-sync-now');
+    }, 90_000);
+
     it('the content policy blocked nothing on any page the admin went through', async () => {
-      for (const path of ['/', '/accounts', '/people', '/login', '/nope']) await page.goto(`${url}${path}`);
+      for (const path of ['/', '/accounts', '/people', '/connections', '/login', '/nope'])
+        await page.goto(`${url}${path}`);
       expect(blocked).toEqual([]);
     });
   },
