@@ -1,6 +1,7 @@
 import PQueue from 'p-queue';
 import type { ConnectorStats } from '../domain/connector.ts';
 import { isSpocError } from '../errors/spoc-error.ts';
+import { type CallTally, endVendorCall, startVendorCall } from '../telemetry/vendor-call.ts';
 import { DEFAULT_RETRY, type RetryOptions, sleep, withRetry } from './retry.ts';
 
 const ROLL_MARGIN_MS = 200;
@@ -56,8 +57,7 @@ export class VendorGate {
       ...options.retry,
       onRetry: (info) => {
         this.counters.retries++;
-        const err = info.error;
-        if (isSpocError(err) && err.status === 429) {
+        if (throttled(info.error)) {
           this.counters.throttled++;
           this.pauseFor(info.delayMs);
         }
@@ -66,23 +66,46 @@ export class VendorGate {
     };
   }
 
-  /** Runs one vendor call through the limiter, with retries for transient errors. */
+  /**
+   * Runs one vendor call through the limiter, with retries for transient errors, in a
+   * `spoc.vendor.call` span when tracing is on (core/src/telemetry/).
+   */
   run<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return withRetry(
-      () =>
-        this.queue.add(
-          async () => {
-            await this.waitIfPaused(signal);
-            this.counters.calls++;
-            this.starts[this.nextStart] = Date.now();
-            this.nextStart = (this.nextStart + 1) % this.cap;
-            return call();
-          },
-          signal ? { signal } : {},
-        ) as Promise<T>,
-      this.retry,
-      signal,
+    const span = startVendorCall();
+    if (!span.isRecording()) return withRetry(() => this.attempt(call, signal), this.retry, signal);
+    const tally: CallTally = { retries: 0, throttled: 0 };
+    const retry: RetryOptions = {
+      ...this.retry,
+      onRetry: (info) => {
+        tally.retries++;
+        if (throttled(info.error)) tally.throttled++;
+        this.retry.onRetry?.(info);
+      },
+    };
+    return withRetry(() => this.attempt(call, signal), retry, signal).then(
+      (value) => {
+        endVendorCall(span, tally);
+        return value;
+      },
+      (error: unknown) => {
+        endVendorCall(span, tally, error);
+        throw error;
+      },
     );
+  }
+
+  /** One attempt: queued under the rate cap, held while the vendor's allowance is spent. */
+  private attempt<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.queue.add(
+      async () => {
+        await this.waitIfPaused(signal);
+        this.counters.calls++;
+        this.starts[this.nextStart] = Date.now();
+        this.nextStart = (this.nextStart + 1) % this.cap;
+        return call();
+      },
+      signal ? { signal } : {},
+    ) as Promise<T>;
   }
 
   /**
@@ -118,4 +141,9 @@ export class VendorGate {
     const wait = this.pausedUntil - Date.now();
     if (wait > 0) await sleep(wait, signal);
   }
+}
+
+/** A 429 Too Many Requests: the vendor's allowance is spent. */
+function throttled(error: unknown): boolean {
+  return isSpocError(error) && error.status === 429;
 }

@@ -3,6 +3,7 @@ import type { Connector } from '../domain/connector.ts';
 import type { AssignmentWrite, CascadeStep, Plan, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { StateStore } from '../store/state-store.ts';
+import { failSpan, openSpan } from '../telemetry/spans.ts';
 import type { ProgressEvent, RunDeps, RunOptions } from './run-types.ts';
 
 export interface AppliedChange {
@@ -68,11 +69,17 @@ export async function applySystem(
       })),
     );
 
+    const traced = openSpan(
+      'spoc.write.batch',
+      { 'spoc.system': system, 'spoc.batch.records': batch.length },
+      { system, what: 'write' },
+    );
     let results: WriteResult[];
     try {
-      results = await connector.writeAssignments(writes, context.signal);
+      results = await traced.within(() => connector.writeAssignments(writes, context.signal));
     } catch (error) {
       const info = toErrorInfo(error);
+      failSpan(traced.span, error);
       logger.error({ code: info.code, err: info.message }, 'writes stopped for this system');
       stopped = info;
       results = batch.map((c) => ({ recordId: c.recordId, role: c.role, ok: false as const, error: info }));
@@ -99,6 +106,11 @@ export async function applySystem(
     }
     // One commit per batch: the mirror shows what spoc wrote until the vendor says otherwise.
     store.mirror.applyWrittenValuesMany(system, written);
+    traced.span.setAttributes({
+      'spoc.batch.written': written.length,
+      'spoc.batch.failed': batch.length - written.length,
+    });
+    traced.span.end();
     context.onProgress?.({
       phase: 'write',
       system,

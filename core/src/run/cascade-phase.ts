@@ -6,6 +6,7 @@ import { allowed, describeLimit } from '../engine/guard.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { OpenCascade } from '../store/intent-journal.ts';
 import type { StateStore } from '../store/state-store.ts';
+import { inScope } from '../telemetry/spans.ts';
 
 /**
  * Cascades (contacts take the account's new owner; open tickets held by the previous
@@ -117,14 +118,14 @@ export async function previewCascades(
     // Tickets move only from a previous POC spoc knows there.
     const asked = mine.filter((i) => i.step.kind === 'contacts' || i.step.fromId !== null);
     if (asked.length === 0 || !connector.previewCascade) continue;
-    const preview = await connector.previewCascade(
-      asked.map((i) => ({
-        kind: i.step.kind,
-        accountRecordId: i.step.recordId,
-        fromId: i.step.fromId,
-        toId: i.step.toId,
-      })),
-      signal,
+    const requests = asked.map((i) => ({
+      kind: i.step.kind,
+      accountRecordId: i.step.recordId,
+      fromId: i.step.fromId,
+      toId: i.step.toId,
+    }));
+    const preview = await inScope({ system: connector.system, what: 'cascade.preview' }, () =>
+      connector.previewCascade!(requests, signal),
     );
     const byRequest = new Map<string, CascadeItem>();
     for (const i of asked) {
@@ -168,7 +169,13 @@ export async function guardCascades(
       const moving = planned.reduce((n, i) => n + i.moves.length, 0);
       if (moving === 0) continue;
       if (limit.kind === 'absolute' && moving <= limit.value) continue;
-      const scope = limit.kind === 'percent' ? ((await connector.countCascadeScope?.(kind, signal)) ?? moving) : 0;
+      const counted =
+        limit.kind === 'percent'
+          ? await inScope({ system: connector.system, what: 'cascade.count' }, async () =>
+              connector.countCascadeScope?.(kind, signal),
+            )
+          : 0;
+      const scope = counted ?? moving;
       if (moving <= allowed(limit, scope)) continue;
       const what = kind === 'contacts' ? 'contacts' : 'open tickets';
       reasons.push(
@@ -225,7 +232,9 @@ export async function applyCascades(
         continue;
       }
       try {
-        const results = await connector.applyCascade(moves, signal);
+        const results = await inScope({ system: connector.system, what: 'cascade.apply' }, () =>
+          connector.applyCascade!(moves, signal),
+        );
         const summary = {
           kind,
           system: connector.system,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Connector } from '../domain/connector.ts';
 import type { SystemId } from '../domain/types.ts';
 import { SpocError, toErrorInfo } from '../errors/spoc-error.ts';
+import { failSpan, inSpan, markFailed } from '../telemetry/spans.ts';
 import type { RunDeps } from './run-types.ts';
 
 /**
@@ -65,14 +66,24 @@ async function checkAll(
   signal?: AbortSignal,
 ): Promise<{ system: SystemId; problem: string }[]> {
   const results = await Promise.all(
-    connectors.map(async (c) => {
-      try {
-        const check = await c.check(signal);
-        return check.problems.map((problem) => ({ system: c.system, problem }));
-      } catch (error) {
-        return [{ system: c.system, problem: toErrorInfo(error).message }];
-      }
-    }),
+    connectors.map((c) =>
+      inSpan(
+        'spoc.check.system',
+        { 'spoc.system': c.system },
+        async (span) => {
+          try {
+            const check = await c.check(signal);
+            span.setAttribute('spoc.check.problems', check.problems.length);
+            if (check.problems.length > 0) markFailed(span, { code: 'CHECK_FAILED', kind: 'auth' });
+            return check.problems.map((problem) => ({ system: c.system, problem }));
+          } catch (error) {
+            failSpan(span, error);
+            return [{ system: c.system, problem: toErrorInfo(error).message }];
+          }
+        },
+        { system: c.system, what: 'check' },
+      ),
+    ),
   );
   return results.flat();
 }

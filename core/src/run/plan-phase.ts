@@ -1,6 +1,7 @@
 import type { Baseline, BaselineEntry, Plan, Snapshot } from '../domain/types.ts';
 import { buildDirectory, type Directory } from '../engine/directory.ts';
 import { plan as makePlan } from '../engine/plan.ts';
+import { inSpan } from '../telemetry/spans.ts';
 import { checkConnections } from './check-phase.ts';
 import { readSystem, type SystemRead } from './read-phase.ts';
 import type { RunDeps, RunOptions } from './run-types.ts';
@@ -26,30 +27,56 @@ export async function readAndPlan(
 ): Promise<Planned> {
   const now = options.now ?? (() => new Date());
   const startedAt = now();
-  await checkConnections(deps, startedAt, options.signal);
-  const reads = await Promise.all(
-    deps.connectors.map((c) =>
-      readSystem(c, deps.store, {
-        full: options.full,
-        now: startedAt,
-        peopleRefreshMs: deps.config.peopleRefreshMs,
-        logger: deps.logger.child({ system: c.system }),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      }),
+  await inSpan('spoc.check', {}, () => checkConnections(deps, startedAt, options.signal));
+  const reads = await inSpan('spoc.read', {}, () =>
+    Promise.all(
+      deps.connectors.map((c) =>
+        inSpan(
+          'spoc.read.system',
+          { 'spoc.system': c.system },
+          async (span) => {
+            const read = await readSystem(c, deps.store, {
+              full: options.full,
+              now: startedAt,
+              peopleRefreshMs: deps.config.peopleRefreshMs,
+              logger: deps.logger.child({ system: c.system }),
+              ...(options.signal ? { signal: options.signal } : {}),
+              ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+            });
+            span.setAttributes({
+              'spoc.read.full': read.full,
+              'spoc.read.people': read.people.length,
+              'spoc.read.people_cached': read.peopleReadAt === null,
+              'spoc.read.records': read.fresh.length,
+              'spoc.read.accounts': read.accounts.length,
+              'spoc.read.rejected': read.rejected.length,
+            });
+            return read;
+          },
+          { system: c.system, what: 'read' },
+        ),
+      ),
     ),
   );
-  const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
-  // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
-  const recovered = new Map<string, BaselineEntry>();
-  beforePlan?.(snapshot, recovered);
-  const stored = deps.store.baselines.lookup();
-  const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
-  const directory = buildDirectory(snapshot.people, deps.config.aliases);
-  const plan = makePlan(snapshot, baseline, deps.config, now(), {
-    force: options.force,
-    overrides: deps.store.actions.pendingOverrides(),
-    directory,
+  return inSpan('spoc.plan', {}, async (span) => {
+    const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
+    // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
+    const recovered = new Map<string, BaselineEntry>();
+    beforePlan?.(snapshot, recovered);
+    const stored = deps.store.baselines.lookup();
+    const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
+    const directory = buildDirectory(snapshot.people, deps.config.aliases);
+    const plan = makePlan(snapshot, baseline, deps.config, now(), {
+      force: options.force,
+      overrides: deps.store.actions.pendingOverrides(),
+      directory,
+    });
+    span.setAttributes({
+      'spoc.plan.accounts': plan.accounts,
+      'spoc.plan.changes': plan.changes.length,
+      'spoc.plan.issues': plan.issues.length,
+      'spoc.plan.refused': plan.refused !== null,
+    });
+    return { plan, reads, baseline, directory };
   });
-  return { plan, reads, baseline, directory };
 }

@@ -3,6 +3,8 @@ import { baselineKey } from '../domain/types.ts';
 import { isSpocError, toErrorInfo } from '../errors/spoc-error.ts';
 import { configMask, maskDeep } from '../log/mask.ts';
 import { attributeHandovers } from '../notify/attribute.ts';
+import { cascadeAttributes, traceRun } from '../telemetry/run-span.ts';
+import { inSpan } from '../telemetry/spans.ts';
 import type { AppliedChange } from './apply-phase.ts';
 import { applyAll } from './apply-phase.ts';
 import { applyCascades, planCascades } from './cascade-phase.ts';
@@ -22,7 +24,11 @@ export { readAndPlan } from './plan-phase.ts';
  * plan → guard → apply (owner writes, then cascades) → record → notify → report. With
  * `dryRun`, nothing is written anywhere but the run record (and the connection checks).
  */
-export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+export function runSync(deps: RunDeps, options: RunOptions): Promise<RunReport> {
+  return traceRun(options, () => syncRun(deps, options));
+}
+
+async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
   const { store, logger } = deps;
   const now = options.now ?? (() => new Date());
   const started = Date.now();
@@ -45,7 +51,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       configMask(deps.config),
     );
     // Notify: run alerts, then the outbox delivered; after every write, and never failing the run.
-    full.notices = await notifyAfterRun(deps, options, full, context);
+    full.notices = await inSpan('spoc.notify', {}, () => notifyAfterRun(deps, options, full, context));
     // What it cost and tallied is kept with it: /metrics and /readyz read them from the store.
     store.runs.finish(runId, full.status, full.counts, full.message, {
       durationMs: full.durationMs ?? 0,
@@ -81,7 +87,7 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
       }
     });
     // Guard: maxChanges (in the plan) and maxCascade over the previewed cascades.
-    const cascade = await planCascades(deps, plan, options);
+    const cascade = await inSpan('spoc.cascade.preview', {}, () => planCascades(deps, plan, options));
     log.info(
       {
         accounts: plan.accounts,
@@ -104,30 +110,43 @@ export async function runSync(deps: RunDeps, options: RunOptions): Promise<RunRe
 
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
-      recordRun(deps, { runId, plan, baseline, applied: [], people, now: now() });
+      await inSpan('spoc.record', {}, async () =>
+        recordRun(deps, { runId, plan, baseline, applied: [], people, now: now() }),
+      );
       return await finish(
         reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`),
       );
     }
 
     // Who changed the owners the handovers will tell of, asked before any write.
-    const attributions = await attributeHandovers(deps, { plan, baseline, directory }, options.signal);
+    const attributions = await inSpan(
+      'spoc.attribute',
+      {},
+      () => attributeHandovers(deps, { plan, baseline, directory }, options.signal),
+      { what: 'attribute' },
+    );
     // Apply: owner writes (journaled batches), then the cascades of those that landed.
-    const applied: AppliedChange[] = await applyAll(deps, plan, runId, options);
+    const applied: AppliedChange[] = await inSpan('spoc.apply', {}, () => applyAll(deps, plan, runId, options));
     context.applied = applied;
-    const moved = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
+    const moved = await inSpan('spoc.cascade.apply', {}, async (span) => {
+      const outcome = await applyCascades(deps.connectors, cascade, store, runId, log, options.signal);
+      span.setAttributes(cascadeAttributes(outcome));
+      return outcome;
+    });
     const cascades = moved.summaries;
     // Record: audit, baselines, history, read model, and the handover notices, in one transaction.
-    context.queued = recordRun(deps, {
-      runId,
-      plan,
-      baseline,
-      applied,
-      people,
-      now: now(),
-      cascade: { plan: cascade, outcome: moved },
-      attributions,
-    });
+    context.queued = await inSpan('spoc.record', {}, async () =>
+      recordRun(deps, {
+        runId,
+        plan,
+        baseline,
+        applied,
+        people,
+        now: now(),
+        cascade: { plan: cascade, outcome: moved },
+        attributions,
+      }),
+    );
 
     const failed = applied.some((a) => a.result && !a.result.ok) || cascades.some((c) => c.failed > 0);
     const interrupted = applied.some((a) => a.result === undefined);
