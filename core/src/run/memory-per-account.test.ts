@@ -1,0 +1,37 @@
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// Issue 22's regression guard: a run's memory is proportional to the book at worst, never
+// more, and a process keeps nothing of a run once it ends (the scheduler's and the
+// console's processes live for months). Measured in a child process with --expose-gc:
+// two syncs (full, then incremental) of a small book and of one ten times larger.
+const PROBE = fileURLToPath(new URL('../../test/memory-probe.ts', import.meta.url));
+
+interface Probe {
+  accounts: number;
+  full: { before: number; peak: number };
+  incremental: { before: number; peak: number };
+  after: number;
+}
+
+function probe(accounts: number): Probe {
+  const out = execFileSync(process.execPath, ['--expose-gc', PROBE, String(accounts)], { encoding: 'utf8' });
+  return JSON.parse(out) as Probe;
+}
+
+describe('memory per account', () => {
+  it('stays under a bound as the book grows ×10, and nothing of a run outlives it', () => {
+    const small = probe(2_000);
+    const large = probe(20_000);
+    for (const run of ['full', 'incremental'] as const) {
+      const grew = (p: Probe) => p[run].peak - p[run].before;
+      // About 5 KB an account today (3 systems × 1 role, a real SQLite store): twice that fails.
+      expect(grew(large) / large.accounts, `${run}: bytes per account at 20,000`).toBeLessThan(10_000);
+      // Ten times the book, at most ten times the memory (with 20% slack for the GC's timing).
+      expect(grew(large), `${run}: growth from 2,000 to 20,000 accounts`).toBeLessThan(grew(small) * 10 * 1.2);
+    }
+    // What the process still holds after both runs: under 500 bytes an account (about 60 today).
+    expect((large.after - large.full.before) / large.accounts).toBeLessThan(500);
+  }, 60_000);
+});

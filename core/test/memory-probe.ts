@@ -1,0 +1,77 @@
+// Run by core/src/run/memory-per-account.test.ts as `node --expose-gc memory-probe.ts N`:
+// two syncs (a full one that writes 10% drift, then an incremental one) of N accounts
+// × three memory vendors with a real SQLite state file; prints the live heap before and
+// the highest live heap seen during each (sampled every few ms and at each progress event).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { parseConfig } from '../src/config/load.ts';
+import { runSync } from '../src/run/run-sync.ts';
+import { openStore } from '../src/store/state-store.ts';
+import { MemoryConnector } from '../src/testing/memory-connector.ts';
+import { MEMORY_SYSTEMS, memoryRegistry } from '../src/testing/memory-definitions.ts';
+import { memoryWorldYaml } from '../src/testing/memory-world-config.ts';
+
+const accounts = Number(process.argv[2]);
+const gc = (globalThis as { gc?: () => void }).gc;
+if (!gc || !Number.isSafeInteger(accounts)) throw new Error('usage: node --expose-gc memory-probe.ts ACCOUNTS');
+
+const dir = mkdtempSync(join(tmpdir(), 'spoc-memory-'));
+const config = parseConfig(
+  memoryWorldYaml(join(dir, 'state.db'), 'safety: { maxChanges: 100%, maxCascade: 100% }'),
+  join(dir, 'spoc.yaml'),
+  memoryRegistry(MEMORY_SYSTEMS, { links: true }),
+  { T: 't' },
+);
+const PEOPLE = 200;
+const connectors = MEMORY_SYSTEMS.map(
+  (system) =>
+    new MemoryConnector(
+      system,
+      Array.from({ length: PEOPLE }, (_, p) => ({
+        system,
+        id: `${system}-${p}`,
+        email: `p${p}@acme.test`,
+        active: true,
+        name: `Person ${p}`,
+      })),
+      Array.from({ length: accounts }, (_, n) => ({
+        system,
+        id: system === 'crm' ? `c${n}` : `${system}${n}`,
+        name: `Customer ${n}`,
+        domains: [],
+        xrefs: system === 'crm' ? {} : { crmid: `c${n}` },
+        // One account in ten drifts outside the deciding system.
+        roles: { owner: { id: `${system}-${(n + (system !== 'crm' && n % 10 === 0 ? 1 : 0)) % PEOPLE}` } },
+        modifiedAt: null,
+      })),
+      { owner: 'id' },
+    ),
+);
+const store = openStore(join(dir, 'state.db'));
+const live = () => {
+  gc();
+  return process.memoryUsage().heapUsed;
+};
+const measure = async (full: boolean) => {
+  const before = live();
+  let peak = before;
+  const sample = () => {
+    peak = Math.max(peak, process.memoryUsage().heapUsed);
+  };
+  const timer = setInterval(sample, 2);
+  const report = await runSync(
+    { config, connectors, store, logger: pino({ level: 'silent' }) },
+    { dryRun: false, full, force: false, onProgress: sample },
+  );
+  clearInterval(timer);
+  sample();
+  if (report.status !== 'ok') throw new Error(`sync ${report.status}: ${report.message ?? ''}`);
+  return { before, peak, written: report.counts.written };
+};
+const full = await measure(true);
+const incremental = await measure(false);
+store.close();
+rmSync(dir, { recursive: true, force: true });
+process.stdout.write(`${JSON.stringify({ accounts, full, incremental, after: live() })}\n`);
