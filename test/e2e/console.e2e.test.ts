@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,7 @@ import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkspace, ROOT, spoc, vendorGet } from './helpers.ts';
+import { demoWorkspace, ROOT, spoc, startServing, vendorGet } from './helpers.ts';
 
 // Debian's Chromium (apt-get install chromium), driven by playwright-core: no browser download.
 const CHROMIUM = '/usr/bin/chromium';
@@ -24,25 +24,8 @@ let profile: string;
 const blocked: string[] = [];
 
 /** Starts `spoc serve` as an admin would and waits for its {"url"} line. */
-function startServe(config: string, env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(
-    process.execPath,
-    [join(ROOT, 'packages/cli/src/main.ts'), 'serve', '-c', config, '--port', '0'],
-    {
-      env: { ...process.env, ...env, SPOC_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
-    child.once('exit', (code) => reject(new Error(`spoc serve exited with ${code}`)));
-  });
-}
+const startServe = (config: string, env: NodeJS.ProcessEnv) =>
+  startServing(['serve', '-c', config, '--port', '0'], env);
 
 async function serve(): Promise<string> {
   const started = await startServe(workspace.config, workspace.env);

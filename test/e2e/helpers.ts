@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,26 @@ export function spoc(args: string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): P
     });
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts a long-running `spoc` command (serve, schedule --port) and waits for its {"url"} line on stdout. */
+export function startServing(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, [MAIN, ...args], {
+    env: { ...process.env, SPOC_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
+    });
+    child.once('exit', (code) => reject(new Error(`spoc ${args[0]} exited with ${code}`)));
   });
 }
 

@@ -1,10 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { EMULATORS, type EmulatorId } from '@spoc/cli';
 import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoWorkspace, ROOT, spoc } from './helpers.ts';
+import { demoWorkspace, spoc, startServing as startServingCommand } from './helpers.ts';
 
 // /healthz, /readyz and /metrics of `spoc serve` and `spoc schedule --port`, after real
 // syncs against the sandbox (real SDKs over HTTP, 429s injected): what /metrics counts
@@ -51,22 +50,17 @@ afterAll(async () => {
   rmSync(workspace.dir, { recursive: true, force: true });
 });
 
-/** Starts a long-running `spoc` command and waits for its {"url"} line on stdout. */
-function startServing(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, [join(ROOT, 'packages/cli/src/main.ts'), ...args], {
-    env: { ...process.env, ...workspace.env, SPOC_LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += d;
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve({ url: (JSON.parse(line) as { url: string }).url, child });
-    });
-    child.once('exit', (code) => reject(new Error(`spoc ${args[0]} exited with ${code}`)));
-  });
+/** Starts a long-running `spoc` command with the workspace's env; stopped after the tests. */
+async function startServing(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ url: string; child: ChildProcess }> {
+  const started = startServingCommand(args, { ...workspace.env, ...env });
+  started.then(
+    ({ child }) => children.push(child),
+    () => {},
+  );
+  return started;
 }
 
 async function stop(child: ChildProcess): Promise<number | null> {
