@@ -2,6 +2,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from './exit-codes.ts';
 import { chooseHeapPolicy } from './heap-policy.ts';
+import { traced } from './telemetry.ts';
 
 chooseHeapPolicy(process.argv[2]);
 
@@ -64,7 +65,7 @@ program
   .option('--json', 'one JSON document on stdout')
   .addOption(new Option('--markdown', 'a Markdown summary on stdout, for a pull-request comment').conflicts('json'))
   .option('--full', 'read every account, ignoring cursors')
-  .action(async (o) => set(await (await commands.run()).runCommand(o, 'plan')));
+  .action(traced(async (o) => set(await (await commands.run()).runCommand(o, 'plan'))));
 
 program
   .command('sync')
@@ -74,7 +75,7 @@ program
   .option('--dry-run', 'plan only, write nothing')
   .option('--full', 'read every account, ignoring cursors')
   .option('--force', 'apply even when the safety guard trips')
-  .action(async (o) => set(await (await commands.run()).runCommand(o, 'sync')));
+  .action(traced(async (o) => set(await (await commands.run()).runCommand(o, 'sync'))));
 
 program
   .command('report')
@@ -125,7 +126,7 @@ program
   .addOption(configOption())
   .option('--port <n>', 'serve /healthz, /readyz and /metrics on this port (0 picks a free one; default: not served)')
   .option('--host <addr>', 'address to serve them on (beyond loopback, SPOC_CONSOLE_TOKEN is required)', '127.0.0.1')
-  .action(async (o) => set(await (await commands.schedule()).scheduleCommand(o)));
+  .action(traced(async (o) => set(await (await commands.schedule()).scheduleCommand(o))));
 
 program
   .command('serve')
@@ -133,7 +134,7 @@ program
   .addOption(configOption())
   .option('--port <n>', 'port; 0 picks a free one', '8080')
   .option('--host <addr>', 'address to bind (beyond loopback, SPOC_CONSOLE_TOKEN is required)', '127.0.0.1')
-  .action(async (o) => set(await (await commands.serve()).serveCommand(o)));
+  .action(traced(async (o) => set(await (await commands.serve()).serveCommand(o))));
 
 try {
   await program.parseAsync(process.argv);
