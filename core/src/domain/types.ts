@@ -87,6 +87,12 @@ export interface BaselineEntry {
 /** Baseline entries by baselineKey: a Map, or the store's lookup (a run never loads them all). */
 export interface Baseline {
   get(key: string): BaselineEntry | undefined;
+  /**
+   * A hint: the planner is about to ask for these records' entries (every role), so a
+   * store can read them in one query rather than one per entry. Never changes what get()
+   * answers, provided nothing writes the baseline in between (planning writes nothing).
+   */
+  prefetch?(records: readonly { system: SystemId; recordId: string }[]): void;
 }
 
 export function baselineKey(system: SystemId, recordId: string, role: string): string {

@@ -60,8 +60,18 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     return Object.hasOwn(aliases, c) ? (aliases[c] as string) : c;
   };
   const persons = new Map<string, Person>();
-  const byId = new Map<string, Person>();
-  const records = new Map<string, PersonRecord>();
+  // Per system, then by id: the planner looks a person up six times an account, and a
+  // `system:id` key built each time would cost more than the lookup.
+  const byId = new Map<SystemId, Map<string, Person>>();
+  const records = new Map<SystemId, Map<string, PersonRecord>>();
+  const ofSystem = <T>(map: Map<SystemId, Map<string, T>>, system: SystemId): Map<string, T> => {
+    let inner = map.get(system);
+    if (!inner) {
+      inner = new Map();
+      map.set(system, inner);
+    }
+    return inner;
+  };
   const idsByEmailSystem = new Map<string, { email: string; system: SystemId; records: PersonRecord[] }>();
   /** `system:email` of people ambiguous in that system. */
   const ambiguous = new Set<string>();
@@ -72,9 +82,9 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     (a, b) => compareText(a.system, b.system) || compareText(a.id, b.id) || Number(b.active) - Number(a.active),
   );
   for (const record of sorted) {
-    const idKey = `${record.system}:${record.id}`;
-    if (records.has(idKey)) continue;
-    records.set(idKey, record);
+    const systemRecords = ofSystem(records, record.system);
+    if (systemRecords.has(record.id)) continue;
+    systemRecords.set(record.id, record);
     if (record.email === null || record.email.trim() === '') continue;
     const email = canonical(record.email);
     let person = persons.get(email);
@@ -82,7 +92,7 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
       person = { email, name: record.name ?? null, systems: {} };
       persons.set(email, person);
     }
-    byId.set(idKey, person);
+    ofSystem(byId, record.system).set(record.id, person);
     const key = `${record.system}:${email}`;
     const entry = idsByEmailSystem.get(key) ?? { email, system: record.system, records: [] };
     entry.records.push(record);
@@ -131,8 +141,8 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
     issues,
     canonical,
     byEmail: (email) => persons.get(canonical(email)),
-    bySystemId: (system, id) => byId.get(`${system}:${id}`),
-    recordOf: (system, id) => records.get(`${system}:${id}`),
+    bySystemId: (system, id) => byId.get(system)?.get(id),
+    recordOf: (system, id) => records.get(system)?.get(id),
     standing,
     duplicates,
     activeHolder: (system, resolved) => {
@@ -140,7 +150,7 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
       const { person, id } = resolved;
       const usable = standing(person, system);
       if (usable !== 'ambiguous') return usable === 'active';
-      if (id !== null) return records.get(`${system}:${id}`)?.active === true;
+      if (id !== null) return records.get(system)?.get(id)?.active === true;
       return duplicates(person, system).some((r) => r.active);
     },
     resolve: (system, value) => {
@@ -148,9 +158,9 @@ export function buildDirectory(people: PersonRecord[], aliases: Record<string, s
       if ('id' in value) {
         const id = value.id.trim();
         if (id === '') return { kind: 'empty' };
-        const person = byId.get(`${system}:${id}`);
+        const person = byId.get(system)?.get(id);
         if (person) return { kind: 'person', person, id };
-        return records.has(`${system}:${id}`) ? { kind: 'no-email', id } : { kind: 'unknown', value: id };
+        return records.get(system)?.has(id) ? { kind: 'no-email', id } : { kind: 'unknown', value: id };
       }
       if (value.email.trim() === '') return { kind: 'empty' };
       const person = persons.get(canonical(value.email));

@@ -28,6 +28,15 @@ import { buildDirectory, type Directory } from './directory.ts';
 import { changeScope, guardChanges } from './guard.ts';
 import { type LinkedAccount, linkAccounts, linkOptionsOf } from './link-accounts.ts';
 
+/** Linked accounts whose baseline entries the store is asked for at once. */
+const PREFETCH_ACCOUNTS = 1_000;
+
+function recordsOf(accounts: readonly LinkedAccount[], from: number): { system: SystemId; recordId: string }[] {
+  return accounts
+    .slice(from, from + PREFETCH_ACCOUNTS)
+    .flatMap((a) => Object.entries(a.records).map(([system, r]) => ({ system: system as SystemId, recordId: r.id })));
+}
+
 /**
  * plan(snapshot, baseline, config) → Plan (docs/ARCHITECTURE.md, "Deciding one owner"). Pure and deterministic:
  * the same inputs, in any order, give the same plan.
@@ -53,7 +62,8 @@ export function plan(
   const decisions: AccountDecision[] = [];
   const overridden: string[] = [];
 
-  for (const account of linked.accounts) {
+  for (const [i, account] of linked.accounts.entries()) {
+    if (baseline.prefetch && i % PREFETCH_ACCOUNTS === 0) baseline.prefetch(recordsOf(linked.accounts, i));
     const roles: RoleDecision[] = [];
     for (const role of config.roles) {
       const override = options.overrides?.get(overrideKey(account.key, role.name));

@@ -64,7 +64,10 @@ export async function readAndPlan(
     const recovered = new Map<string, BaselineEntry>();
     beforePlan?.(snapshot, recovered);
     const stored = deps.store.baselines.lookup();
-    const baseline: Baseline = { get: (key) => recovered.get(key) ?? stored.get(key) };
+    const baseline: Baseline = {
+      get: (key) => recovered.get(key) ?? stored.get(key),
+      prefetch: (records) => stored.prefetch?.(records),
+    };
     const directory = buildDirectory(snapshot.people, deps.config.aliases);
     const plan = makePlan(snapshot, baseline, deps.config, now(), {
       force: options.force,

@@ -13,11 +13,42 @@ export class Baselines extends StoreModule {
     const select = this.sql(
       'SELECT system, record_id, role, value, at, stand_in, decided FROM baselines WHERE system = ? AND record_id = ? AND role = ?',
     );
+    const selectMany = this.sql(
+      `SELECT system, record_id, role, value, at, stand_in, decided FROM baselines
+       WHERE system = ? AND record_id IN (SELECT value FROM json_each(?))`,
+    );
+    // Rows as arrays: a chunk is thousands of rows, and an object per row costs more than the read.
+    selectMany.setReturnArrays(true);
+    // The entries of the records last prefetched (one chunk of the plan), and those records.
+    let fetched = new Map<string, BaselineEntry>();
+    let prefetched = new Set<string>();
     return {
       get: (key) => {
-        const [system, recordId, role] = key.split('\u0000');
-        const row = select.get(system ?? '', recordId ?? '', role ?? '') as RawBaseline | undefined;
+        const hit = fetched.get(key);
+        if (hit) return hit;
+        const [system = '', recordId = '', role = ''] = key.split('\u0000');
+        if (prefetched.has(`${system}\u0000${recordId}`)) return undefined;
+        const row = select.get(system, recordId, role) as RawBaseline | undefined;
         return row ? baselineEntry(row) : undefined;
+      },
+      prefetch: (records) => {
+        fetched = new Map();
+        prefetched = new Set();
+        const bySystem = new Map<SystemId, string[]>();
+        for (const r of records) {
+          prefetched.add(`${r.system}\u0000${r.recordId}`);
+          const ids = bySystem.get(r.system);
+          if (ids) ids.push(r.recordId);
+          else bySystem.set(r.system, [r.recordId]);
+        }
+        for (const [system, ids] of bySystem)
+          for (const row of selectMany.iterate(system, JSON.stringify(ids)) as Iterable<RawBaselineArray>) {
+            const [, recordId, role, value, at, standIn, decided] = row;
+            const entry: BaselineEntry = { system, recordId, role, value, at };
+            if (standIn === 1) entry.standIn = true;
+            if (decided !== null) entry.decided = decided;
+            fetched.set(baselineKey(system, recordId, role), entry);
+          }
       },
     };
   }
@@ -50,6 +81,9 @@ export class Baselines extends StoreModule {
     });
   }
 }
+
+/** A baseline row with setReturnArrays: the columns of RawBaseline, in its order. */
+type RawBaselineArray = [SystemId, string, string, string | null, string, number, string | null];
 
 interface RawBaseline {
   system: SystemId;

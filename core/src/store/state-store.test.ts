@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { BaselineEntry } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
@@ -300,6 +301,53 @@ describe('baselines and cursors', () => {
     expect(lookup.get(baselineKey('marketing', '42', 'csm'))).toBeUndefined();
     expect(lookup.get(baselineKey('helpdesk', '42', 'owner'))).toBeUndefined();
     store.close();
+  });
+
+  it('a prefetched chunk answers exactly as one lookup per entry would, for any entries and any chunk', () => {
+    const systems = ['marketing', 'crm', 'helpdesk'];
+    const roles = ['owner', 'csm'];
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.record({
+            system: fc.constantFrom(...systems),
+            recordId: fc.constantFrom('1', '2', '3', '0013', "o'brien"),
+            role: fc.constantFrom(...roles),
+            value: fc.option(fc.constantFrom('anna@acme.test', 'bruno@acme.test'), { nil: null }),
+            standIn: fc.boolean(),
+            decided: fc.option(fc.constant('anna@acme.test'), { nil: undefined }),
+          }),
+          { selector: (e) => `${e.system}/${e.recordId}/${e.role}` },
+        ),
+        fc.array(
+          fc.record({
+            system: fc.constantFrom(...systems),
+            recordId: fc.constantFrom('1', '2', '0013', "o'brien", '9'),
+          }),
+        ),
+        (entries, chunk) => {
+          const stored: BaselineEntry[] = entries.map(({ standIn, decided, ...e }) => ({
+            ...e,
+            at: 't1',
+            ...(standIn ? { standIn: true } : {}),
+            ...(decided ? { decided } : {}),
+          }));
+          const fresh = openStore(':memory:');
+          fresh.baselines.upsert(stored);
+          const one = fresh.baselines.lookup();
+          const chunked = fresh.baselines.lookup();
+          chunked.prefetch?.(chunk);
+          for (const system of systems)
+            for (const recordId of ['1', '2', '3', '0013', "o'brien", '9'])
+              for (const role of roles) {
+                const key = baselineKey(system, recordId, role);
+                expect(chunked.get(key)).toEqual(one.get(key));
+              }
+          fresh.close();
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
