@@ -1,6 +1,6 @@
 import { Client } from '@hubspot/api-client';
 import { type ConnectorStats, type RetryOptions, SpocError, VendorGate } from '@spoc/core/connector';
-import { rateObservation, toSpocError } from './errors.ts';
+import { dailyUsage, rateObservation, toSpocError } from './errors.ts';
 import { type ApiPage, type BatchResponse, BatchResponseApiSchema, PageApiSchema, type SearchBody } from './mapping.ts';
 import type { HubspotSettings } from './settings.ts';
 
@@ -47,6 +47,10 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
     ...retry,
   });
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  let daily: { used: number; limit: number } | null = null;
+  const noteDaily = (headers: Record<string, string> | undefined) => {
+    daily = dailyUsage(headers) ?? daily;
+  };
 
   const call = (which: VendorGate, what: string, fn: () => Promise<HttpInfo>, signal?: AbortSignal) =>
     which.run(async () => {
@@ -54,10 +58,13 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
         const info = await withTimeout(fn(), timeoutMs, what);
         const seen = rateObservation(info.headers);
         if (seen) which.observe(seen);
+        noteDaily(info.headers);
         return info;
       } catch (error) {
-        const seen = rateObservation((error as { headers?: Record<string, string> } | null)?.headers);
+        const headers = (error as { headers?: Record<string, string> } | null)?.headers;
+        const seen = rateObservation(headers);
         if (seen) which.observe(seen);
+        noteDaily(headers);
         throw toSpocError(error);
       }
     }, signal);
@@ -175,7 +182,12 @@ export function createHubspotApi(config: HubspotSettings, options: HubspotApiOpt
     stats(): ConnectorStats {
       const a = gate.stats();
       const b = searchGate.stats();
-      return { calls: a.calls + b.calls, retries: a.retries + b.retries, throttled: a.throttled + b.throttled };
+      return {
+        calls: a.calls + b.calls,
+        retries: a.retries + b.retries,
+        throttled: a.throttled + b.throttled,
+        ...(daily ? { daily } : {}),
+      };
     },
   };
 }

@@ -61,6 +61,16 @@ describe('HubSpot connector against the sandbox (real @hubspot/api-client)', () 
     expect(idle).toMatchObject({ records: [], calls: 1, retries: 0 });
   });
 
+  it("reports the portal's daily allowance as HubSpot's headers give it (X-HubSpot-RateLimit-Daily, -Remaining)", async () => {
+    const config = await start(250, { rateLimits: true });
+    const connector = createHubspotConnector(config, ctx);
+    for await (const _ of connector.readAccounts({ since: null })) {
+      // read every page
+    }
+    // The sandbox portal's default allowance, one request used per call so far.
+    expect(connector.stats()).toMatchObject({ calls: 3, daily: { used: 3, limit: 1_000_000 } });
+  });
+
   it('reads every company exactly once through injected 5xx and connection resets', async () => {
     const config = await start(450, { faults: '5xx=0.2,reset=0.1,seed=7' });
     const full = await readAll(config, null, { retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 10 } });

@@ -106,6 +106,15 @@ export function rateObservation(headers: Record<string, string> | undefined): Ra
   return { remaining };
 }
 
+/** The day's allowance, from X-HubSpot-RateLimit-Daily and -Daily-Remaining (sent with most responses). */
+export function dailyUsage(headers: Record<string, string> | undefined): { used: number; limit: number } | null {
+  const limit = Number(header(headers, 'x-hubspot-ratelimit-daily'));
+  const remaining = Number(header(headers, 'x-hubspot-ratelimit-daily-remaining'));
+  if (!Number.isFinite(limit) || !Number.isFinite(remaining) || limit <= 0) return null;
+  if (header(headers, 'x-hubspot-ratelimit-daily') === undefined) return null;
+  return { used: Math.max(0, limit - remaining), limit };
+}
+
 function missingScopes(body: HubspotErrorBody): string[] {
   const scopes = (body.errors ?? []).flatMap(
     (e) => e.context?.requiredGranularScopes ?? e.context?.requiredScopes ?? [],

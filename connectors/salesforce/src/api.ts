@@ -107,7 +107,12 @@ export class SalesforceApi {
 
   stats(): ConnectorStats {
     const s = this.gate.stats();
-    return { ...s, calls: s.calls + this.replays };
+    const usage = this.share.usage();
+    return {
+      ...s,
+      calls: s.calls + this.replays,
+      ...(usage ? { daily: { used: usage.used, limit: usage.max } } : {}),
+    };
   }
 
   /** Org-wide usage from the last Sforce-Limit-Info seen (MAX overridden when configured). */

@@ -76,6 +76,11 @@ export interface ConnectorStats {
   calls: number;
   retries: number;
   throttled: number;
+  /**
+   * The vendor's daily API allocation as last seen, where it reports one: requests used
+   * (by every integration of the account or org, as the vendor counts them) of the limit.
+   */
+  daily?: { used: number; limit: number };
 }
 
 /**

@@ -26,12 +26,12 @@ describe('memory per account', () => {
     const large = probe(20_000);
     for (const run of ['full', 'incremental'] as const) {
       const grew = (p: Probe) => p[run].peak - p[run].before;
-      // About 5 KB an account today (3 systems × 1 role, a real SQLite store): twice that fails.
-      expect(grew(large) / large.accounts, `${run}: bytes per account at 20,000`).toBeLessThan(10_000);
+      // Live heap about 1.25 KB an account today (3 systems × 1 role, a real SQLite store): twice that fails.
+      expect(grew(large) / large.accounts, `${run}: bytes per account at 20,000`).toBeLessThan(2_500);
       // Ten times the book, at most ten times the memory (with 20% slack for the GC's timing).
       expect(grew(large), `${run}: growth from 2,000 to 20,000 accounts`).toBeLessThan(grew(small) * 10 * 1.2);
     }
-    // What the process still holds after both runs: under 500 bytes an account (about 60 today).
-    expect((large.after - large.full.before) / large.accounts).toBeLessThan(500);
+    // What the process still holds after both runs: under 300 bytes an account (about 65 today).
+    expect((large.after - large.full.before) / large.accounts).toBeLessThan(300);
   }, 60_000);
 });

@@ -123,7 +123,13 @@ export function callStats(
       const was = before[c.system] ?? { calls: 0, retries: 0, throttled: 0 };
       return [
         c.system,
-        { calls: now.calls - was.calls, retries: now.retries - was.retries, throttled: now.throttled - was.throttled },
+        {
+          calls: now.calls - was.calls,
+          retries: now.retries - was.retries,
+          throttled: now.throttled - was.throttled,
+          // The day's usage is a reading, not a count: the latest one stands.
+          ...(now.daily ? { daily: now.daily } : {}),
+        },
       ];
     }),
   );

@@ -108,9 +108,11 @@ export class RunLog extends StoreModule {
       );
       if (!outcome) return;
       const call = this.sql(
-        'INSERT OR REPLACE INTO run_calls (run_id, system, calls, retries, throttled) VALUES (?, ?, ?, ?, ?)',
+        `INSERT OR REPLACE INTO run_calls (run_id, system, calls, retries, throttled, daily_used, daily_limit)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       );
-      for (const [system, s] of Object.entries(outcome.calls)) call.run(runId, system, s.calls, s.retries, s.throttled);
+      for (const [system, s] of Object.entries(outcome.calls))
+        call.run(runId, system, s.calls, s.retries, s.throttled, s.daily?.used ?? null, s.daily?.limit ?? null);
       const tally = new Map<string, { system: SystemId; role: string; result: string; count: number }>();
       for (const c of outcome.changes) {
         const key = `${c.system}\u0000${c.role}\u0000${c.result}`;
@@ -128,14 +130,14 @@ export class RunLog extends StoreModule {
   /** What one run cost per system (none for runs older than schema 9, or still running). */
   callsOf(runId: string): Record<SystemId, ConnectorStats> {
     const rows = this.sql(
-      'SELECT system, calls, retries, throttled FROM run_calls WHERE run_id = ? ORDER BY system',
-    ).all(runId) as unknown as ({ system: SystemId } & ConnectorStats)[];
-    return Object.fromEntries(rows.map(({ system, ...stats }) => [system, stats]));
+      'SELECT system, calls, retries, throttled, daily_used, daily_limit FROM run_calls WHERE run_id = ? ORDER BY system',
+    ).all(runId) as unknown as RawRunCalls[];
+    return Object.fromEntries(rows.map((r) => [r.system, connectorStats(r)]));
   }
 
   list(limit = 20): RunRow[] {
     return (
-      this.sql('SELECT * FROM runs ORDER BY started_at DESC, id DESC LIMIT ?').all(limit) as unknown as RawRun[]
+      this.sql('SELECT * FROM runs ORDER BY started_at DESC, rowid DESC LIMIT ?').all(limit) as unknown as RawRun[]
     ).map(runRow);
   }
 
@@ -335,4 +337,19 @@ function auditRow(r: RawChange): AuditRow {
     result: r.result,
     error: r.error ? (JSON.parse(r.error) as ChangeRow['error']) : null,
   };
+}
+
+interface RawRunCalls {
+  system: SystemId;
+  calls: number;
+  retries: number;
+  throttled: number;
+  daily_used: number | null;
+  daily_limit: number | null;
+}
+
+function connectorStats(r: RawRunCalls): ConnectorStats {
+  const stats: ConnectorStats = { calls: r.calls, retries: r.retries, throttled: r.throttled };
+  if (r.daily_used !== null && r.daily_limit !== null) stats.daily = { used: r.daily_used, limit: r.daily_limit };
+  return stats;
 }

@@ -62,13 +62,25 @@ export class RunMetrics extends StoreModule {
     ).all(since) as { system: SystemId; calls: number; retries: number; throttled: number }[];
   }
 
+  /** Per system, the daily API usage the latest run that saw one read, and when that run ended. */
+  dailyUsage(): { system: SystemId; used: number; limit: number; at: string }[] {
+    return this.sql(
+      `SELECT c.system, c.daily_used AS used, c.daily_limit AS "limit", r.finished_at AS at
+       FROM run_calls c JOIN runs r ON r.id = c.run_id
+       WHERE c.daily_used IS NOT NULL AND c.daily_limit IS NOT NULL AND r.finished_at IS NOT NULL
+         AND r.finished_at = (SELECT MAX(r2.finished_at) FROM run_calls c2 JOIN runs r2 ON r2.id = c2.run_id
+                              WHERE c2.system = c.system AND c2.daily_used IS NOT NULL)
+       ORDER BY c.system`,
+    ).all() as { system: SystemId; used: number; limit: number; at: string }[];
+  }
+
   /** The latest run that failed on this system, with what it said (a refused token, a missing scope…). */
   lastFailureOn(
     system: SystemId,
   ): { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined {
     return this.sql(
       `SELECT id AS runId, finished_at AS finishedAt, error_code AS code, error AS message FROM runs
-       WHERE status = 'failed' AND error_system = ? AND finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1`,
+       WHERE status = 'failed' AND error_system = ? AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get(system) as { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined;
   }
 
@@ -85,7 +97,7 @@ export class RunMetrics extends StoreModule {
   lastSync(status?: 'ok'): FinishedRun | undefined {
     const row = this.sql(
       `SELECT ${COLUMNS} FROM runs WHERE dry_run = 0 AND status != 'running' AND (? IS NULL OR status = ?)
-       ORDER BY finished_at DESC, id DESC LIMIT 1`,
+       ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get(status ?? null, status ?? null) as RawFinished | undefined;
     return row ? finished(row) : undefined;
   }
@@ -101,7 +113,7 @@ export class RunMetrics extends StoreModule {
        WHERE status != 'running'
          AND NOT (status = 'refused' AND COALESCE(json_extract(counts, '$.accounts'), 0) = 0)
          AND NOT (status = 'failed' AND error IS 'interrupted' AND error_code IS NULL)
-       ORDER BY finished_at DESC, id DESC LIMIT 1`,
+       ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get() as RawFinished | undefined;
     return row ? finished(row) : undefined;
   }

@@ -43,7 +43,11 @@ beforeEach(() => {
       stats.throttled += 1;
       yield* list();
     };
-    v.stats = () => ({ ...stats });
+    // Salesforce says how much of the org's daily allocation is used (Sforce-Limit-Info).
+    v.stats = () => ({
+      ...stats,
+      ...(s === 'salesforce' ? { daily: { used: 1200 + stats.calls, limit: 15_000 } } : {}),
+    });
     return v;
   });
 });
@@ -231,6 +235,15 @@ describe('console: connections', () => {
     page = (await get('/connections')).body;
     for (const s of ['hubspot', 'salesforce', 'zendesk']) expect(page).toMatch(new RegExp(`data-test="state-${s}">ok`));
     expect(page).toContain('(since passed)');
+    // The daily allocation as the last run saw it, and spoc's share of it (dailyApiShare 0.5 by default).
+    expect(page).toMatch(/data-test="daily-salesforce">1,203 of 15,000 \(8\.0%\)/);
+    expect(page).toContain('spoc may use 50% (7,500 requests)');
+    expect(page).toMatch(/data-test="daily-hubspot"><span class="muted">not reported/);
+    const metrics = (await get('/metrics')).body;
+    expect(metrics).toContain('spoc_api_daily_used{system="salesforce"} 1203');
+    expect(metrics).toContain('spoc_api_daily_limit{system="salesforce"} 15000');
+    expect(metrics).toContain('spoc_api_daily_share_ratio{system="salesforce"} 0.5');
+    expect(metrics).not.toContain('spoc_api_daily_used{system="hubspot"}');
     const api = (await get('/api/connections')).json() as {
       system: string;
       today: { calls: number; throttled: number };

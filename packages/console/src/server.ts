@@ -15,6 +15,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { accountsCsv, accountsFilename, changesCsv, sendCsv } from './csv-exports.ts';
 import { SCRIPT_HASH, STYLE_HASH } from './layout.ts';
+import { dailyShareOf } from './ops/metrics.ts';
 import { readiness } from './ops/readiness.ts';
 import { registerOps } from './ops/routes.ts';
 import { previewOverrides } from './preview.ts';
@@ -206,18 +207,21 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   const connectionsData = (): ConnectionRow[] => {
     const ready = readiness(store, config);
     const today = store.metrics.callsSince(`${now().toISOString().slice(0, 10)}T00:00:00.000Z`);
+    const dailies = store.metrics.dailyUsage();
     return config.enabledSystems.map((system) => {
       const check = store.mirror.getCursor(system, 'check');
       const failure = store.metrics.lastFailureOn(system);
       const used = today.find((t) => t.system === system);
-      const share = (config.systems[system]?.settings as { dailyApiShare?: unknown } | undefined)?.dailyApiShare;
+      const share = dailyShareOf(config, system);
+      const allocation = dailies.find((d) => d.system === system);
       return {
         system,
         readiness: ready.systems[system] ?? { ok: false, reason: 'unknown' },
         checkedAt: check === null ? null : (JSON.parse(check) as { at: string }).at,
         ...(failure ? { lastFailure: failure } : {}),
         today: { calls: used?.calls ?? 0, retries: used?.retries ?? 0, throttled: used?.throttled ?? 0 },
-        ...(typeof share === 'number' ? { dailyShare: share } : {}),
+        ...(share !== undefined ? { dailyShare: share } : {}),
+        ...(allocation ? { daily: allocation } : {}),
       };
     });
   };

@@ -61,6 +61,43 @@ export function metricsRegistry(store: StateStore, config: SpocConfig, now: () =
   calls('spoc_api_retries_total', 'Vendor API calls retried (429, 5xx, network) by system.', 'retries');
   calls('spoc_api_throttled_total', 'Vendor API answers 429 Too Many Requests by system.', 'throttled');
 
+  // The rate budget: the vendor's daily allocation as the latest run saw it (org- or
+  // account-wide: other integrations count), and the share of it spoc may use.
+  const daily = (name: string, help: string, pick: 'used' | 'limit') =>
+    new Gauge({
+      name,
+      help,
+      labelNames: ['system'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const d of store.metrics.dailyUsage()) this.set({ system: d.system }, d[pick]);
+      },
+    });
+  daily(
+    'spoc_api_daily_used',
+    'Requests used of the vendor daily allocation, as the latest run saw it (Salesforce, HubSpot).',
+    'used',
+  );
+  daily(
+    'spoc_api_daily_limit',
+    'The vendor daily request allocation, as the latest run saw it (Salesforce, HubSpot).',
+    'limit',
+  );
+  new Gauge({
+    name: 'spoc_api_daily_share_ratio',
+    help: 'The share of the daily allocation spoc may use where one is configured (systems.salesforce.dailyApiShare).',
+    labelNames: ['system'] as const,
+    registers,
+    collect() {
+      this.reset();
+      for (const system of config.enabledSystems) {
+        const share = dailyShareOf(config, system);
+        if (share !== undefined) this.set({ system }, share);
+      }
+    },
+  });
+
   new Histogram({
     name: 'spoc_run_duration_seconds',
     help: 'How long finished syncs (not dry runs) took.',
@@ -151,4 +188,10 @@ export function metricsRegistry(store: StateStore, config: SpocConfig, now: () =
     },
   });
   return registry;
+}
+
+/** A system's configured share of its daily allocation (`dailyApiShare` in its settings), when it has one. */
+export function dailyShareOf(config: SpocConfig, system: string): number | undefined {
+  const share = (config.systems[system]?.settings as { dailyApiShare?: unknown } | undefined)?.dailyApiShare;
+  return typeof share === 'number' ? share : undefined;
 }
