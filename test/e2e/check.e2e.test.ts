@@ -34,6 +34,9 @@ describe('spoc check', () => {
         'hubspot: ok',
         'salesforce: ok',
         'zendesk: ok',
+        'notify handovers: ok',
+        'notify alerts: ok',
+        'notify cs-teams: not checked (a webhook can only be tested by posting)',
         'role account_owner: fallback anna.schmidt@acme.test ok',
         '',
       ].join('\n'),
@@ -51,6 +54,14 @@ describe('spoc check', () => {
       fallbacks: [{ role: 'account_owner', email: 'anna.schmidt@acme.test', ok: true }],
     });
     expect(writes()).toBe(0);
+  });
+
+  it('names a notice channel whose Slack token is refused (exit 2): notices would wait in the outbox forever', async () => {
+    const ws = workspace();
+    const result = await spoc(['check', '-c', ws.config], { ...ws.env, SPOC_SANDBOX_SLACK_TOKEN: 'xoxb-invalid' });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toContain('notify handovers: 1 problem\n  - Slack refused auth.test: invalid_auth\n');
+    expect(result.stdout).toContain('hubspot: ok');
   });
 
   it('names the system whose token is refused (exit 2), and still checks the others', async () => {

@@ -116,4 +116,9 @@ export interface NoticeChannel {
   readonly name: string;
   /** Delivers one notice, or throws (a NoticeDeliveryError when the service refused). */
   deliver(notice: OutgoingNotice): Promise<void>;
+  /**
+   * For `spoc check`: whether the service accepts the credentials and grants what the
+   * channel needs, without posting anything. Absent where only a post could tell (a webhook).
+   */
+  check?(): Promise<{ problems: string[] }>;
 }

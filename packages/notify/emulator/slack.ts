@@ -73,6 +73,17 @@ function authenticate(req: SandboxRequest): SandboxResponse | null {
   return /^xox[abpe]-/.test(t) && t !== 'xoxb-invalid' ? null : fail('invalid_auth');
 }
 
+/**
+ * The scopes a sandbox token holds: every scope spoc could want, unless the token names
+ * its own (`xoxb-scopes-chat:write+im:write`), so tests can play an app installed short.
+ */
+function scopesOf(t: string): string[] {
+  const named = /^xoxb-scopes-(.+)$/.exec(t);
+  return named?.[1]
+    ? named[1].split('+')
+    : ['chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email'];
+}
+
 function rateLimited(state: RateState): SandboxResponse {
   return {
     status: 429,
@@ -151,8 +162,8 @@ export function createSlackApp(seed: SlackSeed | undefined, context: VendorConte
       method: 'POST',
       path: '/api/auth.test',
       bucket: 'tier4',
-      handler: (req) =>
-        ok({
+      handler: (req) => ({
+        ...ok({
           url: `${req.baseUrl}/`,
           team: 'spoc sandbox',
           user: 'spoc',
@@ -160,6 +171,10 @@ export function createSlackApp(seed: SlackSeed | undefined, context: VendorConte
           user_id: BOT_USER_ID,
           bot_id: BOT_ID,
         }),
+        // Slack lists a token's scopes in the x-oauth-scopes header of its answers; @slack/web-api
+        // hands them on as response_metadata.scopes (WebAPICallResult, docs.slack.dev/tools/node-slack-sdk).
+        headers: { 'x-oauth-scopes': scopesOf(token(req) ?? '').join(',') },
+      }),
     },
     {
       method: 'POST',

@@ -47,6 +47,21 @@ describe('Slack emulator with the real WebClient', () => {
     expect((await web.auth.test()).ok).toBe(true);
   });
 
+  it('check: a working token passes; a refused one, or an app installed without the scopes DMs need, says which', async () => {
+    expect(await channel().check?.()).toEqual({ problems: [] });
+    expect(await channel({ token: 'xoxb-invalid' }).check?.()).toEqual({
+      problems: ['Slack refused auth.test: invalid_auth'],
+    });
+    const short = 'xoxb-scopes-chat:write+users:read';
+    expect(await channel({ token: short }).check?.()).toEqual({
+      problems: [
+        'the Slack app lacks the scopes users:read.email, im:write (add them under OAuth & Permissions, then reinstall the app)',
+      ],
+    });
+    // Without direct messages, posting is all it needs.
+    expect(await channel({ token: short, directMessages: false }).check?.()).toEqual({ problems: [] });
+  });
+
   it('a hostile account name posted to #handovers reads back as typed and pings nobody', async () => {
     await channel().deliver(out());
     const web = new WebClient(TOKEN, { slackApiUrl: slackApiUrl(sandbox.urls.slack) });

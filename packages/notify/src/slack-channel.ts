@@ -132,6 +132,26 @@ export function createSlackChannel(options: SlackChannelOptions): NoticeChannel 
 
   return {
     name: o.name,
+    async check() {
+      let scopes: string[] | undefined;
+      try {
+        const answer = await client.auth.test();
+        scopes = answer.response_metadata?.scopes;
+      } catch (error) {
+        return { problems: [deliveryError('auth.test', error).message] };
+      }
+      // Slack lists the token's scopes on every answer (x-oauth-scopes); say which are missing.
+      const needed = requiredScopes(o.directMessages);
+      const missing = scopes ? needed.filter((s) => !scopes.includes(s)) : [];
+      return {
+        problems:
+          missing.length === 0
+            ? []
+            : [
+                `the Slack app lacks the scope${missing.length === 1 ? '' : 's'} ${missing.join(', ')} (add ${missing.length === 1 ? 'it' : 'them'} under OAuth & Permissions, then reinstall the app)`,
+              ],
+      };
+    },
     async deliver(notice: OutgoingNotice): Promise<void> {
       const budget = { waitedMs: 0 };
       let conversation = o.channel;
@@ -209,4 +229,13 @@ function sdkLogger(log: Logger | undefined): SlackLogger {
     getLevel: () => LogLevel.WARN,
     setName: () => {},
   };
+}
+
+/**
+ * The bot scopes a channel needs: chat:write to post; for direct messages also
+ * users:read.email (users.lookupByEmail) and im:write (conversations.open), as each
+ * method's reference page lists them.
+ */
+export function requiredScopes(directMessages: boolean): string[] {
+  return directMessages ? ['chat:write', 'users:read.email', 'im:write'] : ['chat:write'];
 }

@@ -2,10 +2,12 @@ import {
   buildDirectory,
   type CheckResult,
   type Connector,
+  type NoticeChannel,
   type PersonRecord,
   type SystemId,
   toErrorInfo,
 } from '@spoc/core';
+import { createChannels } from '../channels.ts';
 import { configPath, loadConfigOrExit } from '../config-file.ts';
 import { createConnectors } from '../connectors.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -13,6 +15,14 @@ import { createLogger } from '../logger.ts';
 
 interface SystemCheck extends CheckResult {
   system: SystemId;
+}
+
+interface ChannelCheck {
+  channel: string;
+  ok: boolean;
+  problems: string[];
+  /** Why it was not checked (a webhook can only be tested by posting). */
+  unchecked?: string;
 }
 
 interface FallbackCheck {
@@ -24,14 +34,19 @@ interface FallbackCheck {
 
 /**
  * `spoc check`: proves each system's credentials and scopes (the connectors' check(),
- * read-only) and that every role's fallback is a person in some system. Exit 0 when all
- * pass, 2 otherwise. Writes nothing, to the vendors or the state store.
+ * read-only), each notice channel's token and scopes where the service can tell without a
+ * post, and that every role's fallback is a person in some system. Exit 0 when all pass,
+ * 2 otherwise. Writes nothing, to the vendors, the chat tools or the state store.
  */
 export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config));
-  const connectors = await createConnectors(config, createLogger());
+  const logger = createLogger();
+  const connectors = await createConnectors(config, logger);
 
-  const systems = await Promise.all(connectors.map(checkSystem));
+  const [systems, channels] = await Promise.all([
+    Promise.all(connectors.map(checkSystem)),
+    Promise.all(createChannels(config, logger).map(checkChannel)),
+  ]);
   // People only of the systems that passed: a failed one has already said why.
   const people = await Promise.all(connectors.map((c, i) => (systems[i]?.ok ? readPeople(c) : undefined)));
   const unread = connectors.filter((_, i) => people[i] === undefined).map((c) => c.system);
@@ -51,9 +66,9 @@ export async function checkCommand(options: { config?: string; json?: boolean })
     return [{ role: role.name, email, ok: false, problem }];
   });
 
-  const ok = systems.every((s) => s.ok) && fallbacks.every((f) => f.ok);
-  if (options.json) process.stdout.write(`${JSON.stringify({ ok, systems, fallbacks }, null, 2)}\n`);
-  else process.stdout.write(render(systems, fallbacks));
+  const ok = systems.every((s) => s.ok) && channels.every((c) => c.ok) && fallbacks.every((f) => f.ok);
+  if (options.json) process.stdout.write(`${JSON.stringify({ ok, systems, channels, fallbacks }, null, 2)}\n`);
+  else process.stdout.write(render(systems, channels, fallbacks));
   return ok ? EXIT.ok : EXIT.usage;
 }
 
@@ -64,6 +79,17 @@ async function checkSystem(connector: Connector): Promise<SystemCheck> {
     return { system: connector.system, ...result, ok: result.ok && result.problems.length === 0 };
   } catch (error) {
     return { system: connector.system, ok: false, problems: [toErrorInfo(error).message] };
+  }
+}
+
+async function checkChannel(channel: NoticeChannel): Promise<ChannelCheck> {
+  if (!channel.check)
+    return { channel: channel.name, ok: true, problems: [], unchecked: 'a webhook can only be tested by posting' };
+  try {
+    const { problems } = await channel.check();
+    return { channel: channel.name, ok: problems.length === 0, problems };
+  } catch (error) {
+    return { channel: channel.name, ok: false, problems: [toErrorInfo(error).message] };
   }
 }
 
@@ -78,13 +104,17 @@ async function readPeople(connector: Connector): Promise<PersonRecord[] | undefi
   }
 }
 
-function render(systems: SystemCheck[], fallbacks: FallbackCheck[]): string {
+function render(systems: SystemCheck[], channels: ChannelCheck[], fallbacks: FallbackCheck[]): string {
   const lines: string[] = [];
+  const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}`;
   for (const s of systems) {
-    lines.push(
-      s.ok ? `${s.system}: ok` : `${s.system}: ${s.problems.length} problem${s.problems.length === 1 ? '' : 's'}`,
-    );
+    lines.push(s.ok ? `${s.system}: ok` : `${s.system}: ${problems(s.problems.length)}`);
     for (const p of s.problems) lines.push(`  - ${p}`);
+  }
+  for (const c of channels) {
+    const state = c.unchecked ? `not checked (${c.unchecked})` : c.ok ? 'ok' : problems(c.problems.length);
+    lines.push(`notify ${c.channel}: ${state}`);
+    for (const p of c.problems) lines.push(`  - ${p}`);
   }
   for (const f of fallbacks)
     lines.push(f.ok ? `role ${f.role}: fallback ${f.email} ok` : `role ${f.role}: ${f.problem}`);
