@@ -24,11 +24,28 @@ import { demoWorkspace, ROOT, spoc } from './helpers.ts';
 // endpoint it touched: the connectors' requests and the emulators' answers alike.
 const CONTRACTS: Record<SystemEmulatorId, Contracts> = { hubspot, salesforce, zendesk, pipedrive, freshdesk };
 
-/** The five-system demo config, its client pacing raised to match a sandbox without limits. */
+/**
+ * The five-system demo config, its client pacing raised to match a sandbox without limits,
+ * and handover notices on: the human edits' handovers then ask who made them (HubSpot's
+ * property history, Salesforce's AccountHistory), so those calls are held to contract too.
+ */
 function fiveSystems(): string {
   const doc = parseDocument(readFileSync(join(ROOT, 'config/spoc.demo-all.yaml'), 'utf8'));
   doc.setIn(['systems', 'pipedrive', 'rateLimit'], { perTwoSeconds: 500 });
   doc.setIn(['systems', 'freshdesk', 'rateLimit'], { perMinute: 15_000 });
+  doc.set('notify', {
+    channels: [
+      {
+        name: 'handovers',
+        slack: {
+          token: '${SPOC_SANDBOX_SLACK_TOKEN}',
+          channel: '#handovers',
+          apiUrl: '${SPOC_SANDBOX_SLACK}/api/',
+        },
+        events: ['handover'],
+      },
+    ],
+  });
   return doc.toString();
 }
 
@@ -85,7 +102,8 @@ async function humanEdits(s: Sandbox<EmulatorId>, seed: SandboxSeed) {
   expect([
     await send(`${sf}/sobjects/Account/001000000000007AAA`, 'PATCH', { OwnerId: '005000000000002AAA' }),
     await send(`${s.urls.hubspot}/crm/v3/objects/companies/${company}`, 'PATCH', {
-      properties: { hubspot_owner_id: String(owner) },
+      // The CSM too: HubSpot's change of it wins (two-way), so its handover asks who made it.
+      properties: { hubspot_owner_id: String(owner), csm_owner: String(owner) },
     }),
     await zd(`organizations/${organization}.json`, {
       organization: { organization_fields: { account_manager: agents[3]?.id } },
@@ -101,6 +119,17 @@ describe('contract checks over a recorded sandbox run', () => {
       [0, ''],
       [0, ''],
     ]);
+  });
+
+  it('the handovers of the human edits asked who made them, of HubSpot and of Salesforce', () => {
+    const exchanges = sandbox.exchanges();
+    expect(
+      exchanges.hubspot.some(
+        (e) =>
+          e.route === '/crm/v3/objects/:type/batch/read' && JSON.stringify(e.request).includes('propertiesWithHistory'),
+      ),
+    ).toBe(true);
+    expect(exchanges.salesforce.some((e) => e.query.includes('AccountHistory'))).toBe(true);
   });
 
   for (const [id, contracts] of Object.entries(CONTRACTS)) {
