@@ -38,6 +38,7 @@ export { overrideKey, ROLE_STATUSES } from './domain/types.ts';
 export type { Standing } from './engine/directory.ts';
 // The planner (pure), for the console's previews
 export { buildDirectory } from './engine/directory.ts';
+export { allowed, describeLimit } from './engine/guard.ts';
 export { plan } from './engine/plan.ts';
 // Errors and logging
 export type { ErrorInfo } from './errors/spoc-error.ts';

@@ -221,6 +221,27 @@ describe('console: reading the state', () => {
 });
 
 describe('console: settling a conflict', () => {
+  it('counts actions still waiting for a sync against the guard: a second settle past maxChanges 1 is refused', async () => {
+    const csrf = csrfOf((await get(`/accounts/${KEY3}`)).body);
+    expect(
+      (await post(`/accounts/${KEY3}/settle`, { _csrf: csrf, role: 'csm', other: 'bruno@acme.test' })).statusCode,
+    ).toBe(303);
+    // Customer 1's owner drifts in HubSpot; settling it too would make two account-roles at once.
+    const second = await post('/accounts/salesforce:0011/settle/preview', {
+      _csrf: csrf,
+      role: 'owner',
+      other: 'bruno@acme.test',
+    });
+    expect(second.body).toContain(
+      '2 account-roles would change owner by console actions (1 of them from actions still waiting for a sync), more than safety.maxChanges 1',
+    );
+    expect(
+      (await post('/accounts/salesforce:0011/settle', { _csrf: csrf, role: 'owner', other: 'bruno@acme.test' }))
+        .statusCode,
+    ).toBe(409);
+    expect(store.actions.list()).toHaveLength(1);
+  });
+
   it('previews the writes, records the action, and the next sync writes the winner everywhere, once', async () => {
     const page = (await get(`/accounts/${KEY3}`)).body;
     expect(page).toContain('Settle the csm conflict');
@@ -293,22 +314,43 @@ describe('console: handing over a person', () => {
     zendesk.tickets.set('t1', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: true });
     zendesk.tickets.set('t2', { accountId: 'zendesk6', assigneeId: 'zendesk-bruno', open: false });
     zendesk.tickets.set('t3', { accountId: 'zendesk6', assigneeId: 'zendesk-anna', open: true });
-    const page = (await get('/people/bruno@acme.test')).body;
-    const csrf = csrfOf(page);
-    const preview = await post('/people/bruno@acme.test/handover/preview', {
-      _csrf: csrf,
-      to: 'dora@acme.test',
-      openTickets: '1',
-    });
+    let csrf = csrfOf((await get('/people/bruno@acme.test')).body);
+    const ask = () =>
+      post('/people/bruno@acme.test/handover/preview', { _csrf: csrf, to: 'dora@acme.test', openTickets: '1' });
+    // maxChanges 1: four account-roles at once is more than the guard lets any run re-own.
+    const refused = await ask();
+    expect(refused.body).toContain('Hand over 4 account roles of bruno@acme.test to dora@acme.test');
+    expect(refused.body).toContain('data-test="guard-refused"');
+    expect(refused.body).toContain(
+      '4 account-roles would change owner by console actions, more than safety.maxChanges 1',
+    );
+    expect(refused.body).not.toContain('data-test="apply"');
+    const forced = await post('/people/bruno@acme.test/handover', { _csrf: csrf, to: 'dora@acme.test' });
+    expect(forced.statusCode).toBe(409);
+    expect(store.actions.list()).toEqual([]);
+
+    // With room for it (maxChanges 10), the same handover is previewed with its apply button.
+    await app.close();
+    config = parseConfig(
+      WORLD_CONFIG.replace('STATE', config.statePath).replace('maxChanges: 1', 'maxChanges: 10'),
+      'spoc.yaml',
+      WORLD_REGISTRY,
+      WORLD_SECRETS,
+    );
+    app = await buildConsole({ config, store });
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    port = (app.server.address() as AddressInfo).port;
+    csrf = csrfOf((await get('/people/bruno@acme.test')).body);
+    const preview = await ask();
     expect(preview.statusCode).toBe(200);
-    expect(preview.body).toContain('Hand over 4 account roles of bruno@acme.test to dora@acme.test');
+    expect(preview.body).toContain('data-test="apply"');
 
     expect(
       (await post('/people/bruno@acme.test/handover', { _csrf: csrf, to: 'dora@acme.test', openTickets: '1' }))
         .statusCode,
     ).toBe(303);
     const report = await sync();
-    // The guard does not count an admin's handover: only customer 3's pending policy writes could trip it.
+    // The sync does not count the handover again (it passed the guard when recorded).
     const handedOver = report.changes.filter((c) => c.reason === 'handover');
     expect(new Set(handedOver.map((c) => `${c.account}/${c.role}`))).toEqual(
       new Set(['salesforce:0011/owner', 'salesforce:0012/owner', 'salesforce:0016/owner', 'salesforce:0013/csm']),

@@ -13,6 +13,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { guardAction } from './action-guard.ts';
 import { accountsCsv, accountsFilename, changesCsv, sendCsv } from './csv-exports.ts';
 import { SCRIPT_HASH, STYLE_HASH } from './layout.ts';
 import { dailyShareOf } from './ops/metrics.ts';
@@ -267,6 +268,12 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
 
   // --- acting: preview, then apply (recorded; the next sync writes) -----------------
 
+  /** An action the guard refuses is not recorded (409, the guard's words), as its preview said. */
+  const refuseAboveGuard = (overrides: Parameters<typeof previewOverrides>[2]) => {
+    const refused = guardAction(store, config, previewOverrides(store, config, overrides, now()));
+    if (refused) throw Object.assign(new Error(refused), { statusCode: 409 });
+  };
+
   const settleForm = z.object({
     role: z.string().refine((r) => roles.includes(r), { message: 'not a configured role' }),
     email: z.string().optional(),
@@ -290,6 +297,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
     const { key } = keyParam.parse(request.params);
     const { row, email, override } = settleRequest(key, request.body);
     const preview = previewOverrides(store, config, [override], now());
+    const refused = guardAction(store, config, preview);
     return sendPage(
       reply,
       previewPage({
@@ -300,12 +308,14 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
         apply: { action: `/accounts/${encodeURIComponent(key)}/settle`, fields: { role: row.role, other: email } },
         back: `/accounts/${encodeURIComponent(key)}`,
         csrf: guard.csrfToken,
+        ...(refused ? { refused } : {}),
       }),
     );
   });
   app.post('/accounts/:key/settle', (request, reply) => {
     const { key } = keyParam.parse(request.params);
     const { row, email, override } = settleRequest(key, request.body);
+    refuseAboveGuard([override]);
     const id = store.actions.record('settle', actor, { account: key, name: row.name, role: row.role, email }, [
       override,
     ]);
@@ -336,13 +346,16 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   app.post('/people/:email/handover/preview', (request, reply) => {
     const { email } = emailParam.parse(request.params);
     const { from, to, openTickets, overrides } = handoverRequest(email, request.body);
+    const preview = previewOverrides(store, config, overrides, now());
+    const refused = guardAction(store, config, preview);
     return sendPage(
       reply,
       previewPage({
         config,
         title: `Hand over ${overrides.length} account roles of ${from.email} to ${to.email}`,
         section: 'people',
-        preview: previewOverrides(store, config, overrides, now()),
+        preview,
+        ...(refused ? { refused } : {}),
         apply: {
           action: `/people/${encodeURIComponent(from.email)}/handover`,
           fields: { to: to.email, ...(openTickets ? { openTickets: '1' } : {}) },
@@ -355,6 +368,7 @@ export async function buildConsole(options: ConsoleOptions): Promise<FastifyInst
   app.post('/people/:email/handover', (request, reply) => {
     const { email } = emailParam.parse(request.params);
     const { from, to, openTickets, overrides } = handoverRequest(email, request.body);
+    refuseAboveGuard(overrides);
     const id = store.actions.record('handover', actor, { from: from.email, to: to.email, openTickets }, overrides);
     request.log.info({ action: id, from: from.email, to: to.email, accounts: overrides.length }, 'handover recorded');
     return reply.redirect(`/people/${encodeURIComponent(from.email)}?queued=${id}`, 303);

@@ -18,6 +18,8 @@ export function previewPage(options: {
   apply: { action: string; fields: Record<string, string> };
   back: string;
   csrf: string;
+  /** Why the safety guard refuses the action (it cannot be applied then). */
+  refused?: string;
 }): string {
   const { preview } = options;
   const body = html`<h1>${options.title}</h1>
@@ -36,9 +38,13 @@ ${preview.changes
 }
 ${preview.cascades.length > 0 ? html`<p>Then: ${preview.cascades.filter((c) => c.kind === 'contacts').length} contact-owner cascade(s), ${preview.cascades.filter((c) => c.kind === 'openTickets').length} open-ticket handover(s).</p>` : ''}
 ${preview.issues.length > 0 ? html`<div class="notice warn"><b>Cannot be written everywhere:</b><ul>${preview.issues.map((i) => html`<li>${i.system ? `${systemLabel(options.config, i.system)}: ` : ''}${i.detail}</li>`)}</ul></div>` : ''}
-<form method="post" action="${options.apply.action}" data-test="apply">
+${
+  options.refused
+    ? html`<div class="notice warn" data-test="guard-refused"><b>The safety guard refuses this action:</b> ${options.refused}.</div><p><a href="${options.back}">Back</a></p>`
+    : html`<form method="post" action="${options.apply.action}" data-test="apply">
 <input type="hidden" name="_csrf" value="${options.csrf}">
 ${Object.entries(options.apply.fields).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
-<button type="submit">Apply at the next sync</button> <a href="${options.back}" class="button secondary">Cancel</a></form>`;
+<button type="submit">Apply at the next sync</button> <a href="${options.back}" class="button secondary">Cancel</a></form>`
+}`;
   return page(options.title, options.section, body);
 }
