@@ -65,6 +65,26 @@ export const contracts: Contracts = {
     error,
   },
   'GET /api/v1/users': { source: `${DOCS}/Users#getUsers`, response: envelope(z.array(user)), error },
+  'GET /api/v1/organizations/:id/changelog': {
+    source: `${DOCS}/Organizations#getOrganizationChangelog`,
+    query: z.strictObject({ limit: z.string().regex(/^\d+$/).optional(), cursor: z.string().optional() }),
+    response: envelope(
+      z.array(
+        z.looseObject({
+          field_key: z.string(),
+          old_value: z.string().nullable(),
+          new_value: z.string().nullable(),
+          actor_user_id: z.number().int().nullable(),
+          time: z.string(),
+          change_source: z.string().nullable(),
+          change_source_user_agent: z.string().nullable(),
+          is_bulk_update_flag: z.boolean(),
+        }),
+      ),
+      cursorPage,
+    ),
+    error,
+  },
   'GET /api/v2/organizationFields': {
     source: 'https://developers.pipedrive.com/docs/api/v2/OrganizationFields#getOrganizationFields',
     query: z.strictObject({ limit: z.string().regex(/^\d+$/).optional(), cursor: z.string().optional() }),

@@ -1,6 +1,7 @@
 import type { RateState, SandboxResponse, VendorApp, VendorContext } from '@spoc/sandbox/kit';
 import { validToken } from './auth.ts';
 import { TokenBudget, tokenCost } from './budget.ts';
+import { changelogRoutes } from './changelog-routes.ts';
 import { appError, pipedriveError, unauthorized } from './errors.ts';
 import { fieldRoutes } from './field-routes.ts';
 import { recordRoutes } from './record-routes.ts';
@@ -24,7 +25,7 @@ export function createPipedriveApp(seed: PipedriveSeed | undefined, context: Ven
   const daily = (): Record<string, string> => ({ 'x-daily-requests-left': String(budget.remaining) });
 
   return {
-    routes: [...userRoutes(store), ...fieldRoutes(store), ...recordRoutes(store, context)],
+    routes: [...userRoutes(store), ...fieldRoutes(store), ...recordRoutes(store, context), ...changelogRoutes(store)],
     authenticate: (req): SandboxResponse | null => {
       if (!validToken(req)) return unauthorized();
       if (budget.take(tokenCost(req.method, req.path))) return null;

@@ -1,4 +1,5 @@
 import { type Route, type SandboxRequest, type VendorContext, VendorError, type VendorRecord } from '@spoc/sandbox/kit';
+import { tokenOf } from './auth.ts';
 import { badRequest, notFound } from './errors.ts';
 import { decodeCursor, limitOf, pageOf, secondsOf } from './paging.ts';
 import { applyPatch } from './record-writes.ts';
@@ -71,7 +72,7 @@ function table(
       path: `/api/v2/${name}/:id`,
       handler: (req) => {
         const row = byId(req);
-        applyPatch(store, context, name, row, req.body);
+        applyPatch(store, context, name, row, req.body, store.actor(tokenOf(req)));
         return { status: 200, body: { success: true, data: view(row, undefined) } };
       },
     },

@@ -1,6 +1,6 @@
 import { type VendorContext, VendorError, type VendorRecord } from '@spoc/sandbox/kit';
 import { badRequest } from './errors.ts';
-import type { PipedriveStore, Row } from './store.ts';
+import { type PipedriveStore, type Row, stamp } from './store.ts';
 
 /** Top-level fields a PATCH may set, per table (v2 UpdateOrganizationRequest / UpdatePersonRequest). */
 const WRITABLE = {
@@ -45,6 +45,8 @@ export function applyPatch(
   table: 'organizations' | 'persons',
   row: Row,
   body: unknown,
+  /** Who makes the change (the token's user), for an organization's changelog. */
+  actor?: number,
 ): void {
   if (!body || typeof body !== 'object' || Array.isArray(body))
     throw new VendorError(badRequest('Validation failed: body: Expected object'));
@@ -78,14 +80,29 @@ export function applyPatch(
   if (context.faults.failRecord()) throw new VendorError(badRequest('Simulated record failure (injected)'));
 
   const now = context.now();
+  const log = (key: string, before: unknown, after: unknown) => {
+    if (table !== 'organizations' || before === after) return;
+    store.logChange(Number(row.id), {
+      field_key: key,
+      old_value: before === null || before === undefined ? null : String(before),
+      new_value: after === null || after === undefined ? null : String(after),
+      actor_user_id: actor ?? null,
+      time: stamp(now),
+      change_source: 'api',
+      change_source_user_agent: null,
+      is_bulk_update_flag: false,
+    });
+  };
   for (const [key, value] of Object.entries(patch)) {
     if (key === 'custom_fields') continue;
+    log(key, row[key], value);
     row[key] = value;
     context.writes.record(table, String(row.id), key, value, now);
   }
   if (Object.keys(custom).length > 0) {
     const current = (row.custom_fields ?? {}) as VendorRecord;
     for (const [key, value] of Object.entries(custom)) {
+      log(key, current[key], value);
       current[key] = value;
       context.writes.record(table, String(row.id), key, value, now);
     }

@@ -12,6 +12,18 @@ export function seconds(value: unknown): number {
   return typeof value === 'string' ? Math.floor(Date.parse(value) / 1000) : 0;
 }
 
+/** One changelog item as Pipedrive lists it (GetChangelogResponse data, pipedrive SDK v1). */
+export interface ChangelogItem {
+  field_key: string;
+  old_value: string | null;
+  new_value: string | null;
+  actor_user_id: number | null;
+  time: string;
+  change_source: string;
+  change_source_user_agent: string | null;
+  is_bulk_update_flag: boolean;
+}
+
 /**
  * The emulated company's data, rebuilt from a copy of the seed on reset. `version`
  * changes with every write, so sorted views know they are stale.
@@ -24,6 +36,8 @@ export class PipedriveStore {
   version = 0;
   private readonly seed: PipedriveSeed | undefined;
   private views = new Map<string, { version: number; rows: Row[] }>();
+  /** Field value changes per organization, oldest first (GET /v1/organizations/{id}/changelog). */
+  changelog = new Map<number, ChangelogItem[]>();
 
   constructor(seed: PipedriveSeed | undefined) {
     this.seed = seed;
@@ -37,7 +51,22 @@ export class PipedriveStore {
     this.persons = new Map(copy(this.seed?.persons).map((p) => [Number(p.id), { ...p, id: Number(p.id) }]));
     this.fields = copy(this.seed?.organizationFields);
     this.views.clear();
+    this.changelog.clear();
     this.version++;
+  }
+
+  /** The user a request acts as: the token's (/users/me), or a sandbox `ui-user-<id>` token's person. */
+  actor(token: string): number | undefined {
+    const named = /^ui-user-(\d+)$/.exec(token);
+    if (named) return this.user(Number(named[1]))?.id as number | undefined;
+    const me = this.users.find((u) => u.is_you === true) ?? this.users.find((u) => u.active_flag !== false);
+    return me?.id as number | undefined;
+  }
+
+  logChange(organization: number, item: ChangelogItem): void {
+    const list = this.changelog.get(organization) ?? [];
+    list.push(item);
+    this.changelog.set(organization, list);
   }
 
   user(id: number): Row | undefined {

@@ -1,5 +1,5 @@
 import { type ConnectorStats, type RetryOptions, SpocError, VendorGate } from '@spoc/core/connector';
-import { UsersApiFp, Configuration as V1Configuration } from 'pipedrive/v1';
+import { UsersApiFp, Configuration as V1Configuration, OrganizationsApiFp as V1OrganizationsApiFp } from 'pipedrive/v1';
 import {
   OrganizationFieldsApiFp,
   OrganizationsApiFp,
@@ -99,6 +99,16 @@ export function createPipedriveApi(settings: PipedriveSettings, options: Pipedri
 
     /** GET /v1/users/me: the token's user. */
     me: (signal?: AbortSignal) => send('users/me', () => UsersApiFp(v1(signal)).getCurrentUser(), signal),
+
+    /** GET /v1/organizations/{id}/changelog: updates of its field values, one page (up to 500). */
+    async organizationChangelog(id: number, cursor: string | undefined, signal?: AbortSignal): Promise<ListPage> {
+      const body = await send(
+        `organization ${id} changelog`,
+        () => V1OrganizationsApiFp(v1(signal)).getOrganizationChangelog(id, cursor, 500),
+        signal,
+      );
+      return page(body, 'organization changelog');
+    },
 
     /** GET /api/v2/organizationFields, one page. */
     async organizationFields(cursor: string | undefined, signal?: AbortSignal): Promise<ListPage> {

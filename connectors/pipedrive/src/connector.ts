@@ -7,6 +7,7 @@ import { readAccounts } from './read-accounts.ts';
 import { countContacts, previewContacts } from './read-contacts.ts';
 import { readPeople } from './read-people.ts';
 import type { PipedriveSettings } from './settings.ts';
+import { whoChanged } from './who-changed.ts';
 import { writeAssignments } from './write-assignments.ts';
 import { applyContactMoves } from './write-contacts.ts';
 
@@ -50,6 +51,7 @@ export function createPipedriveConnector(
     previewCascade: (requests, signal) => previewContacts(api, requests, pageSize, concurrency, signal),
     applyCascade: (moves, signal) => applyContactMoves(api, moves, concurrency, signal),
     countCascadeScope: (_kind, signal) => countContacts(api, pageSize, signal),
+    whoChanged: (requests, signal) => whoChanged(api, fields, requests, signal),
     stats: () => api.stats(),
   };
 }

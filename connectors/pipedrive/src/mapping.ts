@@ -255,3 +255,20 @@ function idOf(raw: unknown): string {
   const id = raw && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined;
   return typeof id === 'string' || typeof id === 'number' ? String(id) : '?';
 }
+
+/** One update of an organization's field value (GET /v1/organizations/{id}/changelog). */
+const ChangelogItemApiSchema = z.looseObject({
+  field_key: z.string(),
+  actor_user_id: z.number().nullable().optional(),
+  time: z.string(),
+});
+
+/** A changelog item's field, who made it and when (ms), or null when Pipedrive sent something else. */
+export function toChangelogItem(raw: unknown): { field: string; userId: string | null; at: number } | null {
+  const parsed = ChangelogItemApiSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const at = Date.parse(parsed.data.time.includes('T') ? parsed.data.time : `${parsed.data.time.replace(' ', 'T')}Z`);
+  if (Number.isNaN(at)) return null;
+  const user = parsed.data.actor_user_id;
+  return { field: parsed.data.field_key, userId: typeof user === 'number' ? String(user) : null, at };
+}
