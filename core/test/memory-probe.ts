@@ -9,7 +9,7 @@ import { pino } from 'pino';
 import { parseConfig } from '../src/config/load.ts';
 import { runSync } from '../src/run/run-sync.ts';
 import { openStore } from '../src/store/state-store.ts';
-import { MemoryConnector } from '../src/testing/memory-connector.ts';
+import { memoryBook } from '../src/testing/memory-book.ts';
 import { MEMORY_SYSTEMS, memoryRegistry } from '../src/testing/memory-definitions.ts';
 import { memoryWorldYaml } from '../src/testing/memory-world-config.ts';
 
@@ -24,31 +24,8 @@ const config = parseConfig(
   memoryRegistry(MEMORY_SYSTEMS, { links: true }),
   { T: 't' },
 );
-const PEOPLE = 200;
-const connectors = MEMORY_SYSTEMS.map(
-  (system) =>
-    new MemoryConnector(
-      system,
-      Array.from({ length: PEOPLE }, (_, p) => ({
-        system,
-        id: `${system}-${p}`,
-        email: `p${p}@acme.test`,
-        active: true,
-        name: `Person ${p}`,
-      })),
-      Array.from({ length: accounts }, (_, n) => ({
-        system,
-        id: system === 'crm' ? `c${n}` : `${system}${n}`,
-        name: `Customer ${n}`,
-        domains: [],
-        xrefs: system === 'crm' ? {} : { crmid: `c${n}` },
-        // One account in ten drifts outside the deciding system.
-        roles: { owner: { id: `${system}-${(n + (system !== 'crm' && n % 10 === 0 ? 1 : 0)) % PEOPLE}` } },
-        modifiedAt: null,
-      })),
-      { owner: 'id' },
-    ),
-);
+// One account in ten drifts outside the deciding system.
+const connectors = memoryBook(accounts, 200, (system, n) => n + (system !== 'crm' && n % 10 === 0 ? 1 : 0));
 const store = openStore(join(dir, 'state.db'));
 const live = () => {
   gc();

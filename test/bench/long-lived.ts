@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openStore, parseConfig, runSync } from '@spoc/core';
-import { MEMORY_SYSTEMS, MemoryConnector, memoryRegistry, memoryWorldYaml } from '@spoc/core/testing';
+import { MEMORY_SYSTEMS, type MemoryConnector, memoryBook, memoryRegistry, memoryWorldYaml } from '@spoc/core/testing';
 import { pino } from 'pino';
 
 const { values } = parseArgs({
@@ -25,28 +25,7 @@ const config = parseConfig(
   memoryRegistry(MEMORY_SYSTEMS, { links: true }),
   { T: 't' },
 );
-const connectors = MEMORY_SYSTEMS.map(
-  (system) =>
-    new MemoryConnector(
-      system,
-      Array.from({ length: PEOPLE }, (_, p) => ({
-        system,
-        id: `${system}-${p}`,
-        email: `p${p}@acme.test`,
-        active: true,
-      })),
-      Array.from({ length: accounts }, (_, n) => ({
-        system,
-        id: system === 'crm' ? `c${n}` : `${system}${n}`,
-        name: `Customer ${n}`,
-        domains: [],
-        xrefs: system === 'crm' ? {} : { crmid: `c${n}` },
-        roles: { owner: { id: `${system}-${n % PEOPLE}` } },
-        modifiedAt: null,
-      })),
-      { owner: 'id' },
-    ),
-);
+const connectors = memoryBook(accounts, PEOPLE);
 const crm = connectors.find((c) => c.system === 'crm') as MemoryConnector;
 const store = openStore(join(dir, 'state.db'));
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`;
