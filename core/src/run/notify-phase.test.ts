@@ -159,6 +159,33 @@ describe('handover notices', () => {
     ]);
   });
 
+  it('asks nobody for an admin settle or an account the deciding system lacks; a duplicated user is still named', async () => {
+    const w = world({ accounts: 3 });
+    // Carla has two CRM logins (the same email twice): the second one makes the change below.
+    w.crm.people.push({
+      system: 'crm',
+      id: 'crm-carla-2',
+      email: 'carla@acme.test',
+      active: false,
+      name: 'Carla Diaz',
+    });
+    await w.sync();
+    // An admin settles customer 2: the console is the author, no vendor is asked.
+    w.store.actions.record('settle', 'local', {}, [
+      { account: 'crm:002', role: 'owner', email: 'carla@acme.test', reason: 'settled', openTickets: false },
+    ]);
+    // Customer 3 leaves the CRM (the deciding system): nothing is decided, nothing asked.
+    w.crm.accounts.delete('003');
+    w.reassign(1, 'bruno');
+    w.crm.changedBy.set('001/owner', { personId: 'crm-carla-2' });
+    await w.sync();
+    expect(w.crm.askedWhoChanged).toEqual([[{ recordId: '001', role: 'owner' }]]);
+    expect(w.handovers(w.sales).map((h) => [h.account, h.why])).toEqual([
+      ['crm:001', { kind: 'decided', system: 'CRM', changedBy: 'Carla Diaz' }],
+      ['crm:002', { kind: 'admin', action: 'settled' }],
+    ]);
+  });
+
   it('a vendor that cannot say who changed an owner leaves the notice without it, and the run ok', async () => {
     const w = world();
     await w.sync();
