@@ -1,4 +1,4 @@
-import type { Baseline, Plan } from '../domain/types.ts';
+import type { Baseline, PersonRecord, Plan } from '../domain/types.ts';
 import type { Directory } from '../engine/directory.ts';
 import { type Attributions, attributionKey } from '../notify/attribute.ts';
 import { deliverNotices } from '../notify/deliver.ts';
@@ -16,19 +16,22 @@ import type { RunDeps, RunOptions, RunReport } from './run-types.ts';
  * last, after every write, and never change how the run went.
  */
 
+/** What a run hands the record phase, which the handovers are built from. */
+export interface RecordedRun {
+  runId: string;
+  plan: Plan;
+  /** As the run found it (before it advanced). */
+  baseline: Baseline;
+  applied: AppliedChange[];
+  people: { records: PersonRecord[]; directory: Directory };
+  now: Date;
+  cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
+  /** Who changed the owners in the deciding systems, where they said. */
+  attributions?: Attributions;
+}
+
 /** Queues a handover notice per changed account-role, per channel (and person) it goes to; returns how many. */
-export function queueHandovers(
-  deps: RunDeps,
-  run: {
-    runId: string;
-    plan: Plan;
-    baseline: Baseline;
-    applied: AppliedChange[];
-    directory: Directory;
-    cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
-    attributions?: Attributions;
-  },
-): number {
+export function queueHandovers(deps: RunDeps, run: RecordedRun): number {
   const { notify } = deps.config;
   if (!notify?.channels.some((c) => c.events.includes('handover'))) return 0;
   const written = run.applied.filter((a) => a.result?.ok).map((a) => a.change);
@@ -37,7 +40,7 @@ export function queueHandovers(
     plan: run.plan,
     written,
     baseline: run.baseline,
-    directory: run.directory,
+    directory: run.people.directory,
     config: deps.config,
     ticketsMoved: ticketsMoved(run.cascade),
   }).map((h) => {

@@ -1,11 +1,7 @@
-import type { Baseline, PersonRecord, Plan } from '../domain/types.ts';
 import { advanceBaseline } from '../engine/advance-baseline.ts';
-import type { Directory } from '../engine/directory.ts';
-import type { Attributions } from '../notify/attribute.ts';
 import type { AppliedChange } from './apply-phase.ts';
-import type { CascadeOutcome, CascadePlan } from './cascade-phase.ts';
 import { recordWritten } from './history-phase.ts';
-import { queueHandovers } from './notify-phase.ts';
+import { queueHandovers, type RecordedRun } from './notify-phase.ts';
 import { resultOf } from './run-report.ts';
 import type { RunDeps } from './run-types.ts';
 import { recordOwnershipState } from './state-phase.ts';
@@ -18,38 +14,17 @@ import { recordOwnershipState } from './state-phase.ts';
  * of what changed: all in one transaction, so a change recorded always has its notice.
  * Returns how many notices it queued.
  */
-export function recordRun(
-  deps: RunDeps,
-  run: {
-    runId: string;
-    plan: Plan;
-    baseline: Baseline;
-    applied: AppliedChange[];
-    people: { records: PersonRecord[]; directory: Directory };
-    now: Date;
-    cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
-    /** Who changed the owners in the deciding systems, where they said. */
-    attributions?: Attributions;
-  },
-): number {
+export function recordRun(deps: RunDeps, run: RecordedRun): number {
   const { store } = deps;
   return store.transaction(() => {
     // Before the baselines advance: the handovers compare with the owners decided before this run.
-    const queued = queueHandovers(deps, {
-      runId: run.runId,
-      plan: run.plan,
-      baseline: run.baseline,
-      applied: run.applied,
-      directory: run.people.directory,
-      ...(run.cascade ? { cascade: run.cascade } : {}),
-      ...(run.attributions ? { attributions: run.attributions } : {}),
-    });
+    const queued = queueHandovers(deps, run);
     record(deps, run);
     return queued;
   });
 }
 
-function record(deps: RunDeps, run: Parameters<typeof recordRun>[1]): void {
+function record(deps: RunDeps, run: RecordedRun): void {
   const { store } = deps;
   const { runId, plan, applied, now } = run;
   // A refused plan is audited as what it would have applied (each change 'planned'), for the run's page.
