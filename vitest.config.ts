@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // One run for the whole workspace: unit tests beside the code (a connector's and its
-// emulator's), e2e in test/e2e.
+// emulator's), e2e in test/e2e, and test/postgres (the Postgres test server's own checks).
 // Benchmarks and the long fault suite have their own entry points.
 export default defineConfig({
   test: {
@@ -12,7 +12,10 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'test/e2e/**/*.test.ts',
       'test/package/**/*.test.ts',
+      'test/postgres/**/*.test.ts',
     ],
+    // One throwaway PostgreSQL server for the run (or SPOC_TEST_POSTGRES_URL's); see test/postgres/.
+    globalSetup: ['test/postgres/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
