@@ -1,5 +1,5 @@
-import type { DatabaseSync } from 'node:sqlite';
 import { type OwnerOverride, overrideKey } from '../domain/types.ts';
+import { StoreModule } from './store-db.ts';
 
 export type AdminActionKind = 'settle' | 'handover';
 
@@ -30,17 +30,7 @@ export interface AdminAction {
  * override is applied once every system holds its owner; a later action on the same
  * account and role supersedes it.
  */
-export class AdminActions {
-  private readonly db: DatabaseSync;
-  private readonly transaction: <T>(work: () => T) => T;
-  private readonly now: () => Date;
-
-  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T, now: () => Date) {
-    this.db = db;
-    this.transaction = transaction;
-    this.now = now;
-  }
-
+export class AdminActions extends StoreModule {
   /** Records an action and its overrides; returns its id. */
   record(
     kind: AdminActionKind,
@@ -48,16 +38,19 @@ export class AdminActions {
     detail: Record<string, unknown>,
     overrides: ({ account: string; role: string } & OwnerOverride)[],
   ): number {
-    const supersede = this.db.prepare(
+    const supersede = this.sql(
       "UPDATE overrides SET outcome = 'superseded' WHERE account = ? AND role = ? AND outcome IS NULL",
     );
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO overrides (action_id, account, role, email, reason, open_tickets) VALUES (?, ?, ?, ?, ?, ?)',
     );
     return this.transaction(() => {
-      const { id } = this.db
-        .prepare('INSERT INTO actions (at, kind, actor, detail) VALUES (?, ?, ?, ?) RETURNING id')
-        .get(this.now().toISOString(), kind, actor, JSON.stringify(detail)) as { id: number };
+      const { id } = this.sql('INSERT INTO actions (at, kind, actor, detail) VALUES (?, ?, ?, ?) RETURNING id').get(
+        this.iso(),
+        kind,
+        actor,
+        JSON.stringify(detail),
+      ) as { id: number };
       for (const o of overrides) {
         supersede.run(o.account, o.role);
         insert.run(id, o.account, o.role, o.email, o.reason, o.openTickets ? 1 : 0);
@@ -68,9 +61,9 @@ export class AdminActions {
 
   /** The overrides the next sync decides by, keyed by overrideKey(account, role). */
   pendingOverrides(): Map<string, OwnerOverride> {
-    const rows = this.db
-      .prepare('SELECT account, role, email, reason, open_tickets FROM overrides WHERE outcome IS NULL')
-      .all() as {
+    const rows = this.sql(
+      'SELECT account, role, email, reason, open_tickets FROM overrides WHERE outcome IS NULL',
+    ).all() as {
       account: string;
       role: string;
       email: string;
@@ -87,7 +80,7 @@ export class AdminActions {
 
   /** Marks the overrides of these (account, role) keys applied by `runId`. */
   markApplied(keys: { account: string; role: string }[], runId: string): void {
-    const update = this.db.prepare(
+    const update = this.sql(
       "UPDATE overrides SET outcome = 'applied', run_id = ? WHERE account = ? AND role = ? AND outcome IS NULL",
     );
     this.transaction(() => {
@@ -97,24 +90,22 @@ export class AdminActions {
 
   /** The latest actions, newest first. */
   list(limit = 50): AdminAction[] {
-    const rows = this.db.prepare('SELECT * FROM actions ORDER BY id DESC LIMIT ?').all(limit) as unknown as RawAction[];
+    const rows = this.sql('SELECT * FROM actions ORDER BY id DESC LIMIT ?').all(limit) as unknown as RawAction[];
     return rows.map((r) => this.action(r));
   }
 
   /** Actions that touched one account, newest first. */
   forAccount(account: string): AdminAction[] {
-    const rows = this.db
-      .prepare('SELECT * FROM actions WHERE id IN (SELECT action_id FROM overrides WHERE account = ?) ORDER BY id DESC')
-      .all(account) as unknown as RawAction[];
+    const rows = this.sql(
+      'SELECT * FROM actions WHERE id IN (SELECT action_id FROM overrides WHERE account = ?) ORDER BY id DESC',
+    ).all(account) as unknown as RawAction[];
     return rows.map((r) => this.action(r));
   }
 
   private action(r: RawAction): AdminAction {
-    const overrides = this.db
-      .prepare(
-        'SELECT account, role, email, outcome, run_id AS runId FROM overrides WHERE action_id = ? ORDER BY account, role',
-      )
-      .all(r.id) as unknown as OverrideRow[];
+    const overrides = this.sql(
+      'SELECT account, role, email, outcome, run_id AS "runId" FROM overrides WHERE action_id = ? ORDER BY account, role',
+    ).all(r.id) as unknown as OverrideRow[];
     return {
       id: r.id,
       at: r.at,

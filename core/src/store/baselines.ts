@@ -15,7 +15,7 @@ export class Baselines extends StoreModule {
     );
     const selectMany = this.sql(
       `SELECT system, record_id, role, value, at, stand_in, decided FROM baselines
-       WHERE system = ? AND record_id IN (SELECT value FROM json_each(?))`,
+       WHERE system = ? AND record_id IN (${this.dialect.jsonTextList})`,
     );
     // Rows as arrays: a chunk is thousands of rows, and an object per row costs more than the read.
     selectMany.setReturnArrays(true);

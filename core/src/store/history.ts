@@ -78,7 +78,7 @@ export class OwnershipHistory extends StoreModule {
     const marks = ids.map(() => '?').join(', ');
     const known = this.sql(
       `SELECT DISTINCT account, name FROM account_roles
-       WHERE account = ? OR name = ? COLLATE NOCASE
+       WHERE account = ? OR ${this.dialect.equalsNocase('name')}
           OR account IN (SELECT account FROM account_role_systems WHERE record_id IN (${marks}))
        ORDER BY account LIMIT 50`,
     ).all(q, q, ...ids) as { account: string; name: string }[];

@@ -54,11 +54,11 @@ export class IntentJournal extends StoreModule {
     return this.transaction(() => {
       const next = this.sql('SELECT COALESCE(MAX(batch_id), 0) + 1 AS id FROM intents').get() as { id: number };
       const insert = this.sql(
-        'INSERT INTO intents (batch_id, run_id, system, record_id, role, to_email, to_value, from_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        'INSERT INTO intents (batch_id, run_id, system, record_id, role, to_email, to_value, from_email) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id',
       );
       const cascade = this.sql('INSERT INTO cascade_intents (intent_id, kind, from_id, to_id) VALUES (?, ?, ?, ?)');
       for (const i of intents) {
-        const row = insert.run(
+        const row = insert.get(
           next.id,
           runId,
           i.system,
@@ -67,8 +67,8 @@ export class IntentJournal extends StoreModule {
           i.toEmail,
           JSON.stringify(i.toValue),
           i.fromEmail,
-        );
-        for (const c of i.cascades ?? []) cascade.run(row.lastInsertRowid, c.kind, c.fromId, c.toId);
+        ) as { id: number };
+        for (const c of i.cascades ?? []) cascade.run(row.id, c.kind, c.fromId, c.toId);
       }
       return next.id;
     });
@@ -134,8 +134,8 @@ export class IntentJournal extends StoreModule {
   openCascades(runId?: string): OpenCascade[] {
     const live = this.liveRunIds();
     const rows = this.sql(
-      `SELECT c.id, i.run_id AS runId, i.system, i.record_id AS recordId, i.role, c.kind, c.from_id AS fromId,
-              c.to_id AS toId, i.outcome AS ownerOutcome
+      `SELECT c.id, i.run_id AS "runId", i.system, i.record_id AS "recordId", i.role, c.kind, c.from_id AS "fromId",
+              c.to_id AS "toId", i.outcome AS "ownerOutcome"
        FROM cascade_intents c JOIN intents i ON i.id = c.intent_id
        WHERE c.outcome IS NULL ORDER BY c.id`,
     ).all() as unknown as OpenCascade[];

@@ -84,7 +84,7 @@ export class Outbox extends StoreModule {
   markFailed(id: number, error: string, options: { permanent?: boolean } = {}): void {
     this.sql(
       `UPDATE outbox SET attempts = attempts + 1, attempted_at = ?, last_error = ?,
-         state = CASE WHEN ? THEN 'failed' ELSE state END
+         state = CASE WHEN ? = 1 THEN 'failed' ELSE state END
        WHERE id = ? AND state = 'pending'`,
     ).run(this.iso(), this.mask(error), options.permanent ? 1 : 0, id);
   }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { overrideKey } from '../domain/types.ts';
 import type { AccountRoleRow, PersonState } from './ownership-state.ts';
-import { openStore } from './state-store.ts';
-import { tmpStorePath } from './store-testing.ts';
+import { openStore, type StateLocation } from './state-store.ts';
+import { storeBackends, tmpStorePath } from './store-testing.ts';
 
 function row(
   n: number,
@@ -51,8 +51,10 @@ const people: PersonState[] = [
   },
 ];
 
+let fresh: () => string | StateLocation = tmpStorePath;
+
 function world() {
-  const store = openStore(tmpStorePath());
+  const store = openStore(fresh());
   const runId = store.runs.start({ dryRun: false, full: false });
   const rows = Array.from({ length: 120 }, (_, i) =>
     i % 3 === 0 ? row(i, 'owner', 'drift', [bruno, anna, anna]) : row(i, 'owner', 'consistent', [anna, anna, anna]),
@@ -62,94 +64,100 @@ function world() {
   return { store, runId, rows };
 }
 
-describe('ownership read model (console)', () => {
-  it('round-trips a row: record ids and owners per system, absent systems absent', () => {
-    const { store, rows } = world();
-    expect(store.ownership.account('salesforce:s3')).toEqual([{ ...rows[3], runId: expect.any(String) }]);
-    expect(store.ownership.account('salesforce:s3')[0]?.systems.zendesk).toBeUndefined();
+describe.each(storeBackends())('the $name store', (backend) => {
+  beforeEach(() => {
+    fresh = backend.fresh;
   });
 
-  it('filters by status, role, owner (any system or one system), system and search, paged with a total', () => {
-    const { store } = world();
-    const drift = store.ownership.list({ status: 'drift' }, { offset: 0, limit: 10 });
-    expect(drift.total).toBe(40);
-    expect(drift.rows).toHaveLength(10);
-    expect(drift.rows.every((r) => r.status === 'drift')).toBe(true);
-    const next = store.ownership.list({ status: 'drift' }, { offset: 10, limit: 10 });
-    expect((next.rows[0]?.name ?? '') > (drift.rows[9]?.name ?? '~')).toBe(true);
+  describe('ownership read model (console)', () => {
+    it('round-trips a row: record ids and owners per system, absent systems absent', () => {
+      const { store, rows } = world();
+      expect(store.ownership.account('salesforce:s3')).toEqual([{ ...rows[3], runId: expect.any(String) }]);
+      expect(store.ownership.account('salesforce:s3')[0]?.systems.zendesk).toBeUndefined();
+    });
 
-    expect(store.ownership.list({ role: 'csm' }, { offset: 0, limit: 50 }).total).toBe(1);
-    expect(store.ownership.list({ owner: ' Bruno@ACME.test ' }, { offset: 0, limit: 50 }).total).toBe(41);
-    expect(store.ownership.list({ owner: bruno, system: 'salesforce' }, { offset: 0, limit: 50 }).total).toBe(0);
-    expect(store.ownership.list({ system: 'zendesk' }, { offset: 0, limit: 200 }).total).toBe(61);
-    // LIKE wildcards in the search are literal.
-    expect(store.ownership.list({ search: '100%' }, { offset: 0, limit: 50 }).rows.map((r) => r.name)).toEqual([
-      'Acme_100% GmbH',
-    ]);
-    expect(store.ownership.list({ search: 'salesforce:s11' }, { offset: 0, limit: 50 }).total).toBe(11);
+    it('filters by status, role, owner (any system or one system), system and search, paged with a total', () => {
+      const { store } = world();
+      const drift = store.ownership.list({ status: 'drift' }, { offset: 0, limit: 10 });
+      expect(drift.total).toBe(40);
+      expect(drift.rows).toHaveLength(10);
+      expect(drift.rows.every((r) => r.status === 'drift')).toBe(true);
+      const next = store.ownership.list({ status: 'drift' }, { offset: 10, limit: 10 });
+      expect((next.rows[0]?.name ?? '') > (drift.rows[9]?.name ?? '~')).toBe(true);
+
+      expect(store.ownership.list({ role: 'csm' }, { offset: 0, limit: 50 }).total).toBe(1);
+      expect(store.ownership.list({ owner: ' Bruno@ACME.test ' }, { offset: 0, limit: 50 }).total).toBe(41);
+      expect(store.ownership.list({ owner: bruno, system: 'salesforce' }, { offset: 0, limit: 50 }).total).toBe(0);
+      expect(store.ownership.list({ system: 'zendesk' }, { offset: 0, limit: 200 }).total).toBe(61);
+      // LIKE wildcards in the search are literal.
+      expect(store.ownership.list({ search: '100%' }, { offset: 0, limit: 50 }).rows.map((r) => r.name)).toEqual([
+        'Acme_100% GmbH',
+      ]);
+      expect(store.ownership.list({ search: 'salesforce:s11' }, { offset: 0, limit: 50 }).total).toBe(11);
+    });
+
+    it('summarises per role and status, counts people by decided and held roles, and keeps a trend per run', () => {
+      const { store } = world();
+      expect(store.ownership.summary()).toEqual([
+        { role: 'csm', status: 'conflict', count: 1 },
+        { role: 'owner', status: 'consistent', count: 80 },
+        { role: 'owner', status: 'drift', count: 40 },
+      ]);
+      const listed = store.ownership.people();
+      expect(listed.map((p) => [p.email, p.decidedFor, p.holds])).toEqual([
+        [anna, 121, 80 * 2 + 40 + 80 / 2 + 40 / 2 + 1],
+        [bruno, 0, 41],
+      ]);
+      expect(store.ownership.people('BRU').map((p) => p.email)).toEqual([bruno]);
+      expect(store.ownership.person(anna)?.systems.zendesk).toEqual({ standing: 'inactive', id: 'z-a' });
+      expect(store.ownership.personRecords()).toEqual([
+        { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
+      ]);
+      expect(store.ownership.personRecords()).toEqual([
+        { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
+      ]);
+
+      const second = store.runs.start({ dryRun: false, full: false });
+      store.ownership.save(second, [row(1, 'owner', 'consistent', [anna, anna, anna])], people);
+      expect(store.ownership.trend().map((p) => [p.role, p.consistent, p.total])).toEqual([
+        ['csm', 0, 1],
+        ['owner', 80, 120],
+        ['owner', 1, 1],
+      ]);
+      expect(store.ownership.list({}, { offset: 0, limit: 10 }).total).toBe(1);
+    });
   });
 
-  it('summarises per role and status, counts people by decided and held roles, and keeps a trend per run', () => {
-    const { store } = world();
-    expect(store.ownership.summary()).toEqual([
-      { role: 'csm', status: 'conflict', count: 1 },
-      { role: 'owner', status: 'consistent', count: 80 },
-      { role: 'owner', status: 'drift', count: 40 },
-    ]);
-    const listed = store.ownership.people();
-    expect(listed.map((p) => [p.email, p.decidedFor, p.holds])).toEqual([
-      [anna, 121, 80 * 2 + 40 + 80 / 2 + 40 / 2 + 1],
-      [bruno, 0, 41],
-    ]);
-    expect(store.ownership.people('BRU').map((p) => p.email)).toEqual([bruno]);
-    expect(store.ownership.person(anna)?.systems.zendesk).toEqual({ standing: 'inactive', id: 'z-a' });
-    expect(store.ownership.personRecords()).toEqual([
-      { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
-    ]);
-    expect(store.ownership.personRecords()).toEqual([
-      { system: 'zendesk', id: 'z-a', email: 'Anna@acme.test', active: false },
-    ]);
+  describe('admin actions and overrides', () => {
+    it('a later action supersedes a pending override; applied ones leave the pending set; the audit keeps both', () => {
+      const { store, runId } = world();
+      const first = store.actions.record('settle', 'local', { account: 'salesforce:s3', role: 'owner', email: bruno }, [
+        { account: 'salesforce:s3', role: 'owner', email: bruno, reason: 'settled', openTickets: false },
+      ]);
+      const second = store.actions.record('handover', 'token', { from: bruno, to: anna, openTickets: true }, [
+        { account: 'salesforce:s3', role: 'owner', email: anna, reason: 'handover', openTickets: true },
+        { account: 'salesforce:s6', role: 'owner', email: anna, reason: 'handover', openTickets: true },
+      ]);
+      expect(store.actions.pendingOverrides()).toEqual(
+        new Map([
+          [overrideKey('salesforce:s3', 'owner'), { email: anna, reason: 'handover', openTickets: true }],
+          [overrideKey('salesforce:s6', 'owner'), { email: anna, reason: 'handover', openTickets: true }],
+        ]),
+      );
+      store.actions.markApplied([{ account: 'salesforce:s3', role: 'owner' }], runId);
+      expect([...store.actions.pendingOverrides().keys()]).toEqual([overrideKey('salesforce:s6', 'owner')]);
 
-    const second = store.runs.start({ dryRun: false, full: false });
-    store.ownership.save(second, [row(1, 'owner', 'consistent', [anna, anna, anna])], people);
-    expect(store.ownership.trend().map((p) => [p.role, p.consistent, p.total])).toEqual([
-      ['csm', 0, 1],
-      ['owner', 80, 120],
-      ['owner', 1, 1],
-    ]);
-    expect(store.ownership.list({}, { offset: 0, limit: 10 }).total).toBe(1);
-  });
-});
-
-describe('admin actions and overrides', () => {
-  it('a later action supersedes a pending override; applied ones leave the pending set; the audit keeps both', () => {
-    const { store, runId } = world();
-    const first = store.actions.record('settle', 'local', { account: 'salesforce:s3', role: 'owner', email: bruno }, [
-      { account: 'salesforce:s3', role: 'owner', email: bruno, reason: 'settled', openTickets: false },
-    ]);
-    const second = store.actions.record('handover', 'token', { from: bruno, to: anna, openTickets: true }, [
-      { account: 'salesforce:s3', role: 'owner', email: anna, reason: 'handover', openTickets: true },
-      { account: 'salesforce:s6', role: 'owner', email: anna, reason: 'handover', openTickets: true },
-    ]);
-    expect(store.actions.pendingOverrides()).toEqual(
-      new Map([
-        [overrideKey('salesforce:s3', 'owner'), { email: anna, reason: 'handover', openTickets: true }],
-        [overrideKey('salesforce:s6', 'owner'), { email: anna, reason: 'handover', openTickets: true }],
-      ]),
-    );
-    store.actions.markApplied([{ account: 'salesforce:s3', role: 'owner' }], runId);
-    expect([...store.actions.pendingOverrides().keys()]).toEqual([overrideKey('salesforce:s6', 'owner')]);
-
-    const [latest, earlier] = store.actions.list();
-    expect(latest).toMatchObject({ id: second, kind: 'handover', actor: 'token', status: 'pending' });
-    expect(earlier).toMatchObject({ id: first, status: 'done', overrides: [{ outcome: 'superseded', runId: null }] });
-    expect(store.actions.forAccount('salesforce:s6').map((a) => a.id)).toEqual([second]);
-    expect(store.actions.forAccount('salesforce:s3').map((a) => a.id)).toEqual([second, first]);
-    store.actions.markApplied([{ account: 'salesforce:s6', role: 'owner' }], runId);
-    expect(store.actions.list()[0]).toMatchObject({ status: 'done' });
-    expect(store.actions.list()[0]?.overrides.map((o) => [o.account, o.outcome, o.runId])).toEqual([
-      ['salesforce:s3', 'applied', runId],
-      ['salesforce:s6', 'applied', runId],
-    ]);
+      const [latest, earlier] = store.actions.list();
+      expect(latest).toMatchObject({ id: second, kind: 'handover', actor: 'token', status: 'pending' });
+      expect(earlier).toMatchObject({ id: first, status: 'done', overrides: [{ outcome: 'superseded', runId: null }] });
+      expect(store.actions.forAccount('salesforce:s6').map((a) => a.id)).toEqual([second]);
+      expect(store.actions.forAccount('salesforce:s3').map((a) => a.id)).toEqual([second, first]);
+      store.actions.markApplied([{ account: 'salesforce:s6', role: 'owner' }], runId);
+      expect(store.actions.list()[0]).toMatchObject({ status: 'done' });
+      expect(store.actions.list()[0]?.overrides.map((o) => [o.account, o.outcome, o.runId])).toEqual([
+        ['salesforce:s3', 'applied', runId],
+        ['salesforce:s6', 'applied', runId],
+      ]);
+    });
   });
 });

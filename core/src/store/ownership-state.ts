@@ -1,6 +1,7 @@
-import type { DatabaseSync } from 'node:sqlite';
 import type { PersonRecord, RoleStatus, SystemId } from '../domain/types.ts';
 import type { Standing } from '../engine/directory.ts';
+import type { Dialect } from './sql-db.ts';
+import { StoreModule } from './store-db.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
 export interface AccountRoleRow {
@@ -33,11 +34,11 @@ export interface AccountSort {
   descending: boolean;
 }
 // Column expressions by sort key: never user text in the SQL.
-const SORT_COLUMNS: Record<AccountSort['by'], string> = {
-  name: 'name COLLATE NOCASE',
-  role: 'role',
-  status: 'status',
-  decided: 'decided COLLATE NOCASE',
+const SORT_COLUMNS: Record<AccountSort['by'], (dialect: Dialect) => string> = {
+  name: (d) => d.nocase('name'),
+  role: () => 'role',
+  status: () => 'status',
+  decided: (d) => d.nocase('decided'),
 };
 
 export interface AccountFilter {
@@ -62,28 +63,20 @@ export interface ConsistencyPoint {
 /**
  * The console's read model, written once per sync: ownership per account and role
  * (post-run), the people directory, and consistency counts per run for the trend.
- * Paging and filtering run in SQLite so 100,000 accounts stay fast.
+ * Paging and filtering run in the database so 100,000 accounts stay fast.
  */
-export class OwnershipState {
-  private readonly db: DatabaseSync;
-  private readonly transaction: <T>(work: () => T) => T;
-
-  constructor(db: DatabaseSync, transaction: <T>(work: () => T) => T) {
-    this.db = db;
-    this.transaction = transaction;
-  }
-
+export class OwnershipState extends StoreModule {
   /** Replaces the read model with one run's result, in one transaction. */
   save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[]): void {
-    const insert = this.db.prepare(
+    const insert = this.sql(
       'INSERT INTO account_roles (account, role, name, status, decided, detail, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    const insertRecord = this.db.prepare(
+    const insertRecord = this.sql(
       'INSERT INTO account_role_systems (account, role, system, record_id, owner) VALUES (?, ?, ?, ?, ?)',
     );
-    const insertPerson = this.db.prepare('INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)');
+    const insertPerson = this.sql('INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)');
     this.transaction(() => {
-      this.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
+      this.store.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
       for (const r of rows) {
         insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, runId);
         for (const [system, held] of Object.entries(r.systems))
@@ -91,33 +84,29 @@ export class OwnershipState {
       }
       for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems), JSON.stringify(p.records));
       this.countAccountsPerPerson();
-      this.db
-        .prepare(
-          `INSERT INTO consistency (run_id, role, status, count)
+      this.sql(
+        `INSERT INTO consistency (run_id, role, status, count)
            SELECT ?, role, status, COUNT(*) FROM account_roles GROUP BY role, status`,
-        )
-        .run(runId);
+      ).run(runId);
     });
   }
 
   /** Accounts per role and status now. */
   summary(): { role: string; status: RoleStatus; count: number }[] {
-    return this.db
-      .prepare('SELECT role, status, COUNT(*) AS count FROM account_roles GROUP BY role, status ORDER BY role, status')
-      .all() as { role: string; status: RoleStatus; count: number }[];
+    return this.sql(
+      'SELECT role, status, COUNT(*) AS count FROM account_roles GROUP BY role, status ORDER BY role, status',
+    ).all() as { role: string; status: RoleStatus; count: number }[];
   }
 
   /** Consistent accounts out of all, per role, for the last `runs` syncs that recorded state (oldest first). */
   trend(runs = 20): ConsistencyPoint[] {
-    return this.db
-      .prepare(
-        `SELECT c.run_id AS runId, r.started_at AS startedAt, c.role AS role,
+    return this.sql(
+      `SELECT c.run_id AS "runId", r.started_at AS "startedAt", c.role AS role,
                 SUM(CASE WHEN c.status = 'consistent' THEN c.count ELSE 0 END) AS consistent, SUM(c.count) AS total
          FROM consistency c JOIN runs r ON r.id = c.run_id
          WHERE c.run_id IN (SELECT DISTINCT run_id FROM consistency ORDER BY run_id DESC LIMIT ?)
-         GROUP BY c.run_id, c.role ORDER BY r.started_at, c.run_id, c.role`,
-      )
-      .all(runs) as unknown as ConsistencyPoint[];
+         GROUP BY c.run_id, r.started_at, c.role ORDER BY r.started_at, c.run_id, c.role`,
+    ).all(runs) as unknown as ConsistencyPoint[];
   }
 
   /**
@@ -130,32 +119,27 @@ export class OwnershipState {
     sort: AccountSort = { by: 'name', descending: false },
   ): { total: number; rows: AccountRoleRow[] } {
     const { where, params } = whereOf(filter);
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM account_roles ${where}`).get(...params) as { n: number })
-      .n;
-    const order = `${SORT_COLUMNS[sort.by]} ${sort.descending ? 'DESC' : 'ASC'}`;
-    const rows = this.db
-      .prepare(
-        `SELECT * FROM account_roles ${where} ORDER BY ${order}, name COLLATE NOCASE, account, role LIMIT ? OFFSET ?`,
-      )
-      .all(...params, page.limit, page.offset) as unknown as RawAccountRole[];
+    const total = (this.sql(`SELECT COUNT(*) AS n FROM account_roles ${where}`).get(...params) as { n: number }).n;
+    const order = `${SORT_COLUMNS[sort.by](this.dialect)} ${sort.descending ? 'DESC' : 'ASC'}`;
+    const rows = this.sql(
+      `SELECT * FROM account_roles ${where} ORDER BY ${order}, ${this.dialect.nocase('name')}, account, role LIMIT ? OFFSET ?`,
+    ).all(...params, page.limit, page.offset) as unknown as RawAccountRole[];
     return { total, rows: rows.map((r) => this.accountRoleRow(r)) };
   }
 
   account(account: string): AccountRoleRow[] {
     return (
-      this.db
-        .prepare('SELECT * FROM account_roles WHERE account = ? ORDER BY role')
-        .all(account) as unknown as RawAccountRole[]
+      this.sql('SELECT * FROM account_roles WHERE account = ? ORDER BY role').all(
+        account,
+      ) as unknown as RawAccountRole[]
     ).map((r) => this.accountRoleRow(r));
   }
 
   /** A row with what each system holds (a page is 50 rows: one indexed lookup each). */
   private accountRoleRow(r: RawAccountRole): AccountRoleRow {
-    const held = this.db
-      .prepare(
-        'SELECT system, record_id, owner FROM account_role_systems WHERE account = ? AND role = ? ORDER BY system',
-      )
-      .all(r.account, r.role) as { system: string; record_id: string; owner: string | null }[];
+    const held = this.sql(
+      'SELECT system, record_id, owner FROM account_role_systems WHERE account = ? AND role = ? ORDER BY system',
+    ).all(r.account, r.role) as { system: string; record_id: string; owner: string | null }[];
     const systems: AccountRoleRow['systems'] = {};
     for (const h of held) systems[h.system] = { recordId: h.record_id, owner: h.owner };
     return {
@@ -173,9 +157,10 @@ export class OwnershipState {
   /** Every known person, with how many account roles they are decided for and how many fields hold them. */
   people(search?: string): (PersonState & { decidedFor: number; holds: number })[] {
     const like = `%${(search ?? '').toLowerCase()}%`;
-    const rows = this.db
-      .prepare('SELECT * FROM people WHERE lower(email) LIKE ? OR lower(name) LIKE ? ORDER BY email')
-      .all(like, like) as unknown as RawPerson[];
+    const rows = this.sql('SELECT * FROM people WHERE lower(email) LIKE ? OR lower(name) LIKE ? ORDER BY email').all(
+      like,
+      like,
+    ) as unknown as RawPerson[];
     return rows.map((r) => ({ ...personState(r), decidedFor: r.decided_for, holds: r.holds }));
   }
 
@@ -184,12 +169,12 @@ export class OwnershipState {
    * takes a few hundred milliseconds.
    */
   private countAccountsPerPerson(): void {
-    const update = this.db.prepare('UPDATE people SET decided_for = ?, holds = ? WHERE email = ?');
+    const update = this.sql('UPDATE people SET decided_for = ?, holds = ? WHERE email = ?');
     const decided = countsBy(
-      this.db.prepare('SELECT decided AS email, COUNT(*) AS n FROM account_roles GROUP BY decided').all(),
+      this.sql('SELECT decided AS email, COUNT(*) AS n FROM account_roles GROUP BY decided').all(),
     );
     const holds = countsBy(
-      this.db.prepare('SELECT owner AS email, COUNT(*) AS n FROM account_role_systems GROUP BY owner').all(),
+      this.sql('SELECT owner AS email, COUNT(*) AS n FROM account_role_systems GROUP BY owner').all(),
     );
     for (const email of new Set([...decided.keys(), ...holds.keys()])) {
       update.run(decided.get(email) ?? 0, holds.get(email) ?? 0, email);
@@ -198,12 +183,12 @@ export class OwnershipState {
 
   /** Every person's user records, for planning a preview the way the last sync planned. */
   personRecords(): PersonRecord[] {
-    const rows = this.db.prepare('SELECT records FROM people').all() as { records: string }[];
+    const rows = this.sql('SELECT records FROM people').all() as { records: string }[];
     return rows.flatMap((r) => JSON.parse(r.records) as PersonRecord[]);
   }
 
   person(email: string): PersonState | undefined {
-    const row = this.db.prepare('SELECT * FROM people WHERE email = ?').get(email) as RawPerson | undefined;
+    const row = this.sql('SELECT * FROM people WHERE email = ?').get(email) as RawPerson | undefined;
     return row ? personState(row) : undefined;
   }
 }

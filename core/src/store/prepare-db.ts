@@ -112,9 +112,13 @@ function migrate(db: DatabaseSync, path: string, backupFirst: boolean): void {
  * of failing later. Inside one already open, the work joins it: the outer one commits it
  * all or rolls it all back (the record phase and its notices are one transaction).
  */
-export function inTransaction<T>(db: DatabaseSync, work: () => T): T {
+export function inTransaction<T>(
+  db: { readonly isTransaction: boolean; exec(text: string): void },
+  work: () => T,
+  begin = 'BEGIN IMMEDIATE',
+): T {
   if (db.isTransaction) return work();
-  db.exec('BEGIN IMMEDIATE');
+  db.exec(begin);
   try {
     const result = work();
     db.exec('COMMIT');

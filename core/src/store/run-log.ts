@@ -57,23 +57,40 @@ export interface LockHolder {
 export const DEFAULT_LOCK_TTL_MS = 6 * 3600_000;
 
 /**
+ * A lock the database holds for a session and frees when the session ends (a Postgres
+ * advisory lock): a run killed anywhere lets it go at once, with no TTL to wait out.
+ */
+export interface SessionLock {
+  /** Takes it; false when another session holds it. Taking it twice is one hold. */
+  tryHold(): boolean;
+  release(): void;
+  /** Whether this session holds it now. */
+  readonly holding: boolean;
+  /** Whether another session holds it now. */
+  heldElsewhere(): boolean;
+}
+
+/**
  * The run log: each run (who ran it, how it ended, its counts), the audit of the
  * changes it planned and made, and the single-row lock that keeps two runs apart.
  */
 export class RunLog extends StoreModule {
   private readonly lockTtlMs: number;
+  private readonly session: SessionLock | undefined;
 
-  constructor(store: StoreDb, lockTtlMs: number) {
+  /** With a `session` lock, that lock keeps syncs apart and tells a live one from a dead one. */
+  constructor(store: StoreDb, lockTtlMs: number, session?: SessionLock) {
     super(store);
     this.lockTtlMs = lockTtlMs;
+    this.session = session;
   }
 
   /** Records a run as `running` by this process; returns its id (sortable by start time). */
   start(options: { dryRun: boolean; full: boolean }): string {
     const at = this.now();
     const insert = this.sql(
-      `INSERT OR IGNORE INTO runs (id, started_at, status, dry_run, full, pid, host)
-       VALUES (?, ?, 'running', ?, ?, ?, ?)`,
+      `INSERT INTO runs (id, started_at, status, dry_run, "full", pid, host)
+       VALUES (?, ?, 'running', ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
     );
     // The random tail makes a clash within one second unlikely; retrying makes it impossible.
     for (;;) {
@@ -108,8 +125,10 @@ export class RunLog extends StoreModule {
       );
       if (!outcome) return;
       const call = this.sql(
-        `INSERT OR REPLACE INTO run_calls (run_id, system, calls, retries, throttled, daily_used, daily_limit)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO run_calls (run_id, system, calls, retries, throttled, daily_used, daily_limit)
+         VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, system) DO UPDATE SET calls = excluded.calls, retries = excluded.retries,
+           throttled = excluded.throttled, daily_used = excluded.daily_used, daily_limit = excluded.daily_limit`,
       );
       for (const [system, s] of Object.entries(outcome.calls))
         call.run(runId, system, s.calls, s.retries, s.throttled, s.daily?.used ?? null, s.daily?.limit ?? null);
@@ -121,7 +140,8 @@ export class RunLog extends StoreModule {
         tally.set(key, row);
       }
       const change = this.sql(
-        'INSERT OR REPLACE INTO run_changes (run_id, system, role, result, count) VALUES (?, ?, ?, ?, ?)',
+        `INSERT INTO run_changes (run_id, system, role, result, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (run_id, system, role, result) DO UPDATE SET count = excluded.count`,
       );
       for (const t of tally.values()) change.run(runId, t.system, t.role, t.result, t.count);
     });
@@ -153,7 +173,7 @@ export class RunLog extends StoreModule {
    */
   abandonStale(): string[] {
     const now = this.now();
-    const dead = this.runningRuns().filter((r) => isAbandoned(r, now, this.lockTtlMs));
+    const dead = this.runningRuns().filter((r) => this.gone(r, now));
     const mark = this.sql(
       "UPDATE runs SET status = 'failed', error = 'interrupted', finished_at = ? WHERE id = ? AND status = 'running'",
     );
@@ -166,10 +186,24 @@ export class RunLog extends StoreModule {
     return dead.map((r) => r.id);
   }
 
-  private runningRuns(): { id: string; pid: number; host: string; seenAt: string }[] {
+  private runningRuns(): RunningRun[] {
     return this.sql(
-      "SELECT id, pid, host, COALESCE(heartbeat_at, started_at) AS seenAt FROM runs WHERE status = 'running'",
-    ).all() as { id: string; pid: number; host: string; seenAt: string }[];
+      `SELECT id, pid, host, COALESCE(heartbeat_at, started_at) AS "seenAt", dry_run AS "dryRun"
+       FROM runs WHERE status = 'running'`,
+    ).all() as unknown as RunningRun[];
+  }
+
+  /**
+   * Whether a running run is gone. A sync under a session lock is alive exactly while it
+   * is the lock's holder and some session holds the lock; a dry run (it takes no lock), or
+   * any run without a session lock, by its pid on this host or its silence elsewhere.
+   */
+  private gone(run: RunningRun, now: Date): boolean {
+    if (this.session && run.dryRun === 0) {
+      const alive = this.lockRow()?.runId === run.id && (this.session.holding || this.session.heldElsewhere());
+      return !alive;
+    }
+    return isAbandoned(run, now, this.lockTtlMs);
   }
 
   /**
@@ -234,14 +268,28 @@ export class RunLog extends StoreModule {
    */
   acquireLock(owner: { runId: string; pid: number; host: string }): { ok: true } | { ok: false; heldBy: LockHolder } {
     const now = this.now();
+    if (this.session && !this.session.tryHold()) {
+      const holder = this.lockHolder();
+      return {
+        ok: false,
+        heldBy: holder ?? { runId: '(starting)', pid: 0, host: 'another session', since: now.toISOString() },
+      };
+    }
     return this.transaction(() => {
       const held = this.lockRow();
       if (held?.runId === owner.runId) return { ok: true as const };
-      if (held && !isAbandoned({ ...held, seenAt: held.heartbeatAt ?? held.since }, now, this.lockTtlMs)) {
+      // Holding the session lock, whoever the row names has let it go: it is taken over.
+      if (
+        held &&
+        !this.session &&
+        !isAbandoned({ ...held, seenAt: held.heartbeatAt ?? held.since }, now, this.lockTtlMs)
+      ) {
         return { ok: false as const, heldBy: { runId: held.runId, pid: held.pid, host: held.host, since: held.since } };
       }
       this.sql(
-        'INSERT OR REPLACE INTO lock (id, run_id, pid, host, since, heartbeat_at) VALUES (1, ?, ?, ?, ?, NULL)',
+        `INSERT INTO lock (id, run_id, pid, host, since, heartbeat_at) VALUES (1, ?, ?, ?, ?, NULL)
+         ON CONFLICT (id) DO UPDATE SET run_id = excluded.run_id, pid = excluded.pid, host = excluded.host,
+           since = excluded.since, heartbeat_at = NULL`,
       ).run(owner.runId, owner.pid, owner.host, now.toISOString());
       return { ok: true as const };
     });
@@ -249,7 +297,8 @@ export class RunLog extends StoreModule {
 
   /** Lets the lock go if this run holds it (a run never frees another's lock). */
   releaseLock(runId: string): void {
-    this.sql('DELETE FROM lock WHERE id = 1 AND run_id = ?').run(runId);
+    const released = this.sql('DELETE FROM lock WHERE id = 1 AND run_id = ?').run(runId);
+    if (Number(released.changes) === 1) this.session?.release();
   }
 
   /** Who holds the lock now, if anyone (it may be abandoned: acquireLock decides). */
@@ -260,7 +309,7 @@ export class RunLog extends StoreModule {
 
   private lockRow(): (LockHolder & { heartbeatAt: string | null }) | undefined {
     return this.sql(
-      'SELECT run_id AS runId, pid, host, since, heartbeat_at AS heartbeatAt FROM lock WHERE id = 1',
+      'SELECT run_id AS "runId", pid, host, since, heartbeat_at AS "heartbeatAt" FROM lock WHERE id = 1',
     ).get() as (LockHolder & { heartbeatAt: string | null }) | undefined;
   }
 
@@ -269,10 +318,18 @@ export class RunLog extends StoreModule {
     const now = this.now();
     return new Set(
       this.runningRuns()
-        .filter((r) => !isAbandoned(r, now, this.lockTtlMs))
+        .filter((r) => !this.gone(r, now))
         .map((r) => r.id),
     );
   }
+}
+
+interface RunningRun {
+  id: string;
+  pid: number;
+  host: string;
+  seenAt: string;
+  dryRun: number;
 }
 
 interface RawRun {

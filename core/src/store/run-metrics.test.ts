@@ -5,14 +5,15 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { RunOutcome } from './run-log.ts';
 import { openStore } from './state-store.ts';
+import { storeBackends } from './store-testing.ts';
 
 const stats = (calls: number, retries = 0, throttled = 0) => ({ calls, retries, throttled });
 const change = (system: string, role: string, result: 'planned' | 'written' | 'failed') => ({ system, role, result });
 
-describe('what the runs add up to', () => {
+describe.each(storeBackends())('what the runs add up to ($name)', (backend) => {
   it('totals outcomes, changes per system, role and result, vendor calls and durations over every finished run', () => {
     let clock = Date.parse('2026-11-22T10:00:00.000Z');
-    const store = openStore(':memory:', { now: () => new Date(clock) });
+    const store = openStore(backend.fresh(), { now: () => new Date(clock) });
     const run = (status: 'ok' | 'partial' | 'refused' | 'failed', outcome: RunOutcome, dryRun = false) => {
       const id = store.runs.start({ dryRun, full: false });
       clock += outcome.durationMs;
@@ -61,7 +62,7 @@ describe('what the runs add up to', () => {
   });
 
   it('reads past a run refused the lock (it reached no system) and one found interrupted for what the systems said', () => {
-    const store = openStore(':memory:');
+    const store = openStore(backend.fresh());
     const reached = store.runs.start({ dryRun: true, full: false });
     store.runs.finish(reached, 'ok', { accounts: 3 }, undefined, { durationMs: 10, calls: {}, changes: [] });
     const locked = store.runs.start({ dryRun: false, full: false });
@@ -81,7 +82,9 @@ describe('what the runs add up to', () => {
     expect(store.metrics.lastReach()?.id).toBe(guarded);
     store.close();
   });
+});
 
+describe('what the runs add up to, from an older state file', () => {
   it('a state file from before schema 9 gets its runs’ durations and change tallies from their times and audit', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'spoc-r1-')), 'state.db');
     copyFileSync(new URL('../../test/fixtures/round-one-state.db', import.meta.url), path);

@@ -26,7 +26,7 @@ export class RunMetrics extends StoreModule {
   runsByStatus(): { status: FinishedRunStatus; dryRun: boolean; count: number }[] {
     return (
       this.sql(
-        `SELECT status, dry_run AS dryRun, COUNT(*) AS count FROM runs WHERE status != 'running'
+        `SELECT status, dry_run AS "dryRun", COUNT(*) AS count FROM runs WHERE status != 'running'
          GROUP BY status, dry_run ORDER BY status, dry_run`,
       ).all() as { status: FinishedRunStatus; dryRun: number; count: number }[]
     ).map((r) => ({ ...r, dryRun: r.dryRun === 1 }));
@@ -79,7 +79,7 @@ export class RunMetrics extends StoreModule {
     system: SystemId,
   ): { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined {
     return this.sql(
-      `SELECT id AS runId, finished_at AS finishedAt, error_code AS code, error AS message FROM runs
+      `SELECT id AS "runId", finished_at AS "finishedAt", error_code AS code, error AS message FROM runs
        WHERE status = 'failed' AND error_system = ? AND finished_at IS NOT NULL ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get(system) as { runId: string; finishedAt: string; code: string | null; message: string | null } | undefined;
   }
@@ -96,7 +96,7 @@ export class RunMetrics extends StoreModule {
   /** The latest finished sync (not a dry run), and the latest that ended ok. */
   lastSync(status?: 'ok'): FinishedRun | undefined {
     const row = this.sql(
-      `SELECT ${COLUMNS} FROM runs WHERE dry_run = 0 AND status != 'running' AND (? IS NULL OR status = ?)
+      `SELECT ${COLUMNS} FROM runs WHERE dry_run = 0 AND status != 'running' AND (CAST(? AS TEXT) IS NULL OR status = ?)
        ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get(status ?? null, status ?? null) as RawFinished | undefined;
     return row ? finished(row) : undefined;
@@ -111,8 +111,8 @@ export class RunMetrics extends StoreModule {
     const row = this.sql(
       `SELECT ${COLUMNS} FROM runs
        WHERE status != 'running'
-         AND NOT (status = 'refused' AND COALESCE(json_extract(counts, '$.accounts'), 0) = 0)
-         AND NOT (status = 'failed' AND error IS 'interrupted' AND error_code IS NULL)
+         AND NOT (status = 'refused' AND COALESCE(${this.dialect.jsonNumber('counts', 'accounts')}, 0) = 0)
+         AND NOT (status = 'failed' AND COALESCE(error, '') = 'interrupted' AND error_code IS NULL)
        ORDER BY finished_at DESC, rowid DESC LIMIT 1`,
     ).get() as RawFinished | undefined;
     return row ? finished(row) : undefined;
@@ -120,7 +120,7 @@ export class RunMetrics extends StoreModule {
 }
 
 const COLUMNS =
-  'id, status, dry_run AS dryRun, finished_at AS finishedAt, duration_ms AS durationMs, error_code AS errorCode, error_system AS errorSystem';
+  'id, status, dry_run AS "dryRun", finished_at AS "finishedAt", duration_ms AS "durationMs", error_code AS "errorCode", error_system AS "errorSystem"';
 
 type RawFinished = Omit<FinishedRun, 'dryRun'> & { dryRun: number };
 

@@ -6,11 +6,21 @@ import { IntentJournal } from './intent-journal.ts';
 import { Mirror } from './mirror.ts';
 import { Outbox } from './outbox.ts';
 import { OwnershipState } from './ownership-state.ts';
+import { advisoryLock } from './postgres/advisory-lock.ts';
+import type { PostgresOptions } from './postgres/postgres-db.ts';
+import { openPostgres } from './postgres/prepare-postgres.ts';
 import { prepare } from './prepare-db.ts';
-import { DEFAULT_LOCK_TTL_MS, RunLog } from './run-log.ts';
+import { DEFAULT_LOCK_TTL_MS, RunLog, type SessionLock } from './run-log.ts';
 import { RunMetrics } from './run-metrics.ts';
+import { type SqlDb, sqliteDb } from './sql-db.ts';
 import { openStateFile } from './state-file.ts';
 import { StoreDb } from './store-db.ts';
+
+/**
+ * Where a config's state lives: a SQLite file (the default, one host), or a tenant's
+ * schema in a Postgres database that many configs and hosts share.
+ */
+export type StateLocation = { sqlite: string } | { postgres: string; tenant: string };
 
 export interface StoreOptions {
   now?: () => Date;
@@ -26,17 +36,20 @@ export interface StoreOptions {
    * false) one a day, the three newest of each kind kept. `false`: none.
    */
   backups?: false | { daily?: boolean };
+  /** Postgres only: connect and statement timeouts. */
+  postgres?: PostgresOptions;
 }
 
 /**
- * spoc's memory between runs, in one SQLite file (node:sqlite), one part per concern:
+ * spoc's memory between runs, in one SQLite file (node:sqlite) or a tenant's schema in
+ * Postgres (postgres/), one part per concern:
  * the run log and lock, the mirror of the vendors, the baselines, the write-intent
  * journal, the ownership history, the console's read model and the admin actions (see
  * docs/ARCHITECTURE.md, "The state store"). Every method is synchronous and each
  * multi-row write is one transaction.
  */
 export class StateStore {
-  private readonly db: DatabaseSync;
+  private readonly db: SqlDb;
   private readonly store: StoreDb;
   /** Runs, their audit, and the lock that keeps two runs apart. */
   readonly runs: RunLog;
@@ -59,40 +72,27 @@ export class StateStore {
   /** What went wrong at open without stopping it (a daily backup that failed), for the caller to log. */
   readonly warnings: string[] = [];
 
-  constructor(path: string, options: StoreOptions = {}) {
+  constructor(location: string | StateLocation, options: StoreOptions = {}) {
     const now = options.now ?? (() => new Date());
-    const backups =
-      options.backups === false
-        ? { daily: false, beforeMigration: false }
-        : { daily: options.backups?.daily ?? true, beforeMigration: true };
-    if (path === ':memory:') {
-      this.db = new DatabaseSync(path);
-      prepare(this.db, path, {});
+    const where = typeof location === 'string' ? { sqlite: location } : location;
+    let session: SessionLock | undefined;
+    if ('postgres' in where) {
+      const db = openPostgres(where.postgres, where.tenant, options.postgres);
+      session = advisoryLock(db, `spoc-run:${where.tenant}`);
+      this.db = db;
     } else {
-      const opened = openStateFile(path, (db) => prepare(db, path, {}));
-      this.db = opened.db;
-      try {
-        this.warnings = prepare(this.db, path, {
-          check: true,
-          ...(opened.existed && backups.daily ? { daily: now() } : {}),
-          beforeMigration: backups.beforeMigration,
-        });
-      } catch (error) {
-        this.db.close();
-        throw error;
-      }
+      this.db = sqliteDb(openSqlite(where.sqlite, now, options, this.warnings));
     }
     const store = new StoreDb(this.db, now, options.mask ?? ((text) => text));
     this.store = store;
-    this.runs = new RunLog(store, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS);
+    this.runs = new RunLog(store, options.lockTtlMs ?? DEFAULT_LOCK_TTL_MS, session);
     this.metrics = new RunMetrics(store);
     this.mirror = new Mirror(store);
     this.baselines = new Baselines(store);
     this.journal = new IntentJournal(store, () => this.runs.liveRunIds());
     this.history = new OwnershipHistory(store);
-    const transaction = <T>(work: () => T): T => store.transaction(work);
-    this.ownership = new OwnershipState(this.db, transaction);
-    this.actions = new AdminActions(this.db, transaction, now);
+    this.ownership = new OwnershipState(store);
+    this.actions = new AdminActions(store);
     this.outbox = new Outbox(store);
   }
 
@@ -110,6 +110,33 @@ export class StateStore {
   }
 }
 
-export function openStore(path: string, options: StoreOptions = {}): StateStore {
-  return new StateStore(path, options);
+export function openStore(location: string | StateLocation, options: StoreOptions = {}): StateStore {
+  return new StateStore(location, options);
+}
+
+/** The state file at `path`, checked, backed up and migrated (':memory:' for a throwaway one). */
+function openSqlite(path: string, now: () => Date, options: StoreOptions, warnings: string[]): DatabaseSync {
+  if (path === ':memory:') {
+    const db = new DatabaseSync(path);
+    prepare(db, path, {});
+    return db;
+  }
+  const backups =
+    options.backups === false
+      ? { daily: false, beforeMigration: false }
+      : { daily: options.backups?.daily ?? true, beforeMigration: true };
+  const opened = openStateFile(path, (db) => prepare(db, path, {}));
+  try {
+    warnings.push(
+      ...prepare(opened.db, path, {
+        check: true,
+        ...(opened.existed && backups.daily ? { daily: now() } : {}),
+        beforeMigration: backups.beforeMigration,
+      }),
+    );
+  } catch (error) {
+    opened.db.close();
+    throw error;
+  }
+  return opened.db;
 }

@@ -1,22 +1,22 @@
-import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import { inTransaction } from './prepare-db.ts';
+import type { Dialect, SqlDb, SqlStatement } from './sql-db.ts';
 
 /** What every part of the store shares: the database, a statement cache, the clock, the mask. */
 export class StoreDb {
-  readonly db: DatabaseSync;
+  readonly db: SqlDb;
   readonly now: () => Date;
   /** Masks secrets in text from outside (vendor error messages) before it is stored. */
   readonly mask: (text: string) => string;
-  private readonly statements = new Map<string, StatementSync>();
+  private readonly statements = new Map<string, SqlStatement>();
 
-  constructor(db: DatabaseSync, now: () => Date, mask: (text: string) => string) {
+  constructor(db: SqlDb, now: () => Date, mask: (text: string) => string) {
     this.db = db;
     this.now = now;
     this.mask = mask;
   }
 
   /** A prepared statement, prepared once per text. */
-  sql(text: string): StatementSync {
+  sql(text: string): SqlStatement {
     let statement = this.statements.get(text);
     if (!statement) {
       statement = this.db.prepare(text);
@@ -26,7 +26,11 @@ export class StoreDb {
   }
 
   transaction<T>(work: () => T): T {
-    return inTransaction(this.db, work);
+    return inTransaction(this.db, work, this.db.dialect.begin);
+  }
+
+  get dialect(): Dialect {
+    return this.db.dialect;
   }
 
   iso(): string {
@@ -42,12 +46,16 @@ export abstract class StoreModule {
     this.store = store;
   }
 
-  protected sql(text: string): StatementSync {
+  protected sql(text: string): SqlStatement {
     return this.store.sql(text);
   }
 
   protected transaction<T>(work: () => T): T {
     return this.store.transaction(work);
+  }
+
+  protected get dialect(): Dialect {
+    return this.store.dialect;
   }
 
   protected now(): Date {

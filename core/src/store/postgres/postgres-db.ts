@@ -1,0 +1,192 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createSyncFn } from 'synckit';
+import { SpocError } from '../../errors/spoc-error.ts';
+import { POSTGRES, type SqlDb, type SqlRow, type SqlStatement, type SqlValue } from '../sql-db.ts';
+import type { PgAnswer, PgRequest } from './pg-thread.ts';
+
+export interface PostgresOptions {
+  /** How long connecting may take before the store gives up (exit 2). Default 10 s. */
+  connectTimeoutMs?: number;
+  /** The longest one statement may run. Default 60 s. */
+  statementTimeoutMs?: number;
+}
+
+// The worker beside this module: .ts in the workspace, .js in the bundle (scripts/build.ts).
+const THREAD = ['pg-thread.ts', 'pg-thread.js']
+  .map((file) => fileURLToPath(new URL(file, import.meta.url)))
+  .find((path) => existsSync(path));
+
+let call: ((request: PgRequest) => PgAnswer) | undefined;
+let nextId = 1;
+
+/**
+ * A Postgres database as the store's synchronous SqlDb: each statement is sent to a
+ * worker thread holding the connection (pg), and the main thread waits for its answer, as
+ * it waits for SQLite's. The store stays one synchronous API over both backends; a call
+ * costs a thread hop plus the round trip to the server.
+ */
+export class PostgresDb implements SqlDb {
+  readonly dialect = POSTGRES;
+  /** Where it is, in words for errors: host, port and database, never the password. */
+  readonly where: string;
+  private readonly id = nextId++;
+  private open = false;
+  private depth = 0;
+
+  constructor(url: string, schema: string, options: PostgresOptions = {}) {
+    this.where = describeUrl(url);
+    const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
+    const statementTimeoutMs = options.statementTimeoutMs ?? 60_000;
+    if (!THREAD) throw new Error('the Postgres worker thread (pg-thread) is missing beside postgres-db');
+    // One wait bound for every call: a statement's own timeout, plus time to hear of it.
+    call ??= createSyncFn<(request: PgRequest) => Promise<PgAnswer>>(THREAD, {
+      tsRunner: 'node',
+      timeout: Math.max(connectTimeoutMs, statementTimeoutMs) + 15_000,
+    });
+    try {
+      this.request({ op: 'connect', id: this.id, url, schema, connectTimeoutMs, statementTimeoutMs });
+    } catch (error) {
+      throw unreachable(this.where, error);
+    }
+    this.open = true;
+  }
+
+  prepare(text: string): SqlStatement {
+    return new PostgresStatement(this, numberPlaceholders(text));
+  }
+
+  exec(text: string): void {
+    const verb = text.trim().split(/\s+/)[0]?.toUpperCase();
+    this.send({ op: 'exec', id: this.id, text });
+    if (verb === 'BEGIN') this.depth = 1;
+    else if (verb === 'COMMIT' || verb === 'ROLLBACK') this.depth = 0;
+  }
+
+  get isTransaction(): boolean {
+    return this.depth > 0;
+  }
+
+  get isOpen(): boolean {
+    return this.open;
+  }
+
+  close(): void {
+    if (!this.open) return;
+    this.open = false;
+    this.request({ op: 'close', id: this.id });
+  }
+
+  /** A query's rows; `arrays` gives each row as its column values. */
+  query(text: string, params: SqlValue[], arrays: boolean): PgAnswer {
+    return this.send({ op: 'query', id: this.id, text, params, arrays });
+  }
+
+  private send(request: PgRequest): PgAnswer {
+    if (!this.open) throw new Error(`the state store at ${this.where} is closed`);
+    try {
+      return this.request(request);
+    } catch (error) {
+      throw statementError(this.where, error);
+    }
+  }
+
+  private request(request: PgRequest): PgAnswer {
+    if (!call) throw new Error('the Postgres worker thread did not start');
+    return call(request);
+  }
+}
+
+class PostgresStatement implements SqlStatement {
+  private readonly db: PostgresDb;
+  private readonly text: string;
+  private arrays = false;
+
+  constructor(db: PostgresDb, text: string) {
+    this.db = db;
+    this.text = text;
+  }
+
+  run(...params: SqlValue[]): { changes: number } {
+    return { changes: this.db.query(this.text, params, false).rowCount };
+  }
+
+  get(...params: SqlValue[]): SqlRow | undefined {
+    return this.all(...params)[0];
+  }
+
+  all(...params: SqlValue[]): SqlRow[] {
+    return this.db.query(this.text, params, this.arrays).rows as SqlRow[];
+  }
+
+  iterate(...params: SqlValue[]): Iterable<SqlRow> {
+    return this.all(...params);
+  }
+
+  setReturnArrays(on: boolean): void {
+    this.arrays = on;
+  }
+}
+
+/** SQLite's `?` placeholders as Postgres' `$1, $2, …` (the store's SQL has no `?` inside quotes). */
+export function numberPlaceholders(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
+
+/** `postgres://user@host:port/database`, the password left out. */
+export function describeUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const database = decodeURIComponent(u.pathname.replace(/^\//, '')) || '(default database)';
+    return `${u.hostname || 'localhost'}:${u.port || '5432'}/${database}`;
+  } catch {
+    return '(a Postgres URL that does not parse)';
+  }
+}
+
+const CONNECT_REASONS: Record<string, string> = {
+  ECONNREFUSED: 'nothing listens there',
+  ENOTFOUND: 'no such host',
+  EAI_AGAIN: 'the host name does not resolve',
+  ETIMEDOUT: 'the connection timed out',
+  '28P01': 'the password was refused',
+  '28000': 'the server refused this user',
+  '3D000': 'the database does not exist',
+  '42501': 'the user may not create the tenant schema',
+};
+
+/** Connecting failed: a config error (exit 2) naming host, port and database, never the password. */
+function unreachable(where: string, error: unknown): SpocError {
+  const e = error as { code?: string; message?: string };
+  const reason = (e.code && CONNECT_REASONS[e.code]) ?? e.message ?? String(error);
+  const detail = e.message && reason !== e.message ? ` (${e.message})` : '';
+  return new SpocError(
+    'config',
+    'STATE_UNREACHABLE',
+    `cannot use the Postgres state store at ${where}: ${reason}${detail}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** A statement that failed: a lost connection is said so (the run fails; the next resumes from the journal). */
+function statementError(where: string, error: unknown): Error {
+  const e = error as { code?: string; message?: string };
+  const message = e.message ?? String(error);
+  if (
+    /Connection terminated|ECONNRESET|EPIPE|Client has encountered a connection error|terminating connection/i.test(
+      message,
+    ) ||
+    e.code === '57P01'
+  ) {
+    return new SpocError(
+      'transient',
+      'STATE_CONNECTION_LOST',
+      `lost the connection to the Postgres state store at ${where}: ${message}`,
+      { cause: error },
+    );
+  }
+  return error instanceof Error ? error : new Error(message);
+}
