@@ -58,6 +58,8 @@ const config: SpocConfig = {
   safety: { maxChanges: { kind: 'percent', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
   schedule: undefined,
   statePath: ':memory:',
+  state: { sqlite: ':memory:' },
+  tenant: 'test',
   notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
 };
 

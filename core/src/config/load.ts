@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import type { z } from 'zod';
 import type { RoleFieldMapping } from '../domain/connector.ts';
 import type { SystemId } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import type { EnabledSystem } from '../registry/definition.ts';
 import type { Registry } from '../registry/registry.ts';
+import { describeUrl } from '../store/postgres/postgres-db.ts';
 import { canonicalEmail } from './canonical-email.ts';
 import { configSchema, type RawConfig } from './schema.ts';
 import { type MissingReference, resolveReferences } from './secret-refs.ts';
@@ -288,9 +289,34 @@ function normalise(
     roles,
     safety: { maxChanges: limit(raw.safety.maxChanges), maxCascade: limit(raw.safety.maxCascade) },
     schedule: raw.schedule,
-    statePath: resolve(dirname(file), raw.state.sqlite),
+    ...stateOf(raw, file),
     notify: notifyOf(raw.notify),
   };
+}
+
+/** Where the state is kept: SQLite beside the config by default, or the config's tenant in Postgres. */
+function stateOf(raw: RawConfig, file: string): Pick<SpocConfig, 'state' | 'statePath' | 'tenant'> {
+  const tenant = raw.tenant ?? tenantOf(file);
+  if (raw.state.postgres === undefined) {
+    const path = resolve(dirname(file), raw.state.sqlite ?? '.spoc/state.db');
+    return { state: { sqlite: path }, statePath: path, tenant };
+  }
+  const timeout = raw.state.connectTimeoutSeconds;
+  return {
+    state: { postgres: raw.state.postgres, tenant, ...(timeout ? { connectTimeoutMs: timeout * 1000 } : {}) },
+    statePath: `postgres ${describeUrl(raw.state.postgres)}, tenant ${tenant}`,
+    tenant,
+  };
+}
+
+/** A tenant id from a config file's name: `acme-prod.yaml` is acme_prod. */
+export function tenantOf(file: string): string {
+  const stem = basename(file)
+    .replace(/\.(ya?ml|json)$/i, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_');
+  const tenant = /^[a-z]/.test(stem) ? stem : `t_${stem}`;
+  return tenant.slice(0, 48);
 }
 
 /** Channel names unique (the outbox names them), and roles that are configured. */

@@ -164,9 +164,44 @@ function buildSchema(registry: Registry) {
         })
         .default({ maxChanges: '10%', maxCascade: '10%' }),
       schedule: cron.optional(),
+      tenant: z
+        .string()
+        .regex(/^[a-z][a-z0-9_]{0,47}$/, {
+          message: 'a tenant is lower-case letters, digits and _ (starting with a letter, at most 48)',
+        })
+        .optional()
+        .describe(
+          "What keys this config's state in a Postgres database that several configs share (default: the config file's name)",
+        ),
       state: z
-        .strictObject({ sqlite: z.string().min(1).default('.spoc/state.db') })
-        .default({ sqlite: '.spoc/state.db' }),
+        .strictObject({
+          sqlite: z
+            .string()
+            .min(1)
+            .optional()
+            .describe('The SQLite state file (default .spoc/state.db beside the config)'),
+          postgres: secret
+            .optional()
+            .describe('A Postgres URL (postgres://user:password@host:port/database), as ${VAR} or ${file:…}'),
+          connectTimeoutSeconds: z
+            .number()
+            .int()
+            .min(1)
+            .max(300)
+            .optional()
+            .describe('Postgres only: how long connecting may take before the run gives up (default 10)'),
+        })
+        .superRefine((s, ctx) => {
+          if (s.sqlite !== undefined && s.postgres !== undefined)
+            ctx.addIssue({ code: 'custom', path: ['postgres'], message: 'state is sqlite or postgres, not both' });
+          if (s.connectTimeoutSeconds !== undefined && s.postgres === undefined)
+            ctx.addIssue({
+              code: 'custom',
+              path: ['connectTimeoutSeconds'],
+              message: 'connectTimeoutSeconds is for a postgres state',
+            });
+        })
+        .default({}),
       notify: notify.optional(),
     })
     .describe('spoc configuration');

@@ -1,6 +1,7 @@
 import type { RoleFieldMapping } from '../domain/connector.ts';
 import type { SystemId } from '../domain/types.ts';
 import type { EnabledSystem } from '../registry/definition.ts';
+import type { StateLocation } from '../store/state-store.ts';
 
 /** Config after validation, secret resolution and normalisation: what the engine and runner use. */
 
@@ -44,8 +45,12 @@ export interface SpocConfig {
   roles: RoleConfig[];
   safety: { maxChanges: Limit; maxCascade: Limit };
   schedule: string | undefined;
-  /** Absolute path of the SQLite state file. */
+  /** Where the state is: the SQLite file's absolute path, or the Postgres database and tenant (no password). */
   statePath: string;
+  /** The store to open: a SQLite file, or this config's tenant in a Postgres database. */
+  state: StateLocation & { connectTimeoutMs?: number };
+  /** What keys this config's state where several share one database (`tenant:`, or the file's name). */
+  tenant: string;
   /** Handover notices and run alerts (no channels when the config has no `notify:`). */
   notify: NotifyConfig;
 }

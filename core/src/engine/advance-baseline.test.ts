@@ -34,6 +34,8 @@ function config(policy: Policy): SpocConfig {
     safety: { maxChanges: { kind: 'absolute', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
+    state: { sqlite: ':memory:' },
+    tenant: 'test',
     notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
   };
 }

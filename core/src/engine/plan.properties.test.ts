@@ -125,6 +125,8 @@ function build(w: World): { snapshot: Snapshot; cfg: SpocConfig; baseline: Map<s
     safety: { maxChanges: { kind: 'percent', value: 100 }, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
+    state: { sqlite: ':memory:' },
+    tenant: 'test',
     notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
   };
   const baseline = new Map<string, BaselineEntry>();

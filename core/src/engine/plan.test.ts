@@ -38,6 +38,8 @@ function config(
     safety: { maxChanges, maxCascade: { kind: 'percent', value: 100 } },
     schedule: undefined,
     statePath: ':memory:',
+    state: { sqlite: ':memory:' },
+    tenant: 'test',
     notify: { consoleUrl: undefined, digestAbove: 20, alertOnFailuresAbove: 0, channels: [] },
   };
 }

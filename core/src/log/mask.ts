@@ -64,9 +64,21 @@ export function configSecrets(config: SpocConfig): string[] {
   const channels = (config.notify?.channels ?? []).map((c) =>
     c.kind === 'slack' ? c.slack.token : c.teams.webhookUrl,
   );
-  return [...Object.values(config.systems).flatMap((s) => s.definition.config.secrets(s.settings)), ...channels].filter(
-    (v) => v !== '',
-  );
+  return [
+    ...Object.values(config.systems).flatMap((s) => s.definition.config.secrets(s.settings)),
+    ...channels,
+    ...('postgres' in config.state ? postgresSecrets(config.state.postgres) : []),
+  ].filter((v) => v !== '');
+}
+
+/** A Postgres URL, and its password alone and as the URL spells it (a driver's error may echo either). */
+function postgresSecrets(url: string): string[] {
+  try {
+    const password = new URL(url).password;
+    return password ? [url, password, decodeURIComponent(password)] : [url];
+  } catch {
+    return [url];
+  }
 }
 
 const masks = new WeakMap<SpocConfig, Mask>();

@@ -40,17 +40,22 @@ export async function openContext(
 
 /**
  * The config's state store; a state file that cannot be used (a folder that cannot be
- * made, an empty, unreadable or damaged file) exits 2 with the message naming it.
+ * made, an empty, unreadable or damaged file) or a Postgres database that cannot be
+ * reached (down, wrong credentials, no such database) exits 2 with the message naming it.
  * Error text it keeps is masked of the config's secrets.
  */
 export function openStoreOrExit(config: SpocConfig, logger?: Logger): StateStore {
   try {
-    const store = openStore(config.statePath, { mask: configMask(config) });
+    const { connectTimeoutMs, ...location } = config.state;
+    const store = openStore(location, {
+      mask: configMask(config),
+      ...(connectTimeoutMs ? { postgres: { connectTimeoutMs } } : {}),
+    });
     for (const warning of store.warnings) logger?.warn(warning);
     return store;
   } catch (error) {
     if (isSpocError(error) && error.kind === 'config') {
-      process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${configMask(config)(error.message)}\n`);
       process.exit(EXIT.usage);
     }
     throw error;

@@ -49,7 +49,8 @@ async function handle(request: PgRequest): Promise<PgAnswer> {
       // A host that vanishes (not just a closed socket) is noticed within a minute.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
-      application_name: 'spoc',
+      // Which tenant a server-side session serves (pg_stat_activity), for an operator.
+      application_name: `spoc ${request.schema}`,
     });
     const connection: Connection = { client, names: new Map() };
     // An idle connection's failure arrives as an event: kept for the next request to throw.

@@ -184,7 +184,7 @@ function statementError(where: string, error: unknown): Error {
     return new SpocError(
       'transient',
       'STATE_CONNECTION_LOST',
-      `lost the connection to the Postgres state store at ${where}: ${message}`,
+      `lost the connection to the Postgres state store at ${where} (${message}): the run stopped; the next run resumes from its journal`,
       { cause: error },
     );
   }

@@ -1,0 +1,128 @@
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EMULATORS, type EmulatorId } from '@spoc/cli';
+import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import pg from 'pg';
+import { beforeAll, beforeEach, expect, it } from 'vitest';
+import { describePostgres, freshDatabase } from '../postgres/index.ts';
+import { demoWorkspace, spoc } from './helpers.ts';
+
+// `state: { postgres: … }` end to end: the real CLI against the sandbox, its state in a
+// tenant's schema of a real Postgres database (test/postgres starts one; CI requires it).
+
+let database: string;
+let sandbox: Sandbox<EmulatorId>;
+
+describePostgres('a Postgres state store', () => {
+  beforeAll(async () => {
+    database = await freshDatabase();
+  });
+  beforeEach(async (context) => {
+    sandbox = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
+    context.onTestFinished(() => sandbox.close());
+  });
+
+  /** The demo config with its state in Postgres, written to `<dir>/<file>` (the file's name is the tenant by default). */
+  function postgresWorkspace(file = 'spoc.yaml', state = 'postgres: ${SPOC_TEST_STATE_URL}') {
+    const w = demoWorkspace(sandbox, (yaml) => yaml.replace(/state:\n {2}sqlite: .*\n?/, `state:\n  ${state}\n`));
+    const config = join(w.dir, file);
+    writeFileSync(config, readFileSync(w.config, 'utf8'));
+    return { ...w, config, env: { ...w.env, SPOC_TEST_STATE_URL: database } };
+  }
+
+  async function query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      return (await client.query(sql, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+
+  it('syncs with its state in the tenant named after the config file; a second run writes nothing', async () => {
+    const w = postgresWorkspace('acme-prod.yaml');
+    const first = await spoc(['sync', '--json', '-c', w.config], w.env);
+    expect(first.code, first.stderr).toBe(0);
+    const report = JSON.parse(first.stdout);
+    expect(report.counts.written).toBeGreaterThan(0);
+    const writes = sandbox.writes.hubspot.all().length;
+
+    const second = await spoc(['sync', '--json', '-c', w.config], w.env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout).counts.changes).toBe(0);
+    expect(sandbox.writes.hubspot.all()).toHaveLength(writes);
+
+    // The state is in the tenant's schema: its runs, its audit, its baselines.
+    const runs = await query<{ status: string }>('SELECT status FROM spoc_acme_prod.runs ORDER BY rowid');
+    expect(runs.map((r) => r.status)).toEqual(['ok', 'ok']);
+    const audit = await query<{ n: number }>(
+      "SELECT COUNT(*)::int AS n FROM spoc_acme_prod.changes WHERE result = 'written'",
+    );
+    expect(audit[0]?.n).toBe(report.counts.written);
+    rmSync(w.dir, { recursive: true, force: true });
+  });
+
+  it('keeps tenants apart in one database: a second config (its own tenant) starts from nothing', async () => {
+    const a = postgresWorkspace('spoc.yaml', 'postgres: ${SPOC_TEST_STATE_URL}');
+    const b = postgresWorkspace('other.yaml', 'postgres: ${SPOC_TEST_STATE_URL}');
+    writeFileSync(b.config, `tenant: business_unit_b\n${readFileSync(b.config, 'utf8')}`);
+    expect((await spoc(['sync', '--json', '-c', a.config], a.env)).code).toBe(0);
+    const planB = await spoc(['plan', '--json', '-c', b.config], b.env);
+    expect(planB.code, planB.stderr).toBe(0);
+    // The vendors agree now, so b plans nothing; its state holds its own dry run, none of a's runs.
+    expect(JSON.parse(planB.stdout).counts.changes).toBe(0);
+    const tenants = await query<{ schema: string }>(
+      "SELECT nspname AS schema FROM pg_namespace WHERE nspname LIKE 'spoc\\_%' ORDER BY nspname",
+    );
+    expect(tenants.map((t) => t.schema)).toEqual(expect.arrayContaining(['spoc_spoc', 'spoc_business_unit_b']));
+    const runsOfB = await query<{ dry_run: number }>('SELECT dry_run FROM spoc_business_unit_b.runs');
+    expect(runsOfB).toEqual([{ dry_run: 1 }]);
+    rmSync(a.dir, { recursive: true, force: true });
+    rmSync(b.dir, { recursive: true, force: true });
+  });
+
+  it('a server it cannot use is exit 2 naming host, port and database, never the password', async () => {
+    const url = new URL(database);
+    const cases: [string, string, RegExp][] = [
+      [
+        'wrong password',
+        Object.assign(new URL(url), { password: 'not-the-password-7f3a' }).toString(),
+        /the password was refused/,
+      ],
+      [
+        'missing database',
+        Object.assign(new URL(url), { pathname: '/no_such_db' }).toString(),
+        /the database does not exist/,
+      ],
+      ['nothing listening', Object.assign(new URL(url), { port: '1' }).toString(), /nothing listens there/],
+    ];
+    for (const [what, bad, reason] of cases) {
+      const w = postgresWorkspace();
+      const result = await spoc(['sync', '--json', '-c', w.config], { ...w.env, SPOC_TEST_STATE_URL: bad });
+      expect(result.code, what).toBe(2);
+      const target = new URL(bad);
+      expect(result.stderr, what).toContain(
+        `Postgres state store at ${target.hostname}:${target.port}${target.pathname}`,
+      );
+      expect(result.stderr, what).toMatch(reason);
+      expect(result.stderr, what).not.toContain(target.password);
+      expect(sandbox.writes.hubspot.all(), what).toHaveLength(0);
+      rmSync(w.dir, { recursive: true, force: true });
+    }
+  });
+
+  it('gives up connecting within connectTimeoutSeconds (a host that never answers)', async () => {
+    // 10.255.255.1 is unroutable here: the SYN goes unanswered (or the network is refused at once).
+    const w = postgresWorkspace('spoc.yaml', 'postgres: ${SPOC_TEST_STATE_URL}\n  connectTimeoutSeconds: 1');
+    const started = Date.now();
+    const result = await spoc(['sync', '-c', w.config], {
+      ...w.env,
+      SPOC_TEST_STATE_URL: 'postgres://spoc:pw@10.255.255.1:5432/spoc',
+    });
+    expect(Date.now() - started).toBeLessThan(8_000);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Postgres state store at 10.255.255.1:5432/spoc');
+    rmSync(w.dir, { recursive: true, force: true });
+  });
+});
