@@ -77,6 +77,8 @@ export interface SessionLock {
 export class RunLog extends StoreModule {
   private readonly lockTtlMs: number;
   private readonly session: SessionLock | undefined;
+  /** The runs this store started (this process, this session). */
+  private readonly started = new Set<string>();
 
   /** With a `session` lock, that lock keeps syncs apart and tells a live one from a dead one. */
   constructor(store: StoreDb, lockTtlMs: number, session?: SessionLock) {
@@ -103,7 +105,10 @@ export class RunLog extends StoreModule {
         process.pid,
         hostname(),
       );
-      if (inserted.changes === 1) return id;
+      if (inserted.changes === 1) {
+        this.started.add(id);
+        return id;
+      }
     }
   }
 
@@ -200,6 +205,8 @@ export class RunLog extends StoreModule {
    */
   private gone(run: RunningRun, now: Date): boolean {
     if (this.session && run.dryRun === 0) {
+      // This session's own runs live as long as it does (one has not taken the lock yet).
+      if (this.started.has(run.id)) return false;
       const alive = this.lockRow()?.runId === run.id && (this.session.holding || this.session.heldElsewhere());
       return !alive;
     }

@@ -42,6 +42,7 @@ const commands = {
   demo: () => import('./commands/demo.ts'),
   schedule: () => import('./commands/schedule.ts'),
   serve: () => import('./commands/serve.ts'),
+  worker: () => import('./commands/worker.ts'),
 };
 
 program
@@ -135,6 +136,15 @@ program
   .option('--port <n>', 'port; 0 picks a free one', '8080')
   .option('--host <addr>', 'address to bind (beyond loopback, SPOC_CONSOLE_TOKEN is required)', '127.0.0.1')
   .action(traced(async (o) => set(await (await commands.serve()).serveCommand(o))));
+
+program
+  .command('worker')
+  .description('drain the sync queue of Postgres-backed configs (their tenants), sharing it with other workers')
+  .argument('[configs...]', 'config files, each a tenant')
+  .option('--configs <dir>', 'every *.yaml in this folder too')
+  .option('--concurrency <n>', 'syncs at a time in this process', '2')
+  .option('--heartbeat <seconds>', 'a worker silent this long has its job given to another (10 or more)', '20')
+  .action(async (files: string[], o) => set(await (await commands.worker()).workerCommand(files, o)));
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,93 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
+import { afterEach, expect, it } from 'vitest';
+import { describePostgres, postgresUrl, uniqueTenant } from '../../../../test/postgres/index.ts';
+import { openStore, type StateLocation } from '../state-store.ts';
+
+// The run lock of a Postgres tenant is a session advisory lock: held while the holder's
+// connection lives, freed by the server when it ends, however it ends.
+
+const children: ChildProcess[] = [];
+afterEach(() => {
+  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+});
+
+/** Another process that starts a sync of `location` and takes its lock, then waits to be killed. */
+async function holder(location: StateLocation): Promise<{ child: ChildProcess; runId: string }> {
+  const storeUrl = pathToFileURL(new URL('../state-store.ts', import.meta.url).pathname).href;
+  const script = `
+    import { hostname } from 'node:os';
+    import { openStore } from ${JSON.stringify(storeUrl)};
+    const store = openStore(${JSON.stringify(location)});
+    const runId = store.runs.start({ dryRun: false, full: false });
+    store.runs.abandonStale();
+    const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
+    process.stdout.write(JSON.stringify({ runId, ok: lock.ok }) + '\\n');
+    setInterval(() => {}, 1000);
+  `;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  const line = await new Promise<string>((resolve) =>
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve),
+  );
+  const started = JSON.parse(line) as { runId: string; ok: boolean };
+  expect(started.ok).toBe(true);
+  return { child, runId: started.runId };
+}
+
+describePostgres('the run lock of a Postgres tenant', () => {
+  it('keeps a second sync out while the holder lives, and is free the moment it is killed (no TTL)', async () => {
+    const location = { postgres: postgresUrl() as string, tenant: uniqueTenant('lock') };
+    const { child, runId } = await holder(location);
+    const store = openStore(location);
+    const mine = store.runs.start({ dryRun: false, full: false });
+    // The holder is alive: its run is not abandoned, and the lock is refused, naming it.
+    expect(store.runs.abandonStale()).toEqual([]);
+    expect(store.runs.liveRunIds()).toEqual(new Set([runId, mine]));
+    const refused = store.runs.acquireLock({ runId: mine, pid: process.pid, host: hostname() });
+    expect(refused).toMatchObject({ ok: false, heldBy: { runId, pid: child.pid } });
+
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    // The server ends the session (a closed socket); give it a moment to notice.
+    let taken = store.runs.acquireLock({ runId: mine, pid: process.pid, host: hostname() });
+    for (let i = 0; !taken.ok && i < 50; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      taken = store.runs.acquireLock({ runId: mine, pid: process.pid, host: hostname() });
+    }
+    expect(taken).toEqual({ ok: true });
+    expect(store.runs.abandonStale()).toEqual([runId]);
+    expect(store.runs.get(runId)).toMatchObject({ status: 'failed', error: 'interrupted' });
+    store.runs.releaseLock(mine);
+    store.close();
+  });
+
+  it('keeps tenants apart: one tenant’s sync never holds another’s', async () => {
+    const url = postgresUrl() as string;
+    const { runId } = await holder({ postgres: url, tenant: uniqueTenant('busy') });
+    const other = openStore({ postgres: url, tenant: uniqueTenant('free') });
+    const run = other.runs.start({ dryRun: false, full: false });
+    expect(other.runs.acquireLock({ runId: run, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+    expect(other.runs.lockHolder()?.runId).not.toBe(runId);
+    other.runs.releaseLock(run);
+    other.close();
+  });
+
+  it('frees the lock when the store closes, and a run of this store is never abandoned before it takes it', () => {
+    const location = { postgres: postgresUrl() as string, tenant: uniqueTenant('close') };
+    const first = openStore(location);
+    const run = first.runs.start({ dryRun: false, full: false });
+    expect(first.runs.abandonStale()).toEqual([]);
+    expect(first.runs.acquireLock({ runId: run, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+    first.close();
+    const second = openStore(location);
+    const next = second.runs.start({ dryRun: false, full: false });
+    expect(second.runs.acquireLock({ runId: next, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+    expect(second.runs.abandonStale()).toEqual([run]);
+    second.close();
+  });
+});
