@@ -136,7 +136,7 @@ describePostgres('spoc worker', () => {
       // interrupted run "ends" when the next one finds it dead).
       const live = mine.filter((r) => r.error !== 'interrupted');
       for (let i = 1; i < live.length; i++)
-        expect(live[i]?.started_at >= (live[i - 1]?.finished_at ?? ''), `${tenant} runs overlap`).toBe(true);
+        expect((live[i]?.started_at ?? '') >= (live[i - 1]?.finished_at ?? ''), `${tenant} runs overlap`).toBe(true);
     }
     // Nothing was written twice: every (record, field) at most once in each vendor's write log.
     for (const [tenant, sandbox] of sandboxes) {
