@@ -10,7 +10,7 @@ import { afterAll, expect, it } from 'vitest';
 import { enqueueSync, openSyncQueue, SYNC_QUEUE } from '../../packages/cli/src/queue/sync-queue.ts';
 import { describePostgres, freshDatabase } from '../postgres/index.ts';
 import { tenantConfigYaml } from '../workers/tenant-world.ts';
-import { ROOT, spoc } from './helpers.ts';
+import { ROOT, spoc, startServing } from './helpers.ts';
 
 // A worker pool on a real Postgres: two `spoc worker` processes drain four tenants' syncs,
 // each tenant its own sandbox with rate limits on; one worker is SIGKILLed mid-job.
@@ -157,4 +157,48 @@ describePostgres('spoc worker', () => {
     const code = await new Promise((resolve) => b.child.once('exit', resolve));
     expect(code).toBe(0);
   }, 180_000);
+
+  it("the console's Sync now queues the tenant's sync for the pool, and follows the run a worker made", async () => {
+    const database = await freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'spoc-workers-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    const sandbox = await startSandbox({
+      emulators: EMULATORS,
+      seed: generateSeed({ accounts: 200, seed: 9 }),
+      port: 0,
+      rateLimits: false,
+    });
+    cleanup.push(() => sandbox.close());
+    const config = join(dir, 'solo.yaml');
+    writeFileSync(config, tenantConfigYaml(sandbox.urls));
+    const env = { SPOC_DEMO_TOKEN: 'worker-e2e', SPOC_TEST_STATE_URL: database };
+    const worker = await startWorker(dir, env);
+    const { url, child } = await startServing(['serve', '-c', config, '--port', '0'], env);
+    cleanup.push(() => child.exitCode === null && child.kill('SIGKILL'));
+
+    const overview = await (await fetch(url)).text();
+    expect(overview).toContain('data-test="sync-now"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(overview)?.[1] ?? '';
+    const pressed = await fetch(`${url}/sync-now`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }),
+    });
+    expect(pressed.status).toBe(303);
+    const location = pressed.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/runs\/r_/);
+    const runId = decodeURIComponent(location.slice('/runs/'.length));
+    let run: { status: string; pid: number } | undefined;
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
+      run = ((await (await fetch(`${url}/api/runs/${encodeURIComponent(runId)}`)).json()) as { run: typeof run }).run;
+      if (run && run.status !== 'running') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // The run is the worker's (its pid), not the console's, and it wrote the book's drift.
+    expect(run).toMatchObject({ status: 'ok', pid: worker.pid });
+    expect(sandbox.writes.hubspot.all().length).toBeGreaterThan(0);
+    worker.child.kill('SIGTERM');
+    child.kill('SIGTERM');
+  }, 90_000);
 });

@@ -2,14 +2,15 @@ import type { ProgressEvent, RunReport, StateStore } from '@spoc/core';
 import type { FastifyInstance } from 'fastify';
 
 /**
- * Runs one sync as `spoc sync` would (the store's lock, the guard, never --force). The
- * console is handed one by the process that can reach the vendors (`spoc serve`); a
- * console without it only reads.
+ * Runs one sync as `spoc sync` would (the store's lock, the guard, never --force), or has
+ * a worker of the pool run it (a Postgres tenant: the sync is queued). The console is
+ * handed one by the process that can reach the vendors or the queue (`spoc serve`); a
+ * console without it only reads. It ends with the run it made.
  */
 export type SyncRunner = (options: {
   onProgress: (event: ProgressEvent) => void;
   signal: AbortSignal;
-}) => Promise<RunReport>;
+}) => Promise<Pick<RunReport, 'runId' | 'status'>>;
 
 /** What the console knows of the sync it started, while it runs. */
 export interface SyncProgress {

@@ -7,6 +7,7 @@ import { consoleToken, TokenError } from '../console-token.ts';
 import { configPath, loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
+import { queuedSync } from '../queue/queued-sync.ts';
 
 export interface ServeOptions {
   config?: string;
@@ -19,7 +20,8 @@ export interface ServeOptions {
  * stdout line: {"url": …}. Beyond loopback it needs SPOC_CONSOLE_TOKEN (or
  * SPOC_CONSOLE_TOKEN_FILE), at least 32 characters. No vendor is called until someone
  * presses "Sync now", which runs `spoc sync` in this process (the store's lock keeps it
- * from overlapping a scheduled run; the guard applies, never --force).
+ * from overlapping a scheduled run; the guard applies, never --force), or, for a
+ * Postgres tenant, queues it for the tenant's worker pool (`spoc worker`).
  */
 export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config), env);
@@ -37,6 +39,8 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
     return EXIT.usage;
   }
   const store = openStoreOrExit(config, logger);
+  // A Postgres tenant's "Sync now" goes to its worker pool; a SQLite one runs here.
+  const queued = 'postgres' in config.state ? queuedSync(config, logger) : undefined;
   try {
     const server = await startConsole({
       config,
@@ -45,7 +49,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       host: options.host,
       port: Number(options.port),
       ...(token ? { token } : {}),
-      sync: consoleSync(config, store, logger, options.config),
+      sync: queued?.runner ?? consoleSync(config, store, logger, options.config),
     });
     process.stdout.write(`${JSON.stringify({ url: server.url })}\n`);
     logger.info({ url: server.url }, 'console ready');
@@ -54,6 +58,7 @@ export async function serveCommand(options: ServeOptions, env: NodeJS.ProcessEnv
       process.once('SIGTERM', () => resolve());
     });
     await server.close();
+    await queued?.close();
     return EXIT.ok;
   } catch (error) {
     process.stderr.write(`spoc serve: ${error instanceof Error ? error.message : String(error)}\n`);

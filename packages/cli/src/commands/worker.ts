@@ -8,20 +8,12 @@ import { createConnectors } from '../connectors.ts';
 import { loadConfigOrExit, openStoreOrExit } from '../context.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
-import { openSyncQueue, SYNC_QUEUE, type SyncJob } from '../queue/sync-queue.ts';
+import { openSyncQueue, SYNC_QUEUE, type SyncJob, type SyncJobOutput } from '../queue/sync-queue.ts';
 
 export interface WorkerOptions {
   configs?: string;
   concurrency: string;
   heartbeat: string;
-}
-
-/** What a job hands back to the queue (its output), and a test or an operator reads. */
-export interface SyncJobOutput {
-  runId: string;
-  status: string;
-  exit: number;
-  worker: string;
 }
 
 /**

@@ -17,6 +17,14 @@ export interface SyncJob {
   reason: 'schedule' | 'console' | 'enqueue';
 }
 
+/** What a finished job hands back to the queue (its output): the run it made, and which worker. */
+export interface SyncJobOutput {
+  runId: string;
+  status: 'ok' | 'partial' | 'refused' | 'failed';
+  exit: number;
+  worker: string;
+}
+
 export interface QueueOptions {
   /**
    * A worker that stops beating for this long (killed, its host lost) has its job given to
