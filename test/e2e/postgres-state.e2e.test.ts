@@ -1,10 +1,12 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATORS, type EmulatorId } from '@spoc/cli';
-import { demoSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
+import { demoSeed, generateSeed, type Sandbox, startSandbox } from '@spoc/sandbox';
 import pg from 'pg';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { describePostgres, freshDatabase } from '../postgres/index.ts';
+import { tenantConfigYaml } from '../workers/tenant-world.ts';
 import { demoWorkspace, spoc } from './helpers.ts';
 
 // `state: { postgres: … }` end to end: the real CLI against the sandbox, its state in a
@@ -81,6 +83,51 @@ describePostgres('a Postgres state store', () => {
     rmSync(a.dir, { recursive: true, force: true });
     rmSync(b.dir, { recursive: true, force: true });
   });
+
+  it('a connection lost mid-run fails the run cleanly; the next run resumes from the journal and writes nothing twice', async () => {
+    const big = await startSandbox({
+      emulators: EMULATORS,
+      seed: generateSeed({ accounts: 2000, seed: 5 }),
+      port: 0,
+      rateLimits: true,
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'spoc-pg-lost-'));
+    const config = join(dir, 'lost.yaml');
+    writeFileSync(config, tenantConfigYaml(big.urls));
+    const env = { SPOC_DEMO_TOKEN: 'e2e', SPOC_TEST_STATE_URL: database };
+    try {
+      const sync = spoc(['sync', '--json', '-c', config], env);
+      // Once the writes have begun, the server ends spoc's session (as a failover or an admin would).
+      for (const deadline = Date.now() + 60_000; big.writes.hubspot.all().length === 0 && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 25));
+      expect(big.writes.hubspot.all().length).toBeGreaterThan(0);
+      await query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'spoc spoc_lost'");
+      const lost = await sync;
+      expect(lost.code).toBe(1);
+      expect(lost.stderr).toContain('lost the connection to the Postgres state store at');
+      expect(lost.stderr).toContain('the next run resumes from its journal');
+      expect(lost.stderr).not.toMatch(/\n\s+at /);
+
+      const next = await spoc(['sync', '--json', '-c', config], env);
+      expect(next.code, next.stderr).toBe(0);
+      const runs = await query<{ status: string; error: string | null }>(
+        'SELECT status, error FROM spoc_lost.runs WHERE dry_run = 0 ORDER BY rowid',
+      );
+      expect(runs).toEqual([
+        { status: 'failed', error: 'interrupted' },
+        { status: 'ok', error: null },
+      ]);
+      for (const system of ['hubspot', 'salesforce', 'zendesk'] as const) {
+        const keys = big.writes[system].all().map((w) => `${w.object}/${w.id}/${w.field}`);
+        expect(new Set(keys).size, `${system}: a write applied twice`).toBe(keys.length);
+      }
+      const plan = await spoc(['plan', '--json', '-c', config], env);
+      expect(JSON.parse(plan.stdout).counts.changes).toBe(0);
+    } finally {
+      await big.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('a server it cannot use is exit 2 naming host, port and database, never the password', async () => {
     const url = new URL(database);

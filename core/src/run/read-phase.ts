@@ -43,7 +43,9 @@ export async function readSystem(
 ): Promise<SystemRead> {
   const { system } = connector;
   const since =
-    options.full || fullReadDue(store, system, options.now) ? null : store.mirror.getCursor(system, 'accounts');
+    options.full || fullReadDue(store, system, options.now) || unsettledWrites(store, system)
+      ? null
+      : store.mirror.getCursor(system, 'accounts');
   const full = since === null;
 
   // People change rarely but cost a page per 100–500 users: a recent read is reused, except
@@ -110,6 +112,16 @@ export const FULL_READ_EVERY_MS = 24 * 3600_000;
 function fullReadDue(store: StateStore, system: SystemId, now: Date): boolean {
   const last = store.mirror.getCursor(system, 'full-read');
   return last === null || now.getTime() - Date.parse(last) > FULL_READ_EVERY_MS;
+}
+
+/**
+ * Writes a stopped run sent without learning their outcome are settled against what the
+ * vendor holds now, so that system is read in full: an incremental read may not show
+ * spoc's own last writes yet (Zendesk's export leaves out the latest minute, HubSpot's
+ * search indexes with a delay), and a write it missed would be sent again.
+ */
+function unsettledWrites(store: StateStore, system: SystemId): boolean {
+  return store.journal.pending().some((intent) => intent.system === system);
 }
 
 /** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
