@@ -11,7 +11,8 @@ import { build as esbuild, type Metafile, type Plugin } from 'esbuild';
  *
  *   dist/package/dist/main.js + chunks   the CLI, every @spoc/* package bundled in,
  *                                        third-party packages left as imports
- *   dist/package/dist/migrations/        the state store's SQL, read beside the bundle
+ *   dist/package/dist/pg-thread.js       the Postgres store's worker thread, loaded by path
+ *   dist/package/dist/migrations/        the state store's SQL (pg-migrations/: Postgres'), read beside the bundle
  *   dist/package/dist/config/            the demo configs and the example, read the same way
  *   dist/types/<package>/…               .d.ts for every workspace package (tsc)
  *
@@ -38,7 +39,8 @@ export async function build(): Promise<{ imports: ThirdPartyImport[] }> {
   const out = join(STAGE, 'dist');
   const result = await esbuild({
     absWorkingDir: ROOT,
-    entryPoints: { main: 'packages/cli/src/main.ts' },
+    // The Postgres store's worker thread is loaded by path (synckit), beside the chunks.
+    entryPoints: { main: 'packages/cli/src/main.ts', 'pg-thread': 'core/src/store/postgres/pg-thread.ts' },
     outdir: out,
     bundle: true,
     splitting: true,
@@ -59,6 +61,7 @@ export async function build(): Promise<{ imports: ThirdPartyImport[] }> {
   // Read by path relative to the module (new URL(…, import.meta.url)), so they sit beside
   // the chunks: every chunk is written to `out` itself, none to a subfolder.
   cpSync(join(ROOT, 'core/src/store/migrations'), join(out, 'migrations'), { recursive: true });
+  cpSync(join(ROOT, 'core/src/store/postgres/pg-migrations'), join(out, 'pg-migrations'), { recursive: true });
   mkdirSync(join(out, 'config'));
   for (const file of ['spoc.demo.yaml', 'spoc.demo-all.yaml', 'spoc.example.yaml', 'spoc.schema.json']) {
     cpSync(join(ROOT, 'config', file), join(out, 'config', file));

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { EMULATORS } from '@spoc/cli';
+import { demoSeed, startSandbox } from '@spoc/sandbox';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase, postgresUrl } from '../postgres/index.ts';
+import { tenantConfigYaml } from '../workers/tenant-world.ts';
 import { PACKAGE_SCRIPT } from './package-script.ts';
 
 /**
@@ -100,6 +105,34 @@ describe('the @spoc/cli tarball', () => {
     const last = stdout.slice(stdout.indexOf('== 5. Sync again'));
     expect(last).toMatch(/account-roles changing 0 of 80 in scope; writes 0 \(written 0, failed 0\)/);
   }, 180_000);
+
+  it.skipIf(!postgresUrl())(
+    'spoc sync keeps its state in Postgres (the bundled worker thread and migrations)',
+    async () => {
+      const sandbox = await startSandbox({ emulators: EMULATORS, seed: demoSeed(), port: 0, rateLimits: false });
+      try {
+        writeFileSync(join(prefix, 'bundled.yaml'), tenantConfigYaml(sandbox.urls));
+        const database = await freshDatabase();
+        const { stdout } = await exec('npx', ['--no', '--', 'spoc', 'sync', '--json', '-c', 'bundled.yaml'], {
+          cwd: prefix,
+          env: { ...env, SPOC_DEMO_TOKEN: 't', SPOC_TEST_STATE_URL: database },
+          encoding: 'utf8',
+        });
+        expect(JSON.parse(stdout)).toMatchObject({ status: 'ok', counts: { failed: 0 } });
+        const client = new pg.Client({ connectionString: database });
+        await client.connect();
+        try {
+          const runs = await client.query('SELECT status FROM spoc_bundled.runs');
+          expect(runs.rows).toEqual([{ status: 'ok' }]);
+        } finally {
+          await client.end();
+        }
+      } finally {
+        await sandbox.close();
+      }
+    },
+    120_000,
+  );
 
   it('spoc serve starts the console from the shipped example config', async () => {
     copyFileSync(join(installed, 'dist/config/spoc.example.yaml'), join(prefix, 'spoc.yaml'));
