@@ -1,5 +1,8 @@
 import { type Baseline, type BaselineEntry, baselineKey, type Plan, type WriteResult } from '../domain/types.ts';
 
+/** Accounts whose stored entries are read at once. */
+const PREFETCH_DECISIONS = 1_000;
+
 /**
  * The baseline entries to store after a run (docs/ARCHITECTURE.md, "Deciding one owner"). An entry moves only to a
  * value seen in the vendor or written successfully: a written record takes the value
@@ -28,7 +31,14 @@ export function* advanceBaseline(
     changesByRole.set(key, list);
   }
 
-  for (const decision of plan.decisions) {
+  for (const [i, decision] of plan.decisions.entries()) {
+    // The stored entries of the next chunk of accounts in one read (as the planner does).
+    if (baseline.prefetch && i % PREFETCH_DECISIONS === 0)
+      baseline.prefetch(
+        plan.decisions
+          .slice(i, i + PREFETCH_DECISIONS)
+          .flatMap((d) => Object.entries(d.records).map(([system, recordId]) => ({ system, recordId }))),
+      );
     for (const role of decision.roles) {
       if (role.status === 'conflict') continue;
       const changes = changesByRole.get(`${decision.account}\u0000${role.role}`) ?? [];

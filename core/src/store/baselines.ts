@@ -1,5 +1,6 @@
 import type { Baseline, BaselineEntry, SystemId } from '../domain/types.ts';
 import { baselineKey } from '../domain/types.ts';
+import type { SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
 /** What spoc last saw agreed or wrote, per (system, record, role): the memory the planner merges against. */
@@ -70,15 +71,14 @@ export class Baselines extends StoreModule {
   }
 
   upsert(entries: Iterable<BaselineEntry>): void {
-    const upsert = this.sql(
-      `INSERT INTO baselines (system, record_id, role, value, at, stand_in, decided) VALUES (?, ?, ?, ?, ?, ?, ?)
+    const upsert = `INSERT INTO baselines (system, record_id, role, value, at, stand_in, decided) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (system, record_id, role) DO UPDATE SET value = excluded.value, at = excluded.at,
-         stand_in = excluded.stand_in, decided = excluded.decided`,
-    );
-    this.transaction(() => {
+         stand_in = excluded.stand_in, decided = excluded.decided`;
+    function* rows(): Iterable<SqlValue[]> {
       for (const e of entries)
-        upsert.run(e.system, e.recordId, e.role, e.value, e.at, e.standIn ? 1 : 0, e.decided ?? null);
-    });
+        yield [e.system, e.recordId, e.role, e.value, e.at, e.standIn ? 1 : 0, e.decided ?? null];
+    }
+    this.transaction(() => this.insertAll(upsert, rows()));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { ChangeReason, SystemId } from '../domain/types.ts';
+import type { SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
 /** `observed` (seen in the vendor), `written` or the change reason spoc wrote it for. */
@@ -17,23 +18,46 @@ export interface OwnershipRow {
   at: string;
 }
 
+const HISTORY_CHUNK = 1_000;
+
+interface LatestRow {
+  account: string;
+  role: string;
+  system: string;
+  email: string | null;
+  value: string | null;
+}
+
 /** Who owned each account and role in each system, and when: the transitions, oldest first. */
 export class OwnershipHistory extends StoreModule {
   /** Appends the rows whose value differs from the latest one for that (account, role, system). */
   record(rows: OwnershipRow[]): void {
+    // The latest row of each key, read for a thousand rows' accounts at once.
     const latest = this.sql(
-      'SELECT email, value FROM ownership WHERE account = ? AND role = ? AND system = ? ORDER BY seq DESC LIMIT 1',
+      `SELECT o.account, o.role, o.system, o.email, o.value FROM ownership o
+       JOIN (SELECT account, role, system, MAX(seq) AS seq FROM ownership
+             WHERE account IN (${this.dialect.jsonTextList}) GROUP BY account, role, system) m ON o.seq = m.seq`,
     );
-    const insert = this.sql(
-      'INSERT INTO ownership (account, role, system, record_id, email, value, run_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    const insert =
+      'INSERT INTO ownership (account, role, system, record_id, email, value, run_id, reason, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+    const keyOf = (r: { account: string; role: string; system: string }) =>
+      `${r.account}\u0000${r.role}\u0000${r.system}`;
     this.transaction(() => {
-      for (const r of rows) {
-        const last = latest.get(r.account, r.role, r.system) as
-          | { email: string | null; value: string | null }
-          | undefined;
-        if (last && last.email === r.email && last.value === (r.value ?? null)) continue;
-        insert.run(r.account, r.role, r.system, r.recordId, r.email, r.value ?? null, r.runId, r.reason, r.at);
+      for (let from = 0; from < rows.length; from += HISTORY_CHUNK) {
+        const chunk = rows.slice(from, from + HISTORY_CHUNK);
+        const accounts = [...new Set(chunk.map((r) => r.account))];
+        const last = new Map<string, { email: string | null; value: string | null }>();
+        for (const row of latest.all(JSON.stringify(accounts)) as unknown as LatestRow[]) last.set(keyOf(row), row);
+        const added: SqlValue[][] = [];
+        for (const r of chunk) {
+          const key = keyOf(r);
+          const before = last.get(key);
+          const value = r.value ?? null;
+          if (before && before.email === r.email && before.value === value) continue;
+          last.set(key, { email: r.email, value });
+          added.push([r.account, r.role, r.system, r.recordId, r.email, value, r.runId, r.reason, r.at]);
+        }
+        this.insertAll(insert, added);
       }
     });
   }

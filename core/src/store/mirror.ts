@@ -1,6 +1,7 @@
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, OwnerValue, PersonRecord, SystemId } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
+import type { SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
 /**
@@ -27,13 +28,9 @@ export class Mirror extends StoreModule {
   }
 
   upsertAccounts(records: AccountRecord[]): void {
-    const upsert = this.sql(
-      `INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (system, id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at, record = excluded.record`,
-    );
-    this.transaction(() => {
-      for (const r of records) upsert.run(r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r));
-    });
+    const upsert = `INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (system, id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at, record = excluded.record`;
+    this.transaction(() => this.insertAll(upsert, rowsOf(records)));
   }
 
   /** A full read's result: the system's mirror becomes exactly these records. */
@@ -47,10 +44,12 @@ export class Mirror extends StoreModule {
         `replaceAccounts(${system}) was given a ${stray.system} record (${stray.id})`,
       );
     }
-    const insert = this.sql('INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)');
     this.transaction(() => {
       this.sql('DELETE FROM accounts WHERE system = ?').run(system);
-      for (const r of records) insert.run(r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r));
+      this.insertAll(
+        'INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)',
+        rowsOf(records),
+      );
     });
   }
 
@@ -116,4 +115,8 @@ export class Mirror extends StoreModule {
   forgetPeople(system: SystemId): void {
     this.sql('DELETE FROM people_cache WHERE system = ?').run(system);
   }
+}
+
+function* rowsOf(records: Iterable<AccountRecord>): Iterable<SqlValue[]> {
+  for (const r of records) yield [r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r)];
 }

@@ -1,6 +1,6 @@
 import type { PersonRecord, RoleStatus, SystemId } from '../domain/types.ts';
 import type { Standing } from '../engine/directory.ts';
-import type { Dialect } from './sql-db.ts';
+import type { Dialect, SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
@@ -68,21 +68,32 @@ export interface ConsistencyPoint {
 export class OwnershipState extends StoreModule {
   /** Replaces the read model with one run's result, in one transaction. */
   save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[]): void {
-    const insert = this.sql(
-      'INSERT INTO account_roles (account, role, name, status, decided, detail, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    const insertRecord = this.sql(
-      'INSERT INTO account_role_systems (account, role, system, record_id, owner) VALUES (?, ?, ?, ?, ?)',
-    );
-    const insertPerson = this.sql('INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)');
+    const roles: SqlValue[][] = [];
+    const held: SqlValue[][] = [];
+    // A thousand account-roles at a time, with what each system holds of them.
+    const flush = () => {
+      this.store.runMany(
+        'INSERT INTO account_roles (account, role, name, status, decided, detail, run_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        roles.splice(0),
+      );
+      this.store.runMany(
+        'INSERT INTO account_role_systems (account, role, system, record_id, owner) VALUES (?, ?, ?, ?, ?)',
+        held.splice(0),
+      );
+    };
     this.transaction(() => {
       this.store.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
       for (const r of rows) {
-        insert.run(r.account, r.role, r.name, r.status, r.decided, r.detail, runId);
-        for (const [system, held] of Object.entries(r.systems))
-          insertRecord.run(r.account, r.role, system, held.recordId, held.owner);
+        roles.push([r.account, r.role, r.name, r.status, r.decided, r.detail, runId]);
+        for (const [system, h] of Object.entries(r.systems))
+          held.push([r.account, r.role, system, h.recordId, h.owner]);
+        if (roles.length === 1_000) flush();
       }
-      for (const p of people) insertPerson.run(p.email, p.name, JSON.stringify(p.systems), JSON.stringify(p.records));
+      flush();
+      this.insertAll(
+        'INSERT INTO people (email, name, systems, records) VALUES (?, ?, ?, ?)',
+        people.map((p) => [p.email, p.name, JSON.stringify(p.systems), JSON.stringify(p.records)]),
+      );
       this.countAccountsPerPerson();
       this.sql(
         `INSERT INTO consistency (run_id, role, status, count)

@@ -227,14 +227,12 @@ export class RunLog extends StoreModule {
   }
 
   recordChanges(runId: string, rows: ChangeRow[]): void {
-    const insert = this.sql(
-      `INSERT INTO changes (run_id, account, account_name, role, system, record_id, from_email, from_value, to_email, reason, result, error, at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     const at = this.iso();
-    this.transaction(() => {
-      for (const r of rows) {
-        insert.run(
+    this.transaction(() =>
+      this.insertAll(
+        `INSERT INTO changes (run_id, account, account_name, role, system, record_id, from_email, from_value, to_email, reason, result, error, at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        rows.map((r) => [
           runId,
           r.account,
           r.accountName,
@@ -248,9 +246,9 @@ export class RunLog extends StoreModule {
           r.result,
           r.error ? JSON.stringify({ ...r.error, message: this.mask(r.error.message) }) : null,
           at,
-        );
-      }
-    });
+        ]),
+      ),
+    );
   }
 
   /** The audit of one run, in the order it was recorded. */

@@ -365,6 +365,20 @@ describe.each(storeBackends())('the $name store', (backend) => {
       );
     });
 
+    it('an upsert given one entry twice keeps the later, as one write after the other would', () => {
+      const store = openStore(path);
+      store.baselines.upsert([
+        { system: 'crm', recordId: '1', role: 'csm', value: 'a@x.io', at: 't0' },
+        { system: 'crm', recordId: '2', role: 'csm', value: 'b@x.io', at: 't0' },
+        { system: 'crm', recordId: '1', role: 'csm', value: 'c@x.io', at: 't1', decided: 'c@x.io' },
+      ]);
+      expect([...store.baselines.load().values()].sort((a, b) => a.recordId.localeCompare(b.recordId))).toEqual([
+        { system: 'crm', recordId: '1', role: 'csm', value: 'c@x.io', at: 't1', decided: 'c@x.io' },
+        { system: 'crm', recordId: '2', role: 'csm', value: 'b@x.io', at: 't0' },
+      ]);
+      store.close();
+    });
+
     it('keeps a cursor per system and kind; clearing them forces the next read to be full', () => {
       const store = openStore(path);
       expect(store.mirror.getCursor('marketing')).toBeNull();

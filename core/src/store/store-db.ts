@@ -1,5 +1,5 @@
 import { inTransaction } from './prepare-db.ts';
-import type { Dialect, SqlDb, SqlStatement } from './sql-db.ts';
+import type { Dialect, SqlDb, SqlStatement, SqlValue } from './sql-db.ts';
 
 /** What every part of the store shares: the database, a statement cache, the clock, the mask. */
 export class StoreDb {
@@ -29,6 +29,11 @@ export class StoreDb {
     return inTransaction(this.db, work, this.db.dialect.begin);
   }
 
+  /** One INSERT for many rows (SqlDb.runMany), in one transaction. */
+  runMany(text: string, rows: readonly SqlValue[][]): void {
+    if (rows.length > 0) this.transaction(() => this.db.runMany(text, rows));
+  }
+
   get dialect(): Dialect {
     return this.db.dialect;
   }
@@ -37,6 +42,8 @@ export class StoreDb {
     return this.now().toISOString();
   }
 }
+
+const INSERT_CHUNK = 1_000;
 
 /** One concern of the store (runs, mirror, baselines, journal, history) over the shared database. */
 export abstract class StoreModule {
@@ -52,6 +59,19 @@ export abstract class StoreModule {
 
   protected transaction<T>(work: () => T): T {
     return this.store.transaction(work);
+  }
+
+  /** One INSERT for every row of `rows` (read lazily, a thousand at a time: memory stays flat). */
+  protected insertAll(text: string, rows: Iterable<SqlValue[]>): void {
+    let chunk: SqlValue[][] = [];
+    for (const row of rows) {
+      chunk.push(row);
+      if (chunk.length === INSERT_CHUNK) {
+        this.store.runMany(text, chunk);
+        chunk = [];
+      }
+    }
+    this.store.runMany(text, chunk);
   }
 
   protected get dialect(): Dialect {

@@ -39,6 +39,7 @@ interface Connection {
 }
 
 const connections = new Map<number, Connection>();
+const MAX_PREPARED_TEXT = 4_000;
 
 async function handle(request: PgRequest): Promise<PgAnswer> {
   if (request.op === 'connect') {
@@ -78,13 +79,15 @@ async function handle(request: PgRequest): Promise<PgAnswer> {
     await connection.client.query(request.text);
     return { rows: [], rowCount: 0 };
   }
-  let name = connection.names.get(request.text);
-  if (!name) {
+  // The store's statements are prepared once per connection; a many-row INSERT (its text
+  // differs with its row count) is parsed each time instead of filling the server's cache.
+  let name = request.text.length <= MAX_PREPARED_TEXT ? connection.names.get(request.text) : undefined;
+  if (!name && request.text.length <= MAX_PREPARED_TEXT) {
     name = `spoc_${connection.names.size + 1}`;
     connection.names.set(request.text, name);
   }
   const result = await connection.client.query({
-    name,
+    ...(name ? { name } : {}),
     text: request.text,
     values: request.params,
     ...(request.arrays ? { rowMode: 'array' as const } : {}),

@@ -52,6 +52,16 @@ export class PostgresDb implements SqlDb {
     this.open = true;
   }
 
+  runMany(text: string, rows: readonly SqlValue[][]): void {
+    const insert = multiRowInsert(text);
+    if (!insert) {
+      const statement = this.prepare(text);
+      for (const row of rows) statement.run(...row);
+      return;
+    }
+    for (const chunk of insert.chunks(insert.unique(rows))) this.query(chunk.text, chunk.params, false);
+  }
+
   prepare(text: string): SqlStatement {
     return new PostgresStatement(this, numberPlaceholders(text));
   }
@@ -126,6 +136,50 @@ class PostgresStatement implements SqlStatement {
   setReturnArrays(on: boolean): void {
     this.arrays = on;
   }
+}
+
+/** Most parameters Postgres takes in one statement is 65,535; a chunk stays well under. */
+const MAX_ROWS_PER_STATEMENT = 1_000;
+const MAX_PARAMS_PER_STATEMENT = 30_000;
+
+/**
+ * `INSERT INTO t (cols) VALUES (?, …) [ON CONFLICT …]` as statements of many rows each.
+ * An upsert's rows are made unique on its conflict target first, the last one kept, as
+ * row-by-row upserts would leave it (Postgres refuses to touch a row twice in one statement).
+ * undefined for any other statement.
+ */
+export function multiRowInsert(text: string):
+  | {
+      unique(rows: readonly SqlValue[][]): readonly SqlValue[][];
+      chunks(rows: readonly SqlValue[][]): Iterable<{ text: string; params: SqlValue[] }>;
+    }
+  | undefined {
+  const match = /^\s*INSERT INTO (\w+) \(([^)]+)\)\s+VALUES \(([?,\s]+)\)([\s\S]*)$/i.exec(text);
+  if (!match) return undefined;
+  const [, table, columnList = '', marks = '', rest = ''] = match;
+  const columns = columnList.split(',').map((c) => c.trim().replace(/"/g, ''));
+  if (marks.split(',').length !== columns.length || rest.includes('?')) return undefined;
+  const target = /ON CONFLICT \(([^)]+)\)\s+DO UPDATE/i.exec(rest)?.[1];
+  const keyAt = target?.split(',').map((c) => columns.indexOf(c.trim()));
+  if (keyAt?.some((i) => i < 0)) return undefined;
+  const width = columns.length;
+  const perStatement = Math.max(1, Math.min(MAX_ROWS_PER_STATEMENT, Math.floor(MAX_PARAMS_PER_STATEMENT / width)));
+  const head = `INSERT INTO ${table} (${columnList}) VALUES `;
+  return {
+    unique(rows) {
+      if (!keyAt) return rows;
+      const byKey = new Map<string, SqlValue[]>();
+      for (const row of rows) byKey.set(JSON.stringify(keyAt.map((i) => row[i] ?? null)), row);
+      return byKey.size === rows.length ? rows : [...byKey.values()];
+    },
+    *chunks(rows) {
+      for (let from = 0; from < rows.length; from += perStatement) {
+        const part = rows.slice(from, from + perStatement);
+        const tuples = part.map((_, r) => `(${columns.map((_, c) => `$${r * width + c + 1}`).join(', ')})`);
+        yield { text: `${head}${tuples.join(', ')}${rest}`, params: part.flat() };
+      }
+    },
+  };
 }
 
 /** SQLite's `?` placeholders as Postgres' `$1, $2, …` (the store's SQL has no `?` inside quotes). */
