@@ -66,6 +66,26 @@ describePostgres('the run lock of a Postgres tenant', () => {
     store.close();
   });
 
+  it('sees another session hold the lock without taking it, whatever its key hashes to', () => {
+    const url = postgresUrl() as string;
+    for (let i = 0; i < 8; i++) {
+      const location = { postgres: url, tenant: uniqueTenant(`seen${i}`) };
+      const holding = openStore(location);
+      const run = holding.runs.start({ dryRun: false, full: false });
+      expect(holding.runs.acquireLock({ runId: run, pid: process.pid, host: hostname() })).toEqual({ ok: true });
+      const looking = openStore(location);
+      // Asked twice: looking never takes the lock, so the holder keeps it throughout.
+      expect(looking.runs.liveRunIds()).toEqual(new Set([run]));
+      expect(looking.runs.liveRunIds()).toEqual(new Set([run]));
+      expect(looking.runs.abandonStale()).toEqual([]);
+      holding.runs.releaseLock(run);
+      holding.runs.finish(run, 'ok', {});
+      expect(looking.runs.liveRunIds()).toEqual(new Set());
+      holding.close();
+      looking.close();
+    }
+  });
+
   it('keeps tenants apart: one tenant’s sync never holds another’s', async () => {
     const url = postgresUrl() as string;
     const { runId } = await holder({ postgres: url, tenant: uniqueTenant('busy') });

@@ -26,10 +26,20 @@ export function advisoryLock(db: PostgresDb, name: string): SessionLock {
     },
     heldElsewhere() {
       if (holding) return false;
-      // Taken and let go at once: only to learn whether another session has it.
-      if (!tryLock()) return true;
-      unlock();
-      return false;
+      // Looked up, never taken: taking it even for a moment (a /metrics scrape) could
+      // refuse a sync starting at that instant. A one-bigint key shows in pg_locks as its
+      // high 32 bits (classid) and low 32 bits (objid), objsubid 1.
+      const row = db.query(
+        `SELECT EXISTS (
+           SELECT 1 FROM pg_locks l, (SELECT CAST(hashtext($1) AS bigint) AS k) h
+           WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+             AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+             AND l.classid = CAST((h.k >> 32) & 4294967295 AS oid) AND l.objid = CAST(h.k & 4294967295 AS oid)
+         ) AS held`,
+        [name],
+        false,
+      ).rows[0] as { held: boolean };
+      return row.held;
     },
   };
 }
