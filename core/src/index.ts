@@ -82,6 +82,7 @@ export type {
   PersonState,
 } from './store/ownership-state.ts';
 export { ACCOUNT_SORTS } from './store/ownership-state.ts';
+export { checkPostgresState } from './store/postgres/check-state.ts';
 export type { AuditRow, ChangeRow, RunRow } from './store/run-log.ts';
 export type { FinishedRun, FinishedRunStatus } from './store/run-metrics.ts';
 export type { StoreOptions } from './store/state-store.ts';

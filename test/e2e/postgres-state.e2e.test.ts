@@ -159,6 +159,21 @@ describePostgres('a Postgres state store', () => {
     }
   });
 
+  it('spoc check proves the state store can be used, without creating anything', async () => {
+    const w = postgresWorkspace('checked.yaml');
+    const good = await spoc(['check', '-c', w.config], w.env);
+    expect(good.code, good.stdout + good.stderr).toBe(0);
+    const host = new URL(database);
+    expect(good.stdout).toContain(`state postgres ${host.hostname}:${host.port}${host.pathname}, tenant checked: ok`);
+    expect(await query("SELECT 1 FROM pg_namespace WHERE nspname = 'spoc_checked'")).toEqual([]);
+    const refused = Object.assign(new URL(database), { password: 'wrong-7f3a' }).toString();
+    const bad = await spoc(['check', '-c', w.config], { ...w.env, SPOC_TEST_STATE_URL: refused });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/state postgres .*, tenant checked: 1 problem\n {2}- the password was refused/);
+    expect(bad.stdout + bad.stderr).not.toContain('wrong-7f3a');
+    rmSync(w.dir, { recursive: true, force: true });
+  });
+
   it('gives up connecting within connectTimeoutSeconds (a host that never answers)', async () => {
     // 10.255.255.1 is unroutable here: the SYN goes unanswered (or the network is refused at once).
     const w = postgresWorkspace('spoc.yaml', 'postgres: ${SPOC_TEST_STATE_URL}\n  connectTimeoutSeconds: 1');

@@ -210,19 +210,17 @@ const CONNECT_REASONS: Record<string, string> = {
   '42501': 'the user may not create the tenant schema',
 };
 
-/** Connecting failed: a config error (exit 2) naming host, port and database, never the password. */
-function unreachable(where: string, error: unknown): SpocError {
+/** Why connecting failed, in words (the driver's own after them), never the password. */
+export function connectProblem(error: unknown): string {
   const e = error as { code?: string; message?: string };
   const reason = (e.code && CONNECT_REASONS[e.code]) ?? e.message ?? String(error);
-  const detail = e.message && reason !== e.message ? ` (${e.message})` : '';
-  return new SpocError(
-    'config',
-    'STATE_UNREACHABLE',
-    `cannot use the Postgres state store at ${where}: ${reason}${detail}`,
-    {
-      cause: error,
-    },
-  );
+  return e.message && reason !== e.message ? `${reason} (${e.message})` : reason;
+}
+
+/** Connecting failed: a config error (exit 2) naming host, port and database, never the password. */
+function unreachable(where: string, error: unknown): SpocError {
+  const message = `cannot use the Postgres state store at ${where}: ${connectProblem(error)}`;
+  return new SpocError('config', 'STATE_UNREACHABLE', message, { cause: error });
 }
 
 /** A statement that failed: a lost connection is said so (the run fails; the next resumes from the journal). */

@@ -2,8 +2,10 @@ import {
   buildDirectory,
   type CheckResult,
   type Connector,
+  checkPostgresState,
   type NoticeChannel,
   type PersonRecord,
+  type SpocConfig,
   type SystemId,
   toErrorInfo,
 } from '@spoc/core';
@@ -25,6 +27,13 @@ interface ChannelCheck {
   unchecked?: string;
 }
 
+interface StateCheck {
+  where: string;
+  ok?: boolean;
+  problems?: string[];
+  unchecked?: string;
+}
+
 interface FallbackCheck {
   role: string;
   email: string;
@@ -36,16 +45,18 @@ interface FallbackCheck {
  * `spoc check`: proves each system's credentials and scopes (the connectors' check(),
  * read-only), each notice channel's token and scopes where the service can tell without a
  * post, and that every role's fallback is a person in some system. Exit 0 when all pass,
- * 2 otherwise. Writes nothing, to the vendors, the chat tools or the state store.
+ * 2 otherwise, and that a Postgres state store can be used. Writes nothing, to the vendors,
+ * the chat tools or the state store.
  */
 export async function checkCommand(options: { config?: string; json?: boolean }): Promise<number> {
   const config = loadConfigOrExit(configPath(options.config));
   const logger = createLogger();
   const connectors = await createConnectors(config, logger);
 
-  const [systems, channels] = await Promise.all([
+  const [systems, channels, state] = await Promise.all([
     Promise.all(connectors.map(checkSystem)),
     Promise.all(createChannels(config, logger).map(checkChannel)),
+    checkState(config),
   ]);
   // People only of the systems that passed: a failed one has already said why.
   const people = await Promise.all(connectors.map((c, i) => (systems[i]?.ok ? readPeople(c) : undefined)));
@@ -66,10 +77,23 @@ export async function checkCommand(options: { config?: string; json?: boolean })
     return [{ role: role.name, email, ok: false, problem }];
   });
 
-  const ok = systems.every((s) => s.ok) && channels.every((c) => c.ok) && fallbacks.every((f) => f.ok);
-  if (options.json) process.stdout.write(`${JSON.stringify({ ok, systems, channels, fallbacks }, null, 2)}\n`);
-  else process.stdout.write(render(systems, channels, fallbacks));
+  const ok =
+    systems.every((s) => s.ok) && channels.every((c) => c.ok) && fallbacks.every((f) => f.ok) && state.ok !== false;
+  if (options.json) process.stdout.write(`${JSON.stringify({ ok, systems, channels, fallbacks, state }, null, 2)}\n`);
+  else process.stdout.write(render(systems, channels, fallbacks, state));
   return ok ? EXIT.ok : EXIT.usage;
+}
+
+/** A Postgres state is reached (read only); a SQLite file is not opened, since opening creates it. */
+async function checkState(config: SpocConfig): Promise<StateCheck> {
+  if (!('postgres' in config.state))
+    return { where: config.statePath, unchecked: 'a SQLite file is opened by the first run' };
+  const { where, problems } = await checkPostgresState(
+    config.state.postgres,
+    config.state.tenant,
+    config.state.connectTimeoutMs,
+  );
+  return { where: `postgres ${where}`, ok: problems.length === 0, problems };
 }
 
 async function checkSystem(connector: Connector): Promise<SystemCheck> {
@@ -104,7 +128,12 @@ async function readPeople(connector: Connector): Promise<PersonRecord[] | undefi
   }
 }
 
-function render(systems: SystemCheck[], channels: ChannelCheck[], fallbacks: FallbackCheck[]): string {
+function render(
+  systems: SystemCheck[],
+  channels: ChannelCheck[],
+  fallbacks: FallbackCheck[],
+  state: StateCheck,
+): string {
   const lines: string[] = [];
   const problems = (n: number) => `${n} problem${n === 1 ? '' : 's'}`;
   for (const s of systems) {
@@ -118,5 +147,9 @@ function render(systems: SystemCheck[], channels: ChannelCheck[], fallbacks: Fal
   }
   for (const f of fallbacks)
     lines.push(f.ok ? `role ${f.role}: fallback ${f.email} ok` : `role ${f.role}: ${f.problem}`);
+  if (state.ok !== undefined) {
+    lines.push(`state ${state.where}: ${state.ok ? 'ok' : problems(state.problems?.length ?? 0)}`);
+    for (const p of state.problems ?? []) lines.push(`  - ${p}`);
+  }
   return `${lines.join('\n')}\n`;
 }
