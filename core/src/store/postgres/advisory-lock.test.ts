@@ -86,6 +86,35 @@ describePostgres('the run lock of a Postgres tenant', () => {
     }
   });
 
+  it('lets exactly one of six syncs started together take the lock', async () => {
+    const location = { postgres: postgresUrl() as string, tenant: uniqueTenant('race') };
+    openStore(location).close(); // the schema made first: the race is for the lock, not the migration
+    const storeUrl = pathToFileURL(new URL('../state-store.ts', import.meta.url).pathname).href;
+    const script = `
+      import { hostname } from 'node:os';
+      import { openStore } from ${JSON.stringify(storeUrl)};
+      const store = openStore(${JSON.stringify(location)});
+      const runId = store.runs.start({ dryRun: false, full: false });
+      store.runs.abandonStale();
+      const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
+      process.stdout.write(JSON.stringify({ ok: lock.ok }) + '\\n');
+      // Held until the parent has heard from all six.
+      process.stdin.once('data', () => process.exit(0));
+    `;
+    const racers = Array.from({ length: 6 }, () => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['pipe', 'pipe', 'inherit'],
+      });
+      children.push(child);
+      return new Promise<{ ok: boolean }>((resolve) =>
+        createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (l) => resolve(JSON.parse(l))),
+      );
+    });
+    const results = await Promise.all(racers);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    for (const c of children) c.stdin?.write('done\n');
+  });
+
   it('keeps tenants apart: one tenant’s sync never holds another’s', async () => {
     const url = postgresUrl() as string;
     const { runId } = await holder({ postgres: url, tenant: uniqueTenant('busy') });
