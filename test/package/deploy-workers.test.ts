@@ -111,6 +111,15 @@ describe('deploy/kubernetes-workers', () => {
     expect([...kustomization.resources].sort()).toEqual(manifestFiles);
   });
 
+  const kubectl = spawnSync('kubectl', ['version', '--client']).status === 0;
+  it.skipIf(!kubectl)('kubectl kustomize builds it into exactly these manifests', () => {
+    const built = spawnSync('kubectl', ['kustomize', K8S], { encoding: 'utf8', timeout: 30_000 });
+    expect(built.stderr).toBe('');
+    const names = (docs: { kind: string; metadata: { name: string } }[]) =>
+      docs.map((d) => `${d.kind}/${d.metadata.name}`).sort();
+    expect(names(parseAllDocuments(built.stdout).map((d) => d.toJS()))).toEqual(names(manifests.map((m) => m.doc)));
+  });
+
   it('the workers run spoc worker on the folder the tenants’ ConfigMap is mounted at', () => {
     expect([...(workerContainer.command ?? []), ...(workerContainer.args ?? [])].join(' ')).toBe(
       'spoc worker --configs /etc/spoc/tenants --concurrency 2',
