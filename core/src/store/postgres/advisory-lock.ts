@@ -14,11 +14,14 @@ export function advisoryLock(db: PostgresDb, name: string): SessionLock {
   return {
     tryHold() {
       if (!holding) holding = tryLock();
+      // A run holding its lock must not carry on over a new session, which would not hold it.
+      db.pinned = holding;
       return holding;
     },
     release() {
       if (!holding) return;
       holding = false;
+      db.pinned = false;
       unlock();
     },
     get holding() {

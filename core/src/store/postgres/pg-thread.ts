@@ -64,6 +64,11 @@ async function handle(request: PgRequest): Promise<PgAnswer> {
       if (error.code !== '23505' && error.code !== '42P06') throw error;
     });
     await client.query(`SET search_path TO ${request.schema}`);
+    // Connecting again (the old session was lost): the new one takes its place.
+    await connections
+      .get(request.id)
+      ?.client.end()
+      .catch(() => undefined);
     connections.set(request.id, connection);
     return { rows: [], rowCount: 0 };
   }

@@ -30,7 +30,13 @@ export class PostgresDb implements SqlDb {
   readonly dialect = POSTGRES;
   /** Where it is, in words for errors: host, port and database, never the password. */
   readonly where: string;
+  /**
+   * Set while the session holds something a new session would not (a run's advisory
+   * lock): a lost connection is then not replaced, and the run stops.
+   */
+  pinned = false;
   private readonly id = nextId++;
+  private readonly connectRequest: PgRequest;
   private open = false;
   private depth = 0;
 
@@ -44,8 +50,9 @@ export class PostgresDb implements SqlDb {
       tsRunner: 'node',
       timeout: Math.max(connectTimeoutMs, statementTimeoutMs) + 15_000,
     });
+    this.connectRequest = { op: 'connect', id: this.id, url, schema, connectTimeoutMs, statementTimeoutMs };
     try {
-      this.request({ op: 'connect', id: this.id, url, schema, connectTimeoutMs, statementTimeoutMs });
+      this.request(this.connectRequest);
     } catch (error) {
       throw unreachable(this.where, error);
     }
@@ -97,7 +104,19 @@ export class PostgresDb implements SqlDb {
     try {
       return this.request(request);
     } catch (error) {
-      throw statementError(this.where, error);
+      const failure = statementError(this.where, error);
+      if (!isConnectionLost(failure)) throw failure;
+      // The server's transaction went with the session. Outside one, and holding nothing a
+      // new session would lack, a long-lived process (the console) reconnects once and goes on.
+      const inTransaction = this.depth > 0;
+      this.depth = 0;
+      if (inTransaction || this.pinned || request.op !== 'query') throw failure;
+      try {
+        this.request(this.connectRequest);
+      } catch {
+        throw failure;
+      }
+      return this.request(request);
     }
   }
 
@@ -221,6 +240,10 @@ export function connectProblem(error: unknown): string {
 function unreachable(where: string, error: unknown): SpocError {
   const message = `cannot use the Postgres state store at ${where}: ${connectProblem(error)}`;
   return new SpocError('config', 'STATE_UNREACHABLE', message, { cause: error });
+}
+
+function isConnectionLost(error: Error): boolean {
+  return error instanceof SpocError && error.code === 'STATE_CONNECTION_LOST';
 }
 
 /** A statement that failed: a lost connection is said so (the run fails; the next resumes from the journal). */
