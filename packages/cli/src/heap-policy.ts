@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 
 /** The commands that read every account. */
-const READS_EVERY_ACCOUNT = new Set(['sync', 'plan', 'report', 'schedule', 'demo']);
+const READS_EVERY_ACCOUNT = new Set(['sync', 'plan', 'report', 'schedule', 'demo', 'worker']);
 
 /**
  * Commands that read every account hold the accounts of three systems while they plan
