@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { ConfigMap, type IPodSpec, Secret, Service } from 'kubernetes-models/v1'
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { spoc } from '../e2e/helpers.ts';
+import { loadManifests, parseUnit } from './recipes.ts';
 
 /**
  * The worker-pool recipes hold together: every manifest of deploy/kubernetes-workers passes
@@ -34,25 +35,7 @@ const MODELS = {
   'apps/v1/Deployment': Deployment,
 };
 
-interface Manifest {
-  file: string;
-  doc: { apiVersion: string; kind: string; metadata: { name: string } };
-}
-
-const manifestFiles = readdirSync(K8S)
-  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-  .sort();
-const manifests: Manifest[] = manifestFiles.flatMap((file) =>
-  parseAllDocuments(readFileSync(join(K8S, file), 'utf8')).map((d) => {
-    if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0]?.message}`);
-    return { file, doc: d.toJS() };
-  }),
-);
-const find = <T>(kind: string, name: string): T => {
-  const found = manifests.find((m) => m.doc.kind === kind && m.doc.metadata.name === name);
-  if (!found) throw new Error(`deploy/kubernetes-workers holds no ${kind} ${name}`);
-  return found.doc as T;
-};
+const { files: manifestFiles, manifests, find } = loadManifests(K8S);
 
 const workers = find<Deployment>('Deployment', 'spoc-worker');
 const console_ = find<Deployment>('Deployment', 'spoc-acme-console');
@@ -251,26 +234,6 @@ describe('deploy/kubernetes-workers', () => {
     });
   });
 });
-
-/** A systemd unit's sections and keys; a key may repeat (systemd.syntax(7)), so each holds a list. */
-function parseUnit(text: string): Record<string, Record<string, string[]>> {
-  const sections: Record<string, Record<string, string[]>> = {};
-  let current: Record<string, string[]> | undefined;
-  for (const [n, raw] of text.split('\n').entries()) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[([A-Za-z]+)\]$/.exec(line);
-    if (header) {
-      current = sections[header[1]!] ?? {};
-      sections[header[1]!] = current;
-      continue;
-    }
-    const entry = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line);
-    if (!entry || !current) throw new Error(`line ${n + 1} is neither a [Section] nor Key=value: ${raw}`);
-    current[entry[1]!] = [...(current[entry[1]!] ?? []), entry[2]!];
-  }
-  return sections;
-}
 
 describe('deploy/systemd/spoc-worker.service', () => {
   const unitText = readFileSync(UNIT, 'utf8');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { ConfigMap, PersistentVolumeClaim, type PodSpec, Secret, Service } from 
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { PACKAGE_SCRIPT } from './package-script.ts';
+import { loadManifests, parseUnit } from './recipes.ts';
 
 /**
  * The deploy recipes hold together: every Kubernetes manifest passes the Kubernetes API's
@@ -37,25 +38,7 @@ const MODELS = {
   'batch/v1/CronJob': CronJob,
 };
 
-interface Manifest {
-  file: string;
-  doc: { apiVersion: string; kind: string; metadata: { name: string } };
-}
-
-const manifestFiles = readdirSync(K8S)
-  .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-  .sort();
-const manifests: Manifest[] = manifestFiles.flatMap((file) =>
-  parseAllDocuments(readFileSync(join(K8S, file), 'utf8')).map((d) => {
-    if (d.errors.length > 0) throw new Error(`${file}: ${d.errors[0]?.message}`);
-    return { file, doc: d.toJS() };
-  }),
-);
-const find = <T>(kind: string, name: string): T => {
-  const found = manifests.find((m) => m.doc.kind === kind && m.doc.metadata.name === name);
-  if (!found) throw new Error(`deploy/kubernetes holds no ${kind} ${name}`);
-  return found.doc as T;
-};
+const { files: manifestFiles, manifests, find } = loadManifests(K8S);
 
 const cronJob = find<CronJob>('CronJob', 'spoc-sync');
 const deployment = find<Deployment>('Deployment', 'spoc-console');
@@ -76,26 +59,6 @@ for (const i of dockerfile.getInstructions()) {
 const args = (stage: Instruction[] | undefined, keyword: string) =>
   (stage ?? []).filter((i) => i.getKeyword() === keyword).map((i) => i.getArgumentsContent() ?? '');
 const imageUser = args(stages.at(-1), 'USER')[0] ?? '';
-
-/** A systemd unit's sections and keys; a key may repeat (systemd.syntax(7)), so each holds a list. */
-function parseUnit(text: string): Record<string, Record<string, string[]>> {
-  const sections: Record<string, Record<string, string[]>> = {};
-  let current: Record<string, string[]> | undefined;
-  for (const [n, raw] of text.split('\n').entries()) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[([A-Za-z]+)\]$/.exec(line);
-    if (header) {
-      current = sections[header[1]!] ?? {};
-      sections[header[1]!] = current;
-      continue;
-    }
-    const entry = /^([A-Za-z][A-Za-z0-9]*)=(.*)$/.exec(line);
-    if (!entry || !current) throw new Error(`line ${n + 1} is neither a [Section] nor Key=value: ${raw}`);
-    current[entry[1]!] = [...(current[entry[1]!] ?? []), entry[2]!];
-  }
-  return sections;
-}
 
 /** KEY=value lines, as systemd's EnvironmentFile= reads them. */
 const envFile = (text: string) =>
