@@ -14,8 +14,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
 });
 
-/** Another process that starts a sync of `location` and takes its lock, then waits to be killed. */
-async function holder(location: StateLocation): Promise<{ child: ChildProcess; runId: string }> {
+/** Another process that starts a sync of `location` and tries its lock, then waits to be killed. */
+async function syncProcess(location: StateLocation): Promise<{ child: ChildProcess; runId: string; ok: boolean }> {
   const storeUrl = pathToFileURL(new URL('../state-store.ts', import.meta.url).pathname).href;
   const script = `
     import { hostname } from 'node:os';
@@ -34,9 +34,14 @@ async function holder(location: StateLocation): Promise<{ child: ChildProcess; r
   const line = await new Promise<string>((resolve) =>
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', resolve),
   );
-  const started = JSON.parse(line) as { runId: string; ok: boolean };
+  return { child, ...(JSON.parse(line) as { runId: string; ok: boolean }) };
+}
+
+/** A sync in another process that holds `location`'s lock. */
+async function holder(location: StateLocation): Promise<{ child: ChildProcess; runId: string }> {
+  const started = await syncProcess(location);
   expect(started.ok).toBe(true);
-  return { child, runId: started.runId };
+  return started;
 }
 
 describePostgres('the run lock of a Postgres tenant', () => {
@@ -89,30 +94,9 @@ describePostgres('the run lock of a Postgres tenant', () => {
   it('lets exactly one of six syncs started together take the lock', async () => {
     const location = { postgres: postgresUrl() as string, tenant: uniqueTenant('race') };
     openStore(location).close(); // the schema made first: the race is for the lock, not the migration
-    const storeUrl = pathToFileURL(new URL('../state-store.ts', import.meta.url).pathname).href;
-    const script = `
-      import { hostname } from 'node:os';
-      import { openStore } from ${JSON.stringify(storeUrl)};
-      const store = openStore(${JSON.stringify(location)});
-      const runId = store.runs.start({ dryRun: false, full: false });
-      store.runs.abandonStale();
-      const lock = store.runs.acquireLock({ runId, pid: process.pid, host: hostname() });
-      process.stdout.write(JSON.stringify({ ok: lock.ok }) + '\\n');
-      // Held until the parent has heard from all six.
-      process.stdin.once('data', () => process.exit(0));
-    `;
-    const racers = Array.from({ length: 6 }, () => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
-        stdio: ['pipe', 'pipe', 'inherit'],
-      });
-      children.push(child);
-      return new Promise<{ ok: boolean }>((resolve) =>
-        createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (l) => resolve(JSON.parse(l))),
-      );
-    });
-    const results = await Promise.all(racers);
+    // Each keeps whatever it got until killed (afterEach), so no loser can win after a winner leaves.
+    const results = await Promise.all(Array.from({ length: 6 }, () => syncProcess(location)));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    for (const c of children) c.stdin?.write('done\n');
   });
 
   it('keeps tenants apart: one tenant’s sync never holds another’s', async () => {
