@@ -45,6 +45,41 @@ interface RunRow {
   finished_at: string | null;
 }
 
+it('a worker refuses configs that cannot make one pool, before it touches a database', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'spoc-workers-'));
+  cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+  const urls = { hubspot: 'http://127.0.0.1:9', salesforce: 'http://127.0.0.1:9', zendesk: 'http://127.0.0.1:9' };
+  const postgres = tenantConfigYaml(urls);
+  const env = {
+    SPOC_DEMO_TOKEN: 't',
+    SPOC_TEST_STATE_URL: 'postgres://spoc:pw@127.0.0.1:1/spoc',
+    OTHER_URL: 'postgres://spoc:pw@127.0.0.1:1/other',
+  };
+  const write = (name: string, text: string) => {
+    writeFileSync(join(dir, name), text);
+    return join(dir, name);
+  };
+  const a = write('a.yaml', postgres);
+  const cases: [string, string[], RegExp][] = [
+    [
+      'a SQLite config',
+      [a, write('local.yaml', postgres.replace(/postgres: .*/, 'sqlite: local.db'))],
+      /local\.yaml keeps its state in SQLite/,
+    ],
+    [
+      'two databases',
+      [a, write('b.yaml', postgres.replace('SPOC_TEST_STATE_URL', 'OTHER_URL'))],
+      /different Postgres databases/,
+    ],
+    ['one tenant twice', [a, write('c.yaml', `tenant: a\n${postgres}`)], /a\.yaml and .*c\.yaml are both tenant a/],
+  ];
+  for (const [what, files, message] of cases) {
+    const result = await spoc(['worker', ...files], env);
+    expect(result.code, what).toBe(2);
+    expect(result.stderr, what).toMatch(message);
+  }
+});
+
 describePostgres('spoc worker', () => {
   it('two workers drain four tenants, one killed mid-job: all converge, nothing is written twice, no job is lost', async () => {
     const database = await freshDatabase();

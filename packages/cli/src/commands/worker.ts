@@ -48,17 +48,16 @@ export async function workerCommand(
   }
   // Every config is loaded and checked before any job is taken: a bad one is exit 2, never half a pool.
   const configs = paths.map((path) => loadConfigOrExit(path, env));
-  const problem = poolProblem(configs);
-  if (problem) {
-    process.stderr.write(`spoc worker: ${problem}\n`);
+  const pool = poolOf(configs);
+  if ('problem' in pool) {
+    process.stderr.write(`spoc worker: ${pool.problem}\n`);
     return EXIT.usage;
   }
   const logger = createLogger();
   // Each tenant's store opened once now: unreachable, refused or too new is exit 2 before the queue.
   for (const config of configs) openStoreOrExit(config, logger).close();
   const byTenant = new Map(configs.map((c) => [c.tenant, c]));
-  const url = (configs[0]?.state as { postgres: string }).postgres;
-  const boss = await openSyncQueue(url, { role: 'worker', heartbeatSeconds, poolSize: concurrency + 3 });
+  const boss = await openSyncQueue(pool.url, { role: 'worker', heartbeatSeconds, poolSize: concurrency + 3 });
   boss.on('error', (error: Error) => logger.error({ err: error.message }, 'queue error'));
 
   for (const config of configs) {
@@ -135,19 +134,23 @@ function configsIn(dir: string): string[] {
     .map((f) => resolve(join(dir, f)));
 }
 
-/** Why these configs cannot make one pool: SQLite state, several databases, a tenant twice. */
-function poolProblem(configs: SpocConfig[]): string | undefined {
-  const local = configs.find((c) => !('postgres' in c.state));
-  if (local)
-    return `${local.file} keeps its state in SQLite (${local.statePath}): a worker needs state: { postgres: … }`;
-  const urls = new Set(configs.map((c) => (c.state as { postgres: string }).postgres));
-  if (urls.size > 1)
-    return 'the configs name different Postgres databases: one pool serves the tenants of one database';
+/** The database these configs' tenants share, or why they cannot make one pool: SQLite state, several databases, a tenant twice. */
+function poolOf(configs: SpocConfig[]): { url: string } | { problem: string } {
+  const urls = new Set<string>();
+  for (const c of configs) {
+    if (!('postgres' in c.state))
+      return { problem: `${c.file} keeps its state in SQLite (${c.statePath}): a worker needs state: { postgres: … }` };
+    urls.add(c.state.postgres);
+  }
+  const [url, ...others] = urls;
+  if (url === undefined || others.length > 0)
+    return { problem: 'the configs name different Postgres databases: one pool serves the tenants of one database' };
   const seen = new Map<string, string>();
   for (const c of configs) {
     const other = seen.get(c.tenant);
-    if (other) return `${other} and ${c.file} are both tenant ${c.tenant}: give one of them another tenant:`;
+    if (other)
+      return { problem: `${other} and ${c.file} are both tenant ${c.tenant}: give one of them another tenant:` };
     seen.set(c.tenant, c.file);
   }
-  return undefined;
+  return { url };
 }
