@@ -193,6 +193,42 @@ describePostgres('spoc worker', () => {
     expect(code).toBe(0);
   }, 180_000);
 
+  it("a tenant whose state cannot be opened fails its own job, not the worker's other tenants", async () => {
+    const database = await freshDatabase();
+    const dir = mkdtempSync(join(tmpdir(), 'spoc-workers-'));
+    cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
+    for (const [i, tenant] of ['broken', 'fine'].entries()) {
+      const sandbox = await startSandbox({
+        emulators: EMULATORS,
+        seed: generateSeed({ accounts: 100, seed: 20 + i }),
+        port: 0,
+        rateLimits: false,
+      });
+      cleanup.push(() => sandbox.close());
+      writeFileSync(join(dir, `${tenant}.yaml`), tenantConfigYaml(sandbox.urls));
+    }
+    const env = { SPOC_DEMO_TOKEN: 'worker-e2e', SPOC_TEST_STATE_URL: database };
+    const worker = await startWorker(dir, env);
+    // Once the worker is up, "broken" becomes a tenant written by a newer spoc.
+    const db = new pg.Client({ connectionString: database });
+    await db.connect();
+    cleanup.push(() => db.end());
+    await db.query('UPDATE spoc_broken.schema_version SET version = 99');
+    const producer = await openSyncQueue(database, { role: 'producer' });
+    cleanup.push(() => producer.stop({ graceful: false }));
+    const broken = (await enqueueSync(producer, { tenant: 'broken', reason: 'enqueue' })) as string;
+    const fine = (await enqueueSync(producer, { tenant: 'fine', reason: 'enqueue' })) as string;
+    const state = async (id: string) => (await producer.getJobById(SYNC_QUEUE, id))?.state;
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+      if ((await state(broken)) === 'failed' && (await state(fine)) === 'completed') break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect([await state(broken), await state(fine)]).toEqual(['failed', 'completed']);
+    expect(JSON.stringify((await producer.getJobById(SYNC_QUEUE, broken))?.output)).toContain('upgrade spoc');
+    expect(worker.child.exitCode).toBeNull();
+    worker.child.kill('SIGTERM');
+  }, 90_000);
+
   it("the console's Sync now queues the tenant's sync for the pool, and follows the run a worker made", async () => {
     const database = await freshDatabase();
     const dir = mkdtempSync(join(tmpdir(), 'spoc-workers-'));

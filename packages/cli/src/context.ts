@@ -46,13 +46,7 @@ export async function openContext(
  */
 export function openStoreOrExit(config: SpocConfig, logger?: Logger): StateStore {
   try {
-    const { connectTimeoutMs, ...location } = config.state;
-    const store = openStore(location, {
-      mask: configMask(config),
-      ...(connectTimeoutMs ? { postgres: { connectTimeoutMs } } : {}),
-    });
-    for (const warning of store.warnings) logger?.warn(warning);
-    return store;
+    return openConfigStore(config, logger);
   } catch (error) {
     if (isSpocError(error) && error.kind === 'config') {
       process.stderr.write(`${configMask(config)(error.message)}\n`);
@@ -60,4 +54,15 @@ export function openStoreOrExit(config: SpocConfig, logger?: Logger): StateStore
     }
     throw error;
   }
+}
+
+/** The config's state store, or the error that keeps it from opening (a long-lived worker must not exit on it). */
+export function openConfigStore(config: SpocConfig, logger?: Logger): StateStore {
+  const { connectTimeoutMs, ...location } = config.state;
+  const store = openStore(location, {
+    mask: configMask(config),
+    ...(connectTimeoutMs ? { postgres: { connectTimeoutMs } } : {}),
+  });
+  for (const warning of store.warnings) logger?.warn(warning);
+  return store;
 }

@@ -5,7 +5,7 @@ import { runSync, type SpocConfig } from '@spoc/core';
 import type { Job } from 'pg-boss';
 import { createChannels } from '../channels.ts';
 import { createConnectors } from '../connectors.ts';
-import { loadConfigOrExit, openStoreOrExit } from '../context.ts';
+import { loadConfigOrExit, openConfigStore, openStoreOrExit } from '../context.ts';
 import { EXIT, exitCodeOf } from '../exit-codes.ts';
 import { createLogger } from '../logger.ts';
 import { openSyncQueue, SYNC_QUEUE, type SyncJob, type SyncJobOutput } from '../queue/sync-queue.ts';
@@ -85,7 +85,8 @@ export async function workerCommand(
     if (!config) throw new Error(`this worker (${me}) has no config for tenant ${job.data.tenant}`);
     const log = logger.child({ tenant: config.tenant, job: job.id, attempt: job.retryCount });
     log.info({ reason: job.data.reason }, 'sync job started');
-    const store = openStoreOrExit(config, log);
+    // A database that went away fails this job (the queue retries it), not the worker's other jobs.
+    const store = openConfigStore(config, log);
     try {
       const connectors = await createConnectors(config, log);
       const report = await runSync(
