@@ -8,6 +8,7 @@ import type { SystemId } from '../domain/types.ts';
 import { SpocError } from '../errors/spoc-error.ts';
 import { type HandoverNotice, NoticeDeliveryError, type RunAlert } from '../notify/notice.ts';
 import { openStore } from '../store/state-store.ts';
+import { linkedAccounts } from '../testing/memory-book.ts';
 import { MemoryChannel } from '../testing/memory-channel.ts';
 import { MemoryConnector } from '../testing/memory-connector.ts';
 import { MEMORY_SYSTEMS, memoryRegistry } from '../testing/memory-definitions.ts';
@@ -56,15 +57,7 @@ function world(options: { accounts?: number; notify?: string; safety?: string } 
           active: true,
           name: PEOPLE[p],
         })),
-        Array.from({ length: n }, (_, i) => ({
-          system,
-          id: system === 'crm' ? `00${i + 1}` : `${system}${i + 1}`,
-          name: `Customer ${i + 1}`,
-          domains: [],
-          xrefs: system === 'crm' ? {} : { crmid: `00${i + 1}` },
-          roles: { owner: { id: `${system}-anna` } },
-          modifiedAt: null,
-        })),
+        linkedAccounts(system, n, 'anna'),
         { owner: 'id' },
       ),
   ) as [MemoryConnector, MemoryConnector, MemoryConnector];

@@ -13,6 +13,7 @@ import { SpocError } from '../errors/spoc-error.ts';
 import { VendorGate } from '../http/vendor-gate.ts';
 import { runSync } from '../run/run-sync.ts';
 import { openStore } from '../store/state-store.ts';
+import { linkedAccounts } from '../testing/memory-book.ts';
 import { MemoryConnector } from '../testing/memory-connector.ts';
 import { MEMORY_SYSTEMS, memoryRegistry } from '../testing/memory-definitions.ts';
 import { memoryWorldYaml } from '../testing/memory-world-config.ts';
@@ -72,15 +73,7 @@ function world(accounts: number) {
       new GatedConnector(
         system,
         ['anna', 'bruno'].map((p) => ({ system, id: `${system}-${p}`, email: `${p}@acme.test`, active: true })),
-        Array.from({ length: accounts }, (_, i) => ({
-          system,
-          id: system === 'crm' ? `00${i + 1}` : `${system}${i + 1}`,
-          name: `Customer ${i + 1}`,
-          domains: [],
-          xrefs: system === 'crm' ? {} : { crmid: `00${i + 1}` },
-          roles: { owner: { id: `${system}-anna` } },
-          modifiedAt: null,
-        })),
+        linkedAccounts(system, accounts, 'anna'),
         { owner: 'id' },
       ),
   ) as [GatedConnector, GatedConnector, GatedConnector];

@@ -1,3 +1,4 @@
+import type { AccountRecord } from '../domain/types.ts';
 import { MemoryConnector } from './memory-connector.ts';
 import { MEMORY_SYSTEMS } from './memory-definitions.ts';
 
@@ -35,4 +36,20 @@ export function memoryBook(
         { owner: 'id' },
       ),
   );
+}
+
+/**
+ * `count` accounts of one memory vendor as small tests use them: crm's ids 001, 002…, the
+ * others' `<system>1`, `<system>2`… linked to them by `crmid`, the owner `<system>-<owner>`.
+ */
+export function linkedAccounts(system: string, count: number, owner: string): AccountRecord[] {
+  return Array.from({ length: count }, (_, i) => ({
+    system,
+    id: system === 'crm' ? `00${i + 1}` : `${system}${i + 1}`,
+    name: `Customer ${i + 1}`,
+    domains: [],
+    xrefs: system === 'crm' ? {} : { crmid: `00${i + 1}` },
+    roles: { owner: { id: `${system}-${owner}` } },
+    modifiedAt: null,
+  }));
 }
