@@ -148,6 +148,7 @@ class PostgresStatement implements SqlStatement {
     return this.db.query(this.text, params, this.arrays).rows as SqlRow[];
   }
 
+  /** All rows at once, as the answer crosses from the worker thread whole (no cursor). */
   iterate(...params: SqlValue[]): Iterable<SqlRow> {
     return this.all(...params);
   }
