@@ -224,8 +224,13 @@ export interface CascadeStep {
 }
 
 export interface Plan {
-  /** Accounts (linked groups) considered. */
+  /** Accounts (linked groups) of the book. */
   accounts: number;
+  /**
+   * Set when the plan decided only the accounts touched since the last run: how many it
+   * decided. `decisions`, `issues` are theirs; the others stand as the last run left them.
+   */
+  planned?: number;
   changes: PlannedChange[];
   issues: PlanIssue[];
   decisions: AccountDecision[];

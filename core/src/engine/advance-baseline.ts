@@ -65,7 +65,8 @@ export function* advanceBaseline(
         const decided = role.decided ?? previous?.decided ?? null;
         if (
           previous?.value === value &&
-          previous.decided === decided &&
+          // An entry stores no decision as an absent field: the same as none decided now.
+          (previous.decided ?? null) === decided &&
           (change === undefined || previous.standIn === standIn)
         )
           continue;

@@ -314,7 +314,8 @@ function keyRecordOf(members: AccountRecord[], keyOrder: SystemId[]): AccountRec
   return members[0] as AccountRecord;
 }
 
-function keysFor(record: AccountRecord, rule: LinkRule, normaliseReference: (v: string) => string): string[] {
+/** The keys a record offers under one rule: its normalised domains, or its cross-reference value. */
+export function keysFor(record: AccountRecord, rule: LinkRule, normaliseReference: (v: string) => string): string[] {
   if (rule.kind === 'domain') {
     // A plain loop: records hold one or two domains, and linking 300,000 records should
     // not make four throwaway collections for each.
@@ -338,6 +339,7 @@ function describe(rule: LinkRule, keys: Set<string>): string {
   return `${rule.kind === 'domain' ? 'domain' : 'cross-reference'} ${shown}`;
 }
 
-function ref(record: AccountRecord): string {
+/** `<system>:<recordId>`: how issues and account keys name a record. */
+export function ref(record: Pick<AccountRecord, 'system' | 'id'>): string {
   return `${record.system}:${record.id}`;
 }

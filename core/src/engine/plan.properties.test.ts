@@ -14,6 +14,8 @@ import type {
 import { baselineKey } from '../domain/types.ts';
 import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
+import { linkOptionsOf, ref } from './link-accounts.ts';
+import { linkClosure } from './link-closure.ts';
 import { plan } from './plan.ts';
 
 // Random small worlds: 1–3 enabled systems, four people with random presence and active
@@ -445,6 +447,85 @@ describe('plan: properties over random worlds', () => {
     );
   });
 
+  it('locality: the link closure of any records plans exactly as the whole book does for those accounts', () => {
+    fc.assert(
+      fc.property(worldArb, fc.array(fc.nat(20), { maxLength: 4 }), (w, picks) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const seeds = picks.flatMap((i) => {
+          const r = snapshot.accounts[i % Math.max(1, snapshot.accounts.length)];
+          return r ? [ref(r)] : [];
+        });
+        const closure = linkClosure(
+          snapshot.accounts,
+          { refs: seeds, formerVersions: [] },
+          cfg.link,
+          linkOptionsOf(cfg),
+        );
+        const whole = plan(snapshot, baseline, cfg, NOW);
+        const part = plan(touchedOnly(snapshot, closure), baseline, cfg, NOW);
+        const inside = (account: string) => account === '' || closure.has(account);
+        expect(part.decisions).toEqual(whole.decisions.filter((d) => inside(d.account)));
+        expect(part.changes).toEqual(whole.changes.filter((c) => inside(c.account)));
+        expect(part.issues).toEqual(whole.issues.filter((i) => inside(i.account)));
+        expect(part.cascades).toEqual(whole.cascades.filter((c) => inside(c.account)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('touched planning: after a clean round, records edited since are all a whole plan would write', () => {
+    fc.assert(
+      fc.property(
+        worldArb,
+        fc.array(fc.record({ i: fc.nat(20), owner: fc.constantFrom(...OWNERS), shared: fc.option(fc.boolean()) }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (w, edits) => {
+          const { snapshot, cfg, baseline } = build(w);
+          const settled = round({ snapshot, baseline }, cfg).next;
+          // Someone edits a few records in their vendor: an owner, or a website (relinking them).
+          const former: AccountRecord[] = [];
+          const accounts = settled.snapshot.accounts.map((r) => ({ ...r }));
+          for (const e of edits) {
+            const at = e.i % accounts.length;
+            const r = accounts[at] as AccountRecord;
+            former.push(settled.snapshot.accounts[at] as AccountRecord);
+            const n = r.name.replace('Customer ', '');
+            const owner =
+              e.owner === null
+                ? null
+                : r.system === 'zendesk' && w.zendeskEmail
+                  ? { email: email(e.owner) }
+                  : { id: `${r.system}-${e.owner}` };
+            accounts[at] = {
+              ...r,
+              roles: { owner },
+              ...(e.shared === null ? {} : { domains: [e.shared ? 'https://www.shared.example' : `c${n}.example`] }),
+            };
+          }
+          const edited = { people: settled.snapshot.people, accounts };
+          const closure = linkClosure(
+            accounts,
+            { refs: former.map(ref), formerVersions: former },
+            cfg.link,
+            linkOptionsOf(cfg),
+          );
+          const whole = plan(edited, settled.baseline, cfg, NOW);
+          const part = plan(touchedOnly(edited, closure), settled.baseline, cfg, NOW);
+          expect(part.changes).toEqual(whole.changes);
+          expect(part.cascades).toEqual(whole.cascades);
+          // And the baseline moves nowhere outside the closure.
+          const moved = [...advanceBaseline(settled.baseline, whole, [], NOW)];
+          expect(
+            moved.filter((e) => !closure.has(`${e.system}:${e.recordId}`) && !inClosureAccount(whole, closure, e)),
+          ).toEqual([]);
+        },
+      ),
+      RUNS,
+    );
+  });
+
   it('determinism: shuffled people, accounts and baseline give a byte-identical plan', () => {
     fc.assert(
       fc.property(worldArb, fc.integer(), (w, seed) => {
@@ -460,6 +541,16 @@ describe('plan: properties over random worlds', () => {
     );
   });
 });
+
+/** The snapshot narrowed to the records of a link closure. */
+function touchedOnly(snapshot: Snapshot, closure: ReadonlySet<string>): Snapshot {
+  return { people: snapshot.people, accounts: snapshot.accounts.filter((r) => closure.has(ref(r))) };
+}
+
+/** Whether a baseline entry's record belongs to an account keyed inside the closure. */
+function inClosureAccount(p: Plan, closure: ReadonlySet<string>, e: BaselineEntry): boolean {
+  return p.decisions.some((d) => closure.has(d.account) && d.records[e.system] === e.recordId);
+}
 
 /** Seeded Fisher–Yates (mulberry32), so a failing case replays. */
 function shuffle<T>(xs: readonly T[], seed: number): T[] {

@@ -51,6 +51,12 @@ export function plan(
     overrides?: ReadonlyMap<string, OwnerOverride>;
     /** The directory of `snapshot.people`, when the caller has built it already. */
     directory?: Directory;
+    /**
+     * Set when `snapshot.accounts` holds only the accounts touched since the last run (their
+     * link closure): the accounts left out, decided then and unchanged since, which the guard's
+     * scope and the account count still include.
+     */
+    elsewhere?: { accounts: number; inScope: number };
   } = {},
 ): Plan {
   const directory = options.directory ?? buildDirectory(snapshot.people, config.aliases);
@@ -93,8 +99,10 @@ export function plan(
   );
 
   const scope = changeScope(changes, decisions, new Set(overridden));
+  if (options.elsewhere) scope.inScope += options.elsewhere.inScope;
   return {
-    accounts: linked.accounts.length,
+    accounts: linked.accounts.length + (options.elsewhere?.accounts ?? 0),
+    ...(options.elsewhere ? { planned: linked.accounts.length } : {}),
     changes,
     issues,
     decisions,
