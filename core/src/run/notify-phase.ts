@@ -28,6 +28,10 @@ export interface RecordedRun {
   cascade?: { plan: CascadePlan; outcome: CascadeOutcome };
   /** Who changed the owners in the deciding systems, where they said. */
   attributions?: Attributions;
+  /** What the plan was decided from, stored once the run is recorded (readAndPlan's `basis`). */
+  basis: string;
+  /** When the plan decided only the accounts touched since the last run: their records' refs. */
+  touched?: ReadonlySet<string>;
 }
 
 /** Queues a handover notice per changed account-role, per channel (and person) it goes to; returns how many. */

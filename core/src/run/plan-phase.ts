@@ -1,8 +1,10 @@
 import type { Baseline, BaselineEntry, Plan, Snapshot } from '../domain/types.ts';
 import { buildDirectory, type Directory } from '../engine/directory.ts';
+import { ref } from '../engine/link-accounts.ts';
 import { plan as makePlan } from '../engine/plan.ts';
 import { inSpan } from '../telemetry/spans.ts';
 import { checkConnections } from './check-phase.ts';
+import { planBasisOf, touchedClosure } from './plan-basis.ts';
 import { readSystem, type SystemRead } from './read-phase.ts';
 import type { RunDeps, RunOptions } from './run-types.ts';
 
@@ -12,6 +14,10 @@ export interface Planned {
   baseline: Baseline;
   /** The people of every system, built once: the plan decided with it, the record phase saves it. */
   directory: Directory;
+  /** What the plan was decided from (the config and the people), for the record phase to store. */
+  basis: string;
+  /** When the plan decided only the accounts touched since the last run: the refs of their records. */
+  touched?: ReadonlySet<string>;
 }
 
 /**
@@ -22,7 +28,10 @@ export interface Planned {
  */
 export async function readAndPlan(
   deps: RunDeps,
-  options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'>,
+  options: Pick<RunOptions, 'full' | 'force' | 'signal' | 'now' | 'onProgress'> & {
+    /** Decide only the accounts touched since the last run, where the store shows that is enough (a sync). */
+    touchedOnly?: boolean;
+  },
   beforePlan?: (snapshot: Snapshot, recovered: Map<string, BaselineEntry>) => void,
 ): Promise<Planned> {
   const now = options.now ?? (() => new Date());
@@ -69,17 +78,28 @@ export async function readAndPlan(
       prefetch: (records) => stored.prefetch?.(records),
     };
     const directory = buildDirectory(snapshot.people, deps.config.aliases);
-    const plan = makePlan(snapshot, baseline, deps.config, now(), {
-      force: options.force,
-      overrides: deps.store.actions.pendingOverrides(),
-      directory,
-    });
+    const overrides = deps.store.actions.pendingOverrides();
+    const basis = planBasisOf(deps.config, reads);
+    const touched = options.touchedOnly ? touchedClosure(deps, reads, snapshot, basis, overrides) : null;
+    const plan = makePlan(
+      touched ? { people: snapshot.people, accounts: snapshot.accounts.filter((r) => touched.has(ref(r))) } : snapshot,
+      baseline,
+      deps.config,
+      now(),
+      {
+        force: options.force,
+        overrides,
+        directory,
+        ...(touched ? { elsewhere: deps.store.ownership.bookExcept(touched) } : {}),
+      },
+    );
     span.setAttributes({
       'spoc.plan.accounts': plan.accounts,
+      'spoc.plan.planned': plan.planned ?? plan.accounts,
       'spoc.plan.changes': plan.changes.length,
       'spoc.plan.issues': plan.issues.length,
       'spoc.plan.refused': plan.refused !== null,
     });
-    return { plan, reads, baseline, directory };
+    return { plan, reads, baseline, directory, basis, ...(touched ? { touched } : {}) };
   });
 }

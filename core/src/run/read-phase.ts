@@ -14,6 +14,8 @@ export interface SystemRead {
   accounts: AccountRecord[];
   /** Records this run read from the vendor (all of them on a full read). */
   fresh: AccountRecord[];
+  /** On an incremental read, the mirror's versions of the records it read again (their former link keys). */
+  former: AccountRecord[];
   full: boolean;
   /** When the read ran (spoc's clock). */
   at: Date;
@@ -78,11 +80,16 @@ export async function readSystem(
   for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
 
   let accounts: AccountRecord[];
+  const former: AccountRecord[] = [];
   if (full) {
     accounts = fresh;
   } else {
     const byId = new Map(store.mirror.loadAccounts(system).map((a) => [a.id, a]));
-    for (const record of fresh) byId.set(record.id, record);
+    for (const record of fresh) {
+      const held = byId.get(record.id);
+      if (held) former.push(held);
+      byId.set(record.id, record);
+    }
     accounts = [...byId.values()];
   }
   options.logger.info(
@@ -95,6 +102,7 @@ export async function readSystem(
     peopleReadAt: peopleCached ? null : options.now,
     accounts,
     fresh,
+    former,
     full,
     cursor,
     rejected,

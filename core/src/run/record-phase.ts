@@ -50,8 +50,10 @@ function record(deps: RunDeps, run: RecordedRun): void {
   const results = applied.flatMap((a) => (a.result ? [a.result] : []));
   store.baselines.upsert(advanceBaseline(run.baseline, plan, results, now));
   recordWritten(store, runId, applied, now);
-  recordOwnershipState(store, plan, applied, run.people, deps.config, runId);
+  recordOwnershipState(store, plan, applied, run.people, deps.config, runId, run.touched);
   for (const system of new Set(applied.filter((a) => a.result && !a.result.ok).map((a) => a.change.system))) {
     store.mirror.forgetPeople(system);
   }
+  // The read model and the baselines now stand for every account the mirror holds.
+  store.mirror.setPlanBasis(run.basis);
 }

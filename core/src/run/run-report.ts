@@ -36,6 +36,7 @@ export function reportOf(
     status,
     counts: {
       accounts: plan.accounts,
+      ...(plan.planned === undefined ? {} : { planned: plan.planned }),
       changes: plan.changes.length,
       accountRoles: plan.scope.changing,
       inScope: plan.scope.inScope,

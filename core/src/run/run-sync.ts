@@ -80,12 +80,14 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
 
   try {
     // Check, read, plan. A killed run's journal is settled from the fresh data first.
-    const { plan, reads, baseline, directory } = await readAndPlan(deps, options, (snapshot, base) => {
+    const planned = await readAndPlan(deps, { ...options, touchedOnly: !options.dryRun }, (snapshot, base) => {
       if (options.dryRun) return;
       for (const entry of confirmRecoveredIntents(store, snapshot, now())) {
         base.set(baselineKey(entry.system, entry.recordId, entry.role), entry);
       }
     });
+    const { plan, reads, baseline, directory } = planned;
+    const recorded = { basis: planned.basis, ...(planned.touched ? { touched: planned.touched } : {}) };
     // Guard: maxChanges (in the plan) and maxCascade over the previewed cascades.
     const cascade = await inSpan('spoc.cascade.preview', {}, () => planCascades(deps, plan, options));
     log.info(
@@ -101,6 +103,8 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
       return await finish(reportOf(plan, [], cascade, plan.refused ? 'refused' : 'ok', plan.refused?.reason));
 
     // What was read goes to the mirror, and what it showed to the history, before any write.
+    // Until this run is recorded, the read model no longer stands for the whole mirror.
+    store.mirror.setPlanBasis(null);
     for (const read of reads) persistRead(store, read);
     recordObserved(store, plan, runId, freshRecords(reads), now());
     const people = { records: reads.flatMap((r) => r.people), directory };
@@ -111,7 +115,7 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
     if (plan.refused) {
       log.warn({ reason: plan.refused.reason }, 'safety guard refused the plan');
       await inSpan('spoc.record', {}, async () =>
-        recordRun(deps, { runId, plan, baseline, applied: [], people, now: now() }),
+        recordRun(deps, { runId, plan, baseline, applied: [], people, now: now(), ...recorded }),
       );
       return await finish(
         reportOf(plan, [], cascade, 'refused', `${plan.refused.reason}; re-run with --force to apply`),
@@ -145,6 +149,7 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
         now: now(),
         cascade: { plan: cascade, outcome: moved },
         attributions,
+        ...recorded,
       }),
     );
 

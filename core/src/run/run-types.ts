@@ -47,6 +47,12 @@ export interface RunReport {
   dryRun: boolean;
   counts: {
     accounts: number;
+    /**
+     * Set when the run decided only the accounts touched since the last run (the others
+     * stand as it left them, in the console): how many it decided. The issue counts and
+     * `issues` are theirs.
+     */
+    planned?: number;
     /** Writes planned (one per system). */
     changes: number;
     /** Account-roles those writes re-own, and the account-roles in scope: what safety.maxChanges counts. */

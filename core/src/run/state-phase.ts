@@ -17,6 +17,8 @@ export function recordOwnershipState(
   people: { records: PersonRecord[]; directory: Directory },
   config: SpocConfig,
   runId: string,
+  /** When the plan decided only the accounts touched since the last run: their records' refs. */
+  touched?: ReadonlySet<string>,
 ): void {
   const outcome = new Map<string, AppliedChange[]>();
   for (const a of applied) {
@@ -63,7 +65,7 @@ export function recordOwnershipState(
     }
   }
 
-  store.ownership.save(runId, rows(), peopleStates(people.records, people.directory, config));
+  store.ownership.save(runId, rows(), peopleStates(people.records, people.directory, config), touched);
   if (plan.overridden.length === 0) return;
   // An override is done once decided and every write it caused succeeded; else the next run retries it.
   const decided = new Map(

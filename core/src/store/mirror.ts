@@ -4,6 +4,9 @@ import { SpocError } from '../errors/spoc-error.ts';
 import type { SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
+/** The cursors row of what is no one system's. */
+const PLAN_BASIS_SYSTEM = '*';
+
 /**
  * The mirror of the vendors: every account record each system holds (an incremental read
  * is merged over it), the people last read from each system, and each system's cursors.
@@ -21,6 +24,21 @@ export class Mirror extends StoreModule {
       `INSERT INTO cursors (system, kind, cursor, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (system, kind) DO UPDATE SET cursor = excluded.cursor, updated_at = excluded.updated_at`,
     ).run(system, kind, cursor, this.iso());
+  }
+
+  /**
+   * What the read model and the baselines were last settled from (the config and the people,
+   * as a fingerprint), or null while the mirror holds reads no completed run recorded: a
+   * run may decide only the accounts touched since then when this matches its own.
+   */
+  planBasis(): string | null {
+    return this.getCursor(PLAN_BASIS_SYSTEM, 'plan-basis');
+  }
+
+  setPlanBasis(basis: string | null): void {
+    if (basis === null)
+      this.sql('DELETE FROM cursors WHERE system = ? AND kind = ?').run(PLAN_BASIS_SYSTEM, 'plan-basis');
+    else this.setCursor(PLAN_BASIS_SYSTEM, 'plan-basis', basis);
   }
 
   clearCursors(): void {

@@ -66,8 +66,12 @@ export interface ConsistencyPoint {
  * Paging and filtering run in the database so 100,000 accounts stay fast.
  */
 export class OwnershipState extends StoreModule {
-  /** Replaces the read model with one run's result, in one transaction. */
-  save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[]): void {
+  /**
+   * Replaces the read model with one run's result, in one transaction. With `replacing`,
+   * the run decided only the accounts touched since the last one: the rows of the accounts
+   * keyed by those record refs are replaced by `rows`, the others stay.
+   */
+  save(runId: string, rows: Iterable<AccountRoleRow>, people: PersonState[], replacing?: ReadonlySet<string>): void {
     const roles: SqlValue[][] = [];
     const held: SqlValue[][] = [];
     // A thousand account-roles at a time, with what each system holds of them.
@@ -82,7 +86,14 @@ export class OwnershipState extends StoreModule {
       );
     };
     this.transaction(() => {
-      this.store.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
+      if (replacing) {
+        for (const keys of chunksOf(replacing)) {
+          const list = JSON.stringify(keys);
+          this.sql(`DELETE FROM account_roles WHERE account IN (${this.dialect.jsonTextList})`).run(list);
+          this.sql(`DELETE FROM account_role_systems WHERE account IN (${this.dialect.jsonTextList})`).run(list);
+        }
+        this.store.db.exec('DELETE FROM people;');
+      } else this.store.db.exec('DELETE FROM account_roles; DELETE FROM account_role_systems; DELETE FROM people;');
       for (const r of rows) {
         roles.push([r.account, r.role, r.name, r.status, r.decided, r.detail, runId]);
         for (const [system, h] of Object.entries(r.systems))
@@ -100,6 +111,46 @@ export class OwnershipState extends StoreModule {
            SELECT ?, role, status, COUNT(*) FROM account_roles GROUP BY role, status`,
       ).run(runId);
     });
+  }
+
+  /**
+   * The accounts and in-scope account-roles (a role some system holds a record for) of the
+   * read model, leaving out the accounts keyed by `except`: what a run deciding only those
+   * accounts leaves standing.
+   */
+  bookExcept(except: ReadonlySet<string>): { accounts: number; inScope: number } {
+    const count = (where: string, ...params: SqlValue[]) =>
+      this.sql(
+        `SELECT COUNT(DISTINCT r.account) AS accounts,
+                COUNT(CASE WHEN EXISTS (SELECT 1 FROM account_role_systems s WHERE s.account = r.account AND s.role = r.role)
+                      THEN 1 END) AS "inScope"
+           FROM account_roles r ${where}`,
+      ).get(...params) as { accounts: number; inScope: number };
+    const all = count('');
+    let accounts = Number(all.accounts);
+    let inScope = Number(all.inScope);
+    for (const keys of chunksOf(except)) {
+      const held = count(`WHERE r.account IN (${this.dialect.jsonTextList})`, JSON.stringify(keys));
+      accounts -= Number(held.accounts);
+      inScope -= Number(held.inScope);
+    }
+    return { accounts, inScope };
+  }
+
+  /** The accounts a role of which the latest sync left drifting (a write failed, was refused or not sent). */
+  drifting(): { account: string; records: { system: SystemId; recordId: string }[] }[] {
+    const rows = this.sql(
+      `SELECT DISTINCT r.account AS account, s.system AS system, s.record_id AS "recordId"
+         FROM account_roles r LEFT JOIN account_role_systems s ON s.account = r.account
+        WHERE r.status = 'drift' ORDER BY r.account`,
+    ).all() as { account: string; system: SystemId | null; recordId: string | null }[];
+    const byAccount = new Map<string, { system: SystemId; recordId: string }[]>();
+    for (const row of rows) {
+      const records = byAccount.get(row.account) ?? [];
+      if (row.system !== null && row.recordId !== null) records.push({ system: row.system, recordId: row.recordId });
+      byAccount.set(row.account, records);
+    }
+    return [...byAccount].map(([account, records]) => ({ account, records }));
   }
 
   /** Accounts per role and status now. */
@@ -275,4 +326,17 @@ function countsBy(rows: unknown[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of rows as { email: string | null; n: number }[]) if (row.email) counts.set(row.email, row.n);
   return counts;
+}
+
+/** A set's values a few hundred at a time, for `IN (…)` lists. */
+function* chunksOf(values: ReadonlySet<string>): Generator<string[]> {
+  let chunk: string[] = [];
+  for (const value of values) {
+    chunk.push(value);
+    if (chunk.length === 500) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }

@@ -65,8 +65,31 @@ export class MemoryConnector implements Connector {
     yield this.people;
   }
 
-  async *readAccounts(): AsyncIterable<AccountPage> {
-    yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: 'all' };
+  /**
+   * Whether an incremental read returns only the records changed since its cursor (edited
+   * through `edit`, or written), as the vendors' modified-since reads do; else every read
+   * returns every record.
+   */
+  incrementalReads = false;
+  private clock = 0;
+  private readonly stamps = new Map<string, number>();
+
+  /** Changes a record as a user in the vendor would: an incremental read sees it. */
+  edit(id: string, change: (record: AccountRecord) => void): void {
+    const account = this.accounts.get(id);
+    if (!account) throw new Error(`${this.system} has no account ${id}`);
+    change(account);
+    this.stamps.set(id, ++this.clock);
+  }
+
+  async *readAccounts(query: { since: string | null } = { since: null }): AsyncIterable<AccountPage> {
+    if (!this.incrementalReads) {
+      yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: 'all' };
+      return;
+    }
+    const since = query.since === null ? -1 : Number(query.since);
+    const records = [...this.accounts.values()].filter((a) => (this.stamps.get(a.id) ?? 0) > since);
+    yield { records: records.map((a) => structuredClone(a)), cursor: String(this.clock) };
   }
 
   async writeAssignments(writes: AssignmentWrite[]): Promise<WriteResult[]> {
@@ -88,6 +111,7 @@ export class MemoryConnector implements Connector {
           error: { code: 'NOT_FOUND', kind: 'vendor', message: 'no such record' },
         };
       account.roles[w.role] = this.fields[w.role] === 'email' ? { email: w.to.email } : { id: w.to.id };
+      this.stamps.set(w.recordId, ++this.clock);
       this.written.push(w);
       return { recordId: w.recordId, role: w.role, ok: true };
     });

@@ -1,0 +1,138 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { describe, expect, it, vi } from 'vitest';
+import { parseConfig } from '../config/load.ts';
+import { openStore } from '../store/state-store.ts';
+import { memoryBook } from '../testing/memory-book.ts';
+import type { MemoryConnector } from '../testing/memory-connector.ts';
+import { MEMORY_SYSTEMS, memoryRegistry } from '../testing/memory-definitions.ts';
+import { memoryWorldYaml } from '../testing/memory-world-config.ts';
+import { readAndPlan } from './plan-phase.ts';
+import { runSync } from './run-sync.ts';
+import type { RunDeps } from './run-types.ts';
+
+const ACCOUNTS = 200;
+const NOW = new Date('2026-11-22T08:00:00Z');
+
+// 200 accounts × three memory vendors that read incrementally (crm decides; one account in
+// ten drifts in marketing), people read every run.
+function world() {
+  const path = join(mkdtempSync(join(tmpdir(), 'spoc-touched-')), 'state.db');
+  const config = parseConfig(
+    memoryWorldYaml(path, 'people: { refreshMinutes: 0 }\nsafety: { maxChanges: 100%, maxCascade: 100% }'),
+    'spoc.yaml',
+    memoryRegistry(MEMORY_SYSTEMS, { links: true }),
+    { T: 't' },
+  );
+  const vendors = memoryBook(ACCOUNTS, 20, (system, n) => n + (system === 'marketing' && n % 10 === 0 ? 1 : 0));
+  for (const v of vendors) v.incrementalReads = true;
+  const [marketing, crm, helpdesk] = vendors as [MemoryConnector, MemoryConnector, MemoryConnector];
+  const store = openStore(path);
+  const deps: RunDeps = { config, connectors: vendors, store, logger: pino({ level: 'silent' }) };
+  const sync = (full = false) => runSync(deps, { dryRun: false, full, force: false, now: () => NOW });
+  /** What `spoc plan` shows now: the whole book decided. */
+  const wholePlan = async () => (await readAndPlan(deps, { full: false, force: false, now: () => NOW })).plan;
+  /** The read model as the console shows it, without the run that wrote each row. */
+  const readModel = () =>
+    store.ownership.list({}, { offset: 0, limit: 10_000 }).rows.map(({ runId: _run, ...row }) => row);
+  const owner = (v: MemoryConnector, id: string, person: number) =>
+    v.edit(id, (r) => {
+      r.roles.owner = { id: `${v.system}-${person}` };
+    });
+  return { store, vendors, marketing, crm, helpdesk, sync, wholePlan, readModel, owner };
+}
+
+const writes = (changes: { account: string; system: string; recordId: string; to: string | null }[]) =>
+  changes.map((c) => `${c.system}/${c.recordId} → ${c.to}`).sort();
+
+describe('an incremental sync decides only the accounts touched since the last run', () => {
+  it('writes exactly what a whole plan writes, and leaves the read model a whole plan leaves', async () => {
+    const w = world();
+    expect((await w.sync(true)).counts.written).toBe(20);
+    // spoc's own 20 writes come back in the next incremental read, as a vendor's modified-since read returns them.
+    const settle = await w.sync();
+    expect(settle.counts.planned).toBe(20);
+    expect(settle.changes).toEqual([]);
+    // Re-owned in the deciding system (5 accounts), drifted in another (2 accounts).
+    for (const n of [3, 17, 58, 120, 199]) w.owner(w.crm, `c${n}`, 7);
+    for (const n of [4, 90]) w.owner(w.marketing, `marketing${n}`, 9);
+
+    const whole = await w.wholePlan();
+    const report = await w.sync();
+    expect(report.status).toBe('ok');
+    expect(report.counts.planned).toBe(7);
+    expect(report.counts.accounts).toBe(ACCOUNTS);
+    expect(report.counts.inScope).toBe(whole.scope.inScope);
+    expect(writes(report.changes)).toEqual(writes(whole.changes));
+    expect(report.counts.written).toBe(5 * 2 + 2);
+
+    // A whole-book run after it finds nothing left and the same read model.
+    const touchedModel = w.readModel();
+    const check = await w.sync(true);
+    expect(check.counts.planned).toBeUndefined();
+    expect(check.changes).toEqual([]);
+    expect(w.readModel()).toEqual(touchedModel);
+    expect(touchedModel.filter((r) => r.status !== 'consistent')).toEqual([]);
+  });
+
+  it('an account relinked by an edit is replaced in the read model, and its former partner with it', async () => {
+    const w = world();
+    await w.sync(true);
+    // helpdesk5 now points at crm record c6: c5 loses its helpdesk record, c6 would get a second.
+    w.helpdesk.edit('helpdesk5', (r) => {
+      r.xrefs.crmid = 'c6';
+    });
+    const whole = await w.wholePlan();
+    const report = await w.sync();
+    expect(report.counts.planned).toBeGreaterThan(0);
+    expect(report.issues).toEqual(whole.issues.filter((i) => i.account !== ''));
+    const touchedModel = w.readModel();
+    await w.sync(true);
+    expect(w.readModel()).toEqual(touchedModel);
+  });
+
+  it('a write refused last run is retried though nobody touched the record since', async () => {
+    const w = world();
+    await w.sync(true);
+    w.owner(w.crm, 'c42', 3);
+    w.helpdesk.refuse.add('helpdesk42');
+    const first = await w.sync();
+    expect(first.status).toBe('partial');
+    w.helpdesk.refuse.delete('helpdesk42');
+    const second = await w.sync();
+    expect(second.counts.planned).toBe(1);
+    expect(writes(second.changes)).toEqual(['helpdesk/helpdesk42 → p3@acme.test']);
+    expect(second.counts.written).toBe(1);
+  });
+
+  it('plans the whole book after a run that read but was never recorded, and after people change', async () => {
+    const w = world();
+    await w.sync(true);
+    w.owner(w.crm, 'c8', 2);
+    const save = vi.spyOn(w.store.ownership, 'save').mockImplementationOnce(() => {
+      throw new Error('disk I/O error');
+    });
+    expect((await w.sync()).status).toBe('failed');
+    save.mockRestore();
+    // The failed run wrote c8's owner everywhere but recorded none of it (its read model and
+    // baselines were rolled back): the next run decides every account again.
+    const recovered = await w.sync();
+    expect(recovered.counts.planned).toBeUndefined();
+    expect(recovered.changes).toEqual([]);
+    expect(w.store.ownership.account('crm:c8').map((r) => [r.decided, r.status])).toEqual([
+      ['p2@acme.test', 'consistent'],
+    ]);
+
+    // Person 5 leaves the CRM: every account they hold may decide differently.
+    const left = w.crm.people.find((p) => p.id === 'crm-5');
+    if (left) left.active = false;
+    const after = await w.sync();
+    expect(after.counts.planned).toBeUndefined();
+    expect(after.counts.accounts).toBe(ACCOUNTS);
+    const quiet = await w.sync();
+    expect(quiet.counts.planned).toBe(0);
+    expect(quiet.changes).toEqual([]);
+  });
+});
