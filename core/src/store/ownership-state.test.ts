@@ -96,6 +96,39 @@ describe.each(storeBackends())('the $name store', (backend) => {
       expect(store.ownership.list({ search: 'salesforce:s11' }, { offset: 0, limit: 50 }).total).toBe(11);
     });
 
+    it('a touched-only save replaces the rows of the accounts it names and keeps the others', () => {
+      const { store, rows } = world();
+      const runId = store.runs.start({ dryRun: false, full: false });
+      // Account s3 (drift) is settled; s4 is gone (relinked into s5's account); s5 is decided again.
+      const s3 = { ...row(3, 'owner', 'consistent', [anna, anna, anna]), runId };
+      const s5 = { ...row(5, 'owner', 'consistent', [anna, anna, null]), runId };
+      s5.systems.zendesk = { recordId: 'z4', owner: anna };
+      store.ownership.save(runId, [s3, s5], people, new Set(['salesforce:s3', 'salesforce:s4', 'salesforce:s5']));
+      expect(store.ownership.account('salesforce:s3')).toEqual([s3]);
+      expect(store.ownership.account('salesforce:s4')).toEqual([]);
+      expect(store.ownership.account('salesforce:s5')).toEqual([s5]);
+      expect(store.ownership.account('salesforce:s6')).toEqual([{ ...rows[6], runId: expect.any(String) }]);
+      expect(store.ownership.list({}, { offset: 0, limit: 500 }).total).toBe(120);
+      expect(store.ownership.summary()).toContainEqual({ role: 'owner', status: 'drift', count: 39 });
+    });
+
+    it('counts the book outside some accounts, and lists the drifting accounts with their records', () => {
+      const { store } = world();
+      expect(store.ownership.bookExcept(new Set())).toEqual({ accounts: 121, inScope: 121 });
+      expect(store.ownership.bookExcept(new Set(['salesforce:s0', 'salesforce:s500', 'hubspot:h0']))).toEqual({
+        accounts: 119,
+        inScope: 119,
+      });
+      const drifting = store.ownership.drifting();
+      expect(drifting).toHaveLength(40);
+      expect(
+        drifting.find((d) => d.account === 'salesforce:s3')?.records.sort((a, b) => (a.system < b.system ? -1 : 1)),
+      ).toEqual([
+        { system: 'hubspot', recordId: 'h3' },
+        { system: 'salesforce', recordId: 's3' },
+      ]);
+    });
+
     it('summarises per role and status, counts people by decided and held roles, and keeps a trend per run', () => {
       const { store } = world();
       expect(store.ownership.summary()).toEqual([
