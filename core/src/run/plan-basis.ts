@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { SpocConfig } from '../config/types.ts';
-import type { OwnerOverride, Snapshot } from '../domain/types.ts';
+import type { AccountRecord, OwnerOverride, Snapshot } from '../domain/types.ts';
 import { linkOptionsOf } from '../engine/link-accounts.ts';
 import { linkClosure } from '../engine/link-closure.ts';
 import type { SystemRead } from './read-phase.ts';
@@ -34,8 +35,8 @@ const MOST_TOUCHED = 0.5;
 
 /**
  * The records a sync must decide over when it decides only what changed since the last run
- * (the link closure of the records read this run, of the accounts left drifting and of the
- * admin overrides waiting), or null when the whole book must be planned: a full read (it
+ * (the link closure of the records read this run that differ from the mirror, of the
+ * accounts left drifting and of the admin overrides waiting), or null when the whole book must be planned: a full read (it
  * reconciles the book, daily at least), a mirror holding reads no completed run recorded,
  * or a config or people changed since the last run (any decision may move).
  */
@@ -49,7 +50,17 @@ export function touchedClosure(
   if (reads.some((r) => r.full)) return null;
   if (deps.store.mirror.planBasis() !== basis) return null;
   const refs = new Set<string>();
-  for (const read of reads) for (const record of read.fresh) refs.add(`${record.system}:${record.id}`);
+  const formerVersions: AccountRecord[] = [];
+  for (const read of reads) {
+    // A record read again as the mirror holds it decides as it did (Freshdesk re-reads every company).
+    const former = new Map(read.former.map((r) => [r.id, r]));
+    for (const record of read.fresh) {
+      const held = former.get(record.id);
+      if (held && isDeepStrictEqual(held, record)) continue;
+      refs.add(`${record.system}:${record.id}`);
+      if (held) formerVersions.push(held);
+    }
+  }
   for (const { account, records } of deps.store.ownership.drifting()) {
     refs.add(account);
     for (const r of records) refs.add(`${r.system}:${r.recordId}`);
@@ -58,7 +69,7 @@ export function touchedClosure(
   for (const key of overrides.keys()) refs.add(key.split('\u0000')[0] ?? '');
   const closure = linkClosure(
     snapshot.accounts,
-    { refs, formerVersions: reads.flatMap((r) => r.former) },
+    { refs, formerVersions },
     deps.config.link,
     linkOptionsOf(deps.config),
   );
