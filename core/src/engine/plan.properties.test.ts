@@ -15,7 +15,7 @@ import { baselineKey } from '../domain/types.ts';
 import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
 import { linkOptionsOf, ref } from './link-accounts.ts';
-import { linkClosure } from './link-closure.ts';
+import { linkClosure, linkKeysOf, memoryLinkKeyIndex } from './link-closure.ts';
 import { plan } from './plan.ts';
 
 // Random small worlds: 1–3 enabled systems, four people with random presence and active
@@ -455,12 +455,7 @@ describe('plan: properties over random worlds', () => {
           const r = snapshot.accounts[i % Math.max(1, snapshot.accounts.length)];
           return r ? [ref(r)] : [];
         });
-        const closure = linkClosure(
-          snapshot.accounts,
-          { refs: seeds, formerVersions: [] },
-          cfg.link,
-          linkOptionsOf(cfg),
-        );
+        const closure = closureOf(snapshot.accounts, seeds, [], cfg);
         const whole = plan(snapshot, baseline, cfg, NOW);
         const part = plan(touchedOnly(snapshot, closure), baseline, cfg, NOW);
         const inside = (account: string) => account === '' || closure.has(account);
@@ -505,12 +500,7 @@ describe('plan: properties over random worlds', () => {
             };
           }
           const edited = { people: settled.snapshot.people, accounts };
-          const closure = linkClosure(
-            accounts,
-            { refs: former.map(ref), formerVersions: former },
-            cfg.link,
-            linkOptionsOf(cfg),
-          );
+          const closure = closureOf(accounts, former.map(ref), former, cfg);
           const whole = plan(edited, settled.baseline, cfg, NOW);
           const part = plan(touchedOnly(edited, closure), settled.baseline, cfg, NOW);
           expect(part.changes).toEqual(whole.changes);
@@ -541,6 +531,17 @@ describe('plan: properties over random worlds', () => {
     );
   });
 });
+
+/** The link closure of some records (and the versions they had before an edit), over records in memory. */
+function closureOf(records: AccountRecord[], seeds: string[], former: AccountRecord[], cfg: SpocConfig): Set<string> {
+  const options = linkOptionsOf(cfg);
+  const closure = linkClosure(
+    { refs: seeds, formerKeys: former.flatMap((r) => linkKeysOf(r, cfg.link, options)) },
+    memoryLinkKeyIndex(records, cfg.link, options),
+  );
+  if (!closure) throw new Error('no limit was set');
+  return closure;
+}
 
 /** The snapshot narrowed to the records of a link closure. */
 function touchedOnly(snapshot: Snapshot, closure: ReadonlySet<string>): Snapshot {

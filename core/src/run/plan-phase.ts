@@ -1,11 +1,10 @@
 import type { Baseline, BaselineEntry, Plan, Snapshot } from '../domain/types.ts';
 import { buildDirectory, type Directory } from '../engine/directory.ts';
-import { ref } from '../engine/link-accounts.ts';
 import { plan as makePlan } from '../engine/plan.ts';
 import { inSpan } from '../telemetry/spans.ts';
 import { checkConnections } from './check-phase.ts';
-import { planBasisOf, touchedClosure } from './plan-basis.ts';
-import { readSystem, type SystemRead } from './read-phase.ts';
+import { planBasisOf, touchedBook } from './plan-basis.ts';
+import { bookOf, readSystem, type SystemRead } from './read-phase.ts';
 import type { RunDeps, RunOptions } from './run-types.ts';
 
 export interface Planned {
@@ -57,7 +56,6 @@ export async function readAndPlan(
               'spoc.read.people': read.people.length,
               'spoc.read.people_cached': read.peopleReadAt === null,
               'spoc.read.records': read.fresh.length,
-              'spoc.read.accounts': read.accounts.length,
               'spoc.read.rejected': read.rejected.length,
             });
             return read;
@@ -68,7 +66,14 @@ export async function readAndPlan(
     ),
   );
   return inSpan('spoc.plan', {}, async (span) => {
-    const snapshot: Snapshot = { people: reads.flatMap((r) => r.people), accounts: reads.flatMap((r) => r.accounts) };
+    const people = reads.flatMap((r) => r.people);
+    const overrides = deps.store.actions.pendingOverrides();
+    const basis = planBasisOf(deps.config, reads);
+    const touched = options.touchedOnly ? touchedBook(deps, reads, basis, overrides) : null;
+    const snapshot: Snapshot = {
+      people,
+      accounts: touched ? touched.accounts : reads.flatMap((r) => bookOf(deps.store, r)),
+    };
     // Entries settled from a killed run's journal count before the stored ones (persisted with the run's).
     const recovered = new Map<string, BaselineEntry>();
     beforePlan?.(snapshot, recovered);
@@ -78,21 +83,12 @@ export async function readAndPlan(
       prefetch: (records) => stored.prefetch?.(records),
     };
     const directory = buildDirectory(snapshot.people, deps.config.aliases);
-    const overrides = deps.store.actions.pendingOverrides();
-    const basis = planBasisOf(deps.config, reads);
-    const touched = options.touchedOnly ? touchedClosure(deps, reads, snapshot, basis, overrides) : null;
-    const plan = makePlan(
-      touched ? { people: snapshot.people, accounts: snapshot.accounts.filter((r) => touched.has(ref(r))) } : snapshot,
-      baseline,
-      deps.config,
-      now(),
-      {
-        force: options.force,
-        overrides,
-        directory,
-        ...(touched ? { elsewhere: deps.store.ownership.bookExcept(touched) } : {}),
-      },
-    );
+    const plan = makePlan(snapshot, baseline, deps.config, now(), {
+      force: options.force,
+      overrides,
+      directory,
+      ...(touched ? { elsewhere: deps.store.ownership.bookExcept(touched.refs) } : {}),
+    });
     span.setAttributes({
       'spoc.plan.accounts': plan.accounts,
       'spoc.plan.planned': plan.planned ?? plan.accounts,
@@ -100,6 +96,6 @@ export async function readAndPlan(
       'spoc.plan.issues': plan.issues.length,
       'spoc.plan.refused': plan.refused !== null,
     });
-    return { plan, reads, baseline, directory, basis, ...(touched ? { touched } : {}) };
+    return { plan, reads, baseline, directory, basis, ...(touched ? { touched: touched.refs } : {}) };
   });
 }

@@ -2,7 +2,10 @@ import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, Cursor, PersonRecord, SystemId } from '../domain/types.ts';
+import type { LinkKeysOf } from '../store/mirror.ts';
 import type { StateStore } from '../store/state-store.ts';
+import type { SpocConfig } from '../config/types.ts';
+import { linkKeysBasisOf, linkKeysFor } from './plan-basis.ts';
 import type { ProgressEvent } from './run-types.ts';
 
 export interface SystemRead {
@@ -10,8 +13,6 @@ export interface SystemRead {
   people: PersonRecord[];
   /** When `people` were read from the vendor this run (to cache them); null when they came from the cache. */
   peopleReadAt: Date | null;
-  /** Every account of the system: the mirror with this run's reads merged in. */
-  accounts: AccountRecord[];
   /** Records this run read from the vendor (all of them on a full read). */
   fresh: AccountRecord[];
   /** On an incremental read, the mirror's versions of the records it read again (their former link keys). */
@@ -25,9 +26,9 @@ export interface SystemRead {
 }
 
 /**
- * Reads one system: all people (or the recent ones cached), and accounts either in full or incrementally from
- * the stored cursor, merged over the local mirror (an incremental read returns only
- * what changed, but the planner needs every account).
+ * Reads one system: all people (or the recent ones cached), and accounts either in full or
+ * incrementally from the stored cursor (with the mirror's versions of the records read
+ * again). `bookOf` merges an incremental read over the mirror when every account is needed.
  */
 export async function readSystem(
   connector: Connector,
@@ -79,28 +80,18 @@ export async function readSystem(
   }
   for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
 
-  let accounts: AccountRecord[];
-  const former: AccountRecord[] = [];
-  if (full) {
-    accounts = fresh;
-  } else {
-    const byId = new Map(store.mirror.loadAccounts(system).map((a) => [a.id, a]));
-    for (const record of fresh) {
-      const held = byId.get(record.id);
-      if (held) former.push(held);
-      byId.set(record.id, record);
-    }
-    accounts = [...byId.values()];
-  }
-  options.logger.info(
-    { people: people.length, peopleCached: peopleCached, read: fresh.length, accounts: accounts.length, full },
-    'read complete',
-  );
+  // The mirror's versions of what an incremental read returned: what changed, and the keys it linked by.
+  const former = full
+    ? []
+    : store.mirror.accountsById(
+        system,
+        fresh.map((r) => r.id),
+      );
+  options.logger.info({ people: people.length, peopleCached: peopleCached, read: fresh.length, full }, 'read complete');
   return {
     system,
     people,
     peopleReadAt: peopleCached ? null : options.now,
-    accounts,
     fresh,
     former,
     full,
@@ -132,12 +123,31 @@ function unsettledWrites(store: StateStore, system: SystemId): boolean {
   return store.journal.pending().some((intent) => intent.system === system);
 }
 
+/** Every account of the system: the mirror with this run's read merged in. */
+export function bookOf(store: StateStore, read: SystemRead): AccountRecord[] {
+  if (read.full) return read.fresh;
+  const byId = new Map(store.mirror.loadAccounts(read.system).map((a) => [a.id, a]));
+  for (const record of read.fresh) byId.set(record.id, record);
+  return [...byId.values()];
+}
+
+/**
+ * Persists what the reads saw, with the records' link keys; the link keys all built again
+ * when they were built for other link rules (or never).
+ */
+export function persistReads(store: StateStore, reads: readonly SystemRead[], config: SpocConfig): void {
+  const linkKeys = linkKeysFor(config);
+  const indexed = store.mirror.linkKeysBasis() === linkKeysBasisOf(config);
+  for (const read of reads) persistRead(store, read, indexed ? linkKeys : undefined);
+  if (!indexed) store.mirror.reindexLinkKeys(linkKeys, linkKeysBasisOf(config));
+}
+
 /** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
-export function persistRead(store: StateStore, read: SystemRead): void {
+function persistRead(store: StateStore, read: SystemRead, linkKeys: LinkKeysOf | undefined): void {
   if (read.full) {
-    store.mirror.replaceAccounts(read.system, read.fresh);
+    store.mirror.replaceAccounts(read.system, read.fresh, linkKeys);
     store.mirror.setCursor(read.system, 'full-read', read.at.toISOString());
-  } else store.mirror.upsertAccounts(read.fresh);
+  } else store.mirror.upsertAccounts(read.fresh, linkKeys);
   if (read.cursor !== null) store.mirror.setCursor(read.system, 'accounts', read.cursor);
   if (read.peopleReadAt) store.mirror.cachePeople(read.system, read.peopleReadAt, read.people);
 }

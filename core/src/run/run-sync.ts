@@ -11,7 +11,7 @@ import { applyCascades, planCascades } from './cascade-phase.ts';
 import { recordObserved } from './history-phase.ts';
 import { notifyAfterRun, type RunContext } from './notify-phase.ts';
 import { readAndPlan } from './plan-phase.ts';
-import { freshRecords, persistRead } from './read-phase.ts';
+import { freshRecords, persistReads } from './read-phase.ts';
 import { recordRun } from './record-phase.ts';
 import { confirmRecoveredIntents } from './recover-intents.ts';
 import { callStats, emptyReport, reportOf } from './run-report.ts';
@@ -105,7 +105,7 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
     // What was read goes to the mirror, and what it showed to the history, before any write.
     // Until this run is recorded, the read model no longer stands for the whole mirror.
     store.mirror.setPlanBasis(null);
-    for (const read of reads) persistRead(store, read);
+    persistReads(store, reads, deps.config);
     recordObserved(store, plan, runId, freshRecords(reads), now());
     const people = { records: reads.flatMap((r) => r.people), directory };
     // The plan holds what it needs: let the records go before the writes (at 100,000

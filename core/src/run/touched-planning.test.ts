@@ -110,6 +110,33 @@ describe('an incremental sync decides only the accounts touched since the last r
     expect(w.readModel()).toEqual(touchedModel);
   });
 
+  it('keeps every record’s link keys in the mirror, built once and kept as records are read', async () => {
+    const w = world();
+    // Written by an older spoc: records mirrored, no link keys yet.
+    w.store.mirror.upsertAccounts([
+      { system: 'crm', id: 'c0', name: 'Customer 0', domains: [], xrefs: {}, roles: {}, modifiedAt: null },
+    ]);
+    expect(w.store.mirror.linkKeysBasis()).toBeNull();
+    await w.sync(true);
+    expect(w.store.mirror.linkKeysBasis()).not.toBeNull();
+    expect(w.store.mirror.linkKeyHolders(['0:c5']).sort()).toEqual([
+      'crm:c5',
+      'helpdesk:helpdesk5',
+      'marketing:marketing5',
+    ]);
+    w.helpdesk.edit('helpdesk5', (r) => {
+      r.xrefs.crmid = 'c6';
+    });
+    await w.sync();
+    expect(w.store.mirror.linkKeyHolders(['0:c5']).sort()).toEqual(['crm:c5', 'marketing:marketing5']);
+    expect(w.store.mirror.linkKeyHolders(['0:c6']).sort()).toEqual([
+      'crm:c6',
+      'helpdesk:helpdesk5',
+      'helpdesk:helpdesk6',
+      'marketing:marketing6',
+    ]);
+  });
+
   it('a write refused last run is retried though nobody touched the record since', async () => {
     const w = world();
     await w.sync(true);

@@ -45,14 +45,28 @@ export class Mirror extends StoreModule {
     this.sql('DELETE FROM cursors').run();
   }
 
-  upsertAccounts(records: AccountRecord[]): void {
+  /**
+   * Records read again, merged into the mirror; with `linkKeys`, their link keys replace the
+   * ones they had. Without, the link keys no longer stand for the mirror (until reindexed).
+   */
+  upsertAccounts(records: AccountRecord[], linkKeys?: LinkKeysOf): void {
     const upsert = `INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (system, id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at, record = excluded.record`;
-    this.transaction(() => this.insertAll(upsert, rowsOf(records)));
+    this.transaction(() => {
+      this.insertAll(upsert, rowsOf(records));
+      if (!linkKeys) return this.setLinkKeysBasis(null);
+      for (const [system, ids] of idsBySystem(records))
+        for (const chunk of chunksOf(ids))
+          this.sql(`DELETE FROM link_keys WHERE system = ? AND record_id IN (${this.dialect.jsonTextList})`).run(
+            system,
+            JSON.stringify(chunk),
+          );
+      this.insertAll(INSERT_LINK_KEY, linkKeyRows(records, linkKeys));
+    });
   }
 
-  /** A full read's result: the system's mirror becomes exactly these records. */
-  replaceAccounts(system: SystemId, records: AccountRecord[]): void {
+  /** A full read's result: the system's mirror becomes exactly these records (and their link keys, with `linkKeys`). */
+  replaceAccounts(system: SystemId, records: AccountRecord[], linkKeys?: LinkKeysOf): void {
     const stray = records.find((r) => r.system !== system);
     if (stray) {
       // Deleting one system's mirror for another system's records would lose data.
@@ -68,16 +82,98 @@ export class Mirror extends StoreModule {
         'INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)',
         rowsOf(records),
       );
+      if (!linkKeys) return this.setLinkKeysBasis(null);
+      this.sql('DELETE FROM link_keys WHERE system = ?').run(system);
+      this.insertAll(INSERT_LINK_KEY, linkKeyRows(records, linkKeys));
     });
   }
 
   /** Mirrored records of one system by id; ids not mirrored are left out. */
   accountsById(system: SystemId, ids: string[]): AccountRecord[] {
-    const select = this.sql('SELECT record FROM accounts WHERE system = ? AND id = ?');
-    return ids.flatMap((id) => {
-      const row = select.get(system, id) as { record: string } | undefined;
-      return row ? [JSON.parse(row.record) as AccountRecord] : [];
+    const share = ownerValueSharing();
+    const records: AccountRecord[] = [];
+    for (const chunk of chunksOf(ids)) {
+      const rows = this.sql(
+        `SELECT record FROM accounts WHERE system = ? AND id IN (${this.dialect.jsonTextList}) ORDER BY id`,
+      ).all(system, JSON.stringify(chunk)) as { record: string }[];
+      for (const row of rows) records.push(share(JSON.parse(row.record) as AccountRecord));
+    }
+    return records;
+  }
+
+  /** Mirrored records by ref (`<system>:<id>`); refs not mirrored are left out. */
+  accountsByRef(refs: Iterable<string>): AccountRecord[] {
+    return [...idsByRef(refs)].flatMap(([system, ids]) => this.accountsById(system, ids));
+  }
+
+  /** How many records the mirror holds, of every system. */
+  countAccounts(): number {
+    return Number((this.sql('SELECT COUNT(*) AS n FROM accounts').get() as { n: number }).n);
+  }
+
+  /** For which link rules the link keys were built (a hash), or null when they do not stand for the mirror. */
+  linkKeysBasis(): string | null {
+    return this.getCursor(PLAN_BASIS_SYSTEM, 'link-keys');
+  }
+
+  private setLinkKeysBasis(basis: string | null): void {
+    if (basis === null)
+      this.sql('DELETE FROM cursors WHERE system = ? AND kind = ?').run(PLAN_BASIS_SYSTEM, 'link-keys');
+    else this.setCursor(PLAN_BASIS_SYSTEM, 'link-keys', basis);
+  }
+
+  /**
+   * Every record's link keys built again from the mirror (after the link rules changed, or
+   * the first time), a page of records at a time so memory stays flat, in one transaction.
+   */
+  reindexLinkKeys(linkKeys: LinkKeysOf, basis: string): void {
+    this.transaction(() => {
+      this.sql('DELETE FROM link_keys').run();
+      const page = this.sql(
+        'SELECT system, id, record FROM accounts WHERE system > ? OR (system = ? AND id > ?) ORDER BY system, id LIMIT 2000',
+      );
+      let after = { system: '', id: '' };
+      for (;;) {
+        const rows = page.all(after.system, after.system, after.id) as { system: string; id: string; record: string }[];
+        const last = rows.at(-1);
+        if (!last) break;
+        this.insertAll(
+          INSERT_LINK_KEY,
+          linkKeyRows(
+            rows.map((r) => JSON.parse(r.record) as AccountRecord),
+            linkKeys,
+          ),
+        );
+        after = last;
+      }
+      this.setLinkKeysBasis(basis);
     });
+  }
+
+  /** The refs of the records holding any of `keys` (as the link keys were last written). */
+  linkKeyHolders(keys: Iterable<string>): string[] {
+    const refs: string[] = [];
+    for (const chunk of chunksOf(keys)) {
+      const rows = this.sql(
+        `SELECT system, record_id FROM link_keys WHERE link_key IN (${this.dialect.jsonTextList})`,
+      ).all(JSON.stringify(chunk)) as { system: string; record_id: string }[];
+      for (const row of rows) refs.push(`${row.system}:${row.record_id}`);
+    }
+    return refs;
+  }
+
+  /** The link keys of these records (refs), as last written. */
+  storedLinkKeys(refs: Iterable<string>): string[] {
+    const keys: string[] = [];
+    for (const [system, ids] of idsByRef(refs)) {
+      for (const chunk of chunksOf(ids)) {
+        const rows = this.sql(
+          `SELECT link_key FROM link_keys WHERE system = ? AND record_id IN (${this.dialect.jsonTextList})`,
+        ).all(system, JSON.stringify(chunk)) as { link_key: string }[];
+        for (const row of rows) keys.push(row.link_key);
+      }
+    }
+    return keys;
   }
 
   loadAccounts(system?: SystemId): AccountRecord[] {
@@ -133,6 +229,52 @@ export class Mirror extends StoreModule {
   forgetPeople(system: SystemId): void {
     this.sql('DELETE FROM people_cache WHERE system = ?').run(system);
   }
+}
+
+/** A record's link keys (`<rule>:<key>`), as the engine derives them from the config's link rules. */
+export type LinkKeysOf = (record: AccountRecord) => string[];
+
+const INSERT_LINK_KEY = 'INSERT INTO link_keys (link_key, system, record_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING';
+
+function* linkKeyRows(records: Iterable<AccountRecord>, linkKeys: LinkKeysOf): Iterable<SqlValue[]> {
+  for (const r of records) for (const key of linkKeys(r)) yield [key, r.system, r.id];
+}
+
+function idsBySystem(records: Iterable<{ system: SystemId; id: string }>): Map<SystemId, string[]> {
+  const out = new Map<SystemId, string[]>();
+  for (const r of records) {
+    const ids = out.get(r.system) ?? [];
+    ids.push(r.id);
+    out.set(r.system, ids);
+  }
+  return out;
+}
+
+/** `<system>:<id>` refs by system (a system id holds no colon; a record id may). */
+function idsByRef(refs: Iterable<string>): Map<SystemId, string[]> {
+  const out = new Map<SystemId, string[]>();
+  for (const ref of refs) {
+    const at = ref.indexOf(':');
+    if (at <= 0) continue;
+    const system = ref.slice(0, at);
+    const ids = out.get(system) ?? [];
+    ids.push(ref.slice(at + 1));
+    out.set(system, ids);
+  }
+  return out;
+}
+
+/** Values a few hundred at a time, for `IN (…)` lists. */
+function* chunksOf(values: Iterable<string>): Generator<string[]> {
+  let chunk: string[] = [];
+  for (const value of values) {
+    chunk.push(value);
+    if (chunk.length === 500) {
+      yield chunk;
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) yield chunk;
 }
 
 function* rowsOf(records: Iterable<AccountRecord>): Iterable<SqlValue[]> {

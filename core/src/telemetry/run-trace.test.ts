@@ -142,7 +142,7 @@ describe('a sync run traced', () => {
     ]);
 
     const reads = childrenOf(spans, only(spans, 'spoc.read'));
-    expect(reads.map((s) => [s.name, s.attributes['spoc.system'], s.attributes['spoc.read.accounts']]).sort()).toEqual([
+    expect(reads.map((s) => [s.name, s.attributes['spoc.system'], s.attributes['spoc.read.records']]).sort()).toEqual([
       ['spoc.read.system', 'crm', 5],
       ['spoc.read.system', 'helpdesk', 5],
       ['spoc.read.system', 'marketing', 5],
