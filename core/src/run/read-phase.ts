@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
+import type { SpocConfig } from '../config/types.ts';
 import type { Connector } from '../domain/connector.ts';
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, Cursor, PersonRecord, SystemId } from '../domain/types.ts';
 import type { LinkKeysOf } from '../store/mirror.ts';
 import type { StateStore } from '../store/state-store.ts';
-import type { SpocConfig } from '../config/types.ts';
 import { linkKeysBasisOf, linkKeysFor } from './plan-basis.ts';
 import type { ProgressEvent } from './run-types.ts';
 
