@@ -1,7 +1,9 @@
 // Run by core/src/run/memory-per-account.test.ts as `node --expose-gc memory-probe.ts N`:
-// two syncs (a full one that writes 10% drift, then an incremental one) of N accounts
-// × three memory vendors with a real SQLite state file; prints the live heap before and
-// the highest live heap seen during each (after a full GC, at each progress event).
+// three syncs of N accounts × three memory vendors with a real SQLite state file: a full one
+// that writes 10% drift, an incremental one whose vendors return every record (the whole
+// book decided, as after a config change), and one whose vendors return what changed, after 1% of the accounts changed
+// hands (deciding only those); prints the live heap before and the
+// highest live heap seen during each (after a full GC, at each progress event).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,17 +28,32 @@ const config = parseConfig(
 );
 // One account in ten drifts outside the deciding system.
 const connectors = memoryBook(accounts, 200, (system, n) => n + (system !== 'crm' && n % 10 === 0 ? 1 : 0));
+const crm = connectors.find((c) => c.system === 'crm');
 const store = openStore(join(dir, 'state.db'));
 const live = () => {
   gc();
   return process.memoryUsage().heapUsed;
 };
+let sample = () => {};
+// The planner asks for the baselines of each 1,000 accounts it decides: a point where what
+// it decides over (the records, the decisions so far) is alive.
+const lookup = store.baselines.lookup.bind(store.baselines);
+store.baselines.lookup = () => {
+  const baseline = lookup();
+  return {
+    get: (key) => baseline.get(key),
+    prefetch: (records) => {
+      sample();
+      baseline.prefetch?.(records);
+    },
+  };
+};
 const measure = async (full: boolean) => {
   const before = live();
   let peak = before;
-  // At each progress event (pages read, write batches: the plan and the records are
-  // alive then) the live heap after a full GC, so garbage timing does not blur the figure.
-  const sample = () => {
+  // At each progress event (pages read, write batches: the plan is alive then) and each
+  // chunk planned, the live heap after a full GC, so garbage timing does not blur the figure.
+  sample = () => {
     peak = Math.max(peak, live());
   };
   const report = await runSync(
@@ -47,7 +64,16 @@ const measure = async (full: boolean) => {
   return { before, peak, written: report.counts.written };
 };
 const full = await measure(true);
+// Vendors that return every record on each read, the whole book decided (as after a config change).
+store.mirror.setPlanBasis(null);
 const incremental = await measure(false);
+// Vendors that return what changed since the cursor, after 1% of the accounts changed hands.
+for (const c of connectors) c.incrementalReads = true;
+for (let n = 0; n < accounts; n += 100)
+  crm?.edit(`c${n}`, (r) => {
+    r.roles.owner = { id: `crm-${(n + 1) % 200}` };
+  });
+const touched = await measure(false);
 store.close();
 rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ accounts, full, incremental, after: live() })}\n`);
+process.stdout.write(`${JSON.stringify({ accounts, full, incremental, touched, after: live() })}\n`);

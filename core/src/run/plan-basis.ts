@@ -72,7 +72,15 @@ export function touchedBook(
   const refs = new Set<string>();
   const formerKeys: string[] = [];
   for (const read of reads) {
-    const former = new Map(read.former.map((r) => [r.id, r]));
+    // The mirror's versions of what was read again (the mirror moves only after planning).
+    const former = new Map(
+      mirror
+        .accountsById(
+          read.system,
+          read.fresh.map((r) => r.id),
+        )
+        .map((r) => [r.id, r]),
+    );
     for (const record of read.fresh) {
       const id = ref(record);
       fresh.set(id, record);

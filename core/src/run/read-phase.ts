@@ -15,8 +15,6 @@ export interface SystemRead {
   peopleReadAt: Date | null;
   /** Records this run read from the vendor (all of them on a full read). */
   fresh: AccountRecord[];
-  /** On an incremental read, the mirror's versions of the records it read again (their former link keys). */
-  former: AccountRecord[];
   full: boolean;
   /** When the read ran (spoc's clock). */
   at: Date;
@@ -27,8 +25,8 @@ export interface SystemRead {
 
 /**
  * Reads one system: all people (or the recent ones cached), and accounts either in full or
- * incrementally from the stored cursor (with the mirror's versions of the records read
- * again). `bookOf` merges an incremental read over the mirror when every account is needed.
+ * incrementally from the stored cursor. `bookOf` merges an incremental read over the mirror
+ * when every account is needed.
  */
 export async function readSystem(
   connector: Connector,
@@ -80,20 +78,12 @@ export async function readSystem(
   }
   for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
 
-  // The mirror's versions of what an incremental read returned: what changed, and the keys it linked by.
-  const former = full
-    ? []
-    : store.mirror.accountsById(
-        system,
-        fresh.map((r) => r.id),
-      );
   options.logger.info({ people: people.length, peopleCached: peopleCached, read: fresh.length, full }, 'read complete');
   return {
     system,
     people,
     peopleReadAt: peopleCached ? null : options.now,
     fresh,
-    former,
     full,
     cursor,
     rejected,

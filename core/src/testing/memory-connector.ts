@@ -84,7 +84,7 @@ export class MemoryConnector implements Connector {
 
   async *readAccounts(query: { since: string | null } = { since: null }): AsyncIterable<AccountPage> {
     if (!this.incrementalReads) {
-      yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: 'all' };
+      yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: String(this.clock) };
       return;
     }
     const since = query.since === null ? -1 : Number(query.since);
