@@ -16,7 +16,7 @@ import { advanceBaseline } from './advance-baseline.ts';
 import { applyWrites } from './apply-writes.ts';
 import { linkOptionsOf, ref } from './link-accounts.ts';
 import { linkClosure, linkKeysOf, memoryLinkKeyIndex } from './link-closure.ts';
-import { plan } from './plan.ts';
+import { mergePlans, plan } from './plan.ts';
 
 // Random small worlds: 1–3 enabled systems, four people with random presence and active
 // flags per system (anna, the fallback, is active everywhere), 1–5 customers present in
@@ -512,6 +512,24 @@ describe('plan: properties over random worlds', () => {
           ).toEqual([]);
         },
       ),
+      RUNS,
+    );
+  });
+
+  it('a book planned in parts, each a whole link closure, merges into the plan of the whole book', () => {
+    fc.assert(
+      fc.property(worldArb, fc.integer(), (w, seed) => {
+        const { snapshot, cfg, baseline } = build(w);
+        const visited = new Set<string>();
+        const parts: Plan[] = [];
+        for (const record of shuffle(snapshot.accounts, seed)) {
+          if (visited.has(ref(record)) || !cfg.enabledSystems.includes(record.system)) continue;
+          const closure = closureOf(snapshot.accounts, [ref(record)], [], cfg);
+          for (const r of closure) visited.add(r);
+          parts.push(plan(touchedOnly(snapshot, closure), baseline, cfg, NOW, { force: true }));
+        }
+        expect(mergePlans(parts, cfg)).toEqual(plan(snapshot, baseline, cfg, NOW));
+      }),
       RUNS,
     );
   });

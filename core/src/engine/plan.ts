@@ -16,6 +16,7 @@ import type {
   SystemId,
 } from '../domain/types.ts';
 import { overrideKey } from '../domain/types.ts';
+import { compareText } from './compare-text.ts';
 import {
   type Decision,
   decideRole,
@@ -85,18 +86,9 @@ export function plan(
     decisions.push({ account: account.key, name: account.name, records, roles });
   }
 
-  changes.sort((a, b) => cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system));
-  issues.sort(
-    (a, b) =>
-      cmp(a.kind, b.kind) ||
-      cmp(a.account, b.account) ||
-      cmp(a.role ?? '', b.role ?? '') ||
-      cmp(a.system ?? '', b.system ?? '') ||
-      cmp(a.detail, b.detail),
-  );
-  cascades.sort(
-    (a, b) => cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system) || cmp(a.kind, b.kind),
-  );
+  changes.sort(byChange);
+  issues.sort(byIssue);
+  cascades.sort(byCascade);
 
   const scope = changeScope(changes, decisions, new Set(overridden));
   if (options.elsewhere) scope.inScope += options.elsewhere.inScope;
@@ -108,6 +100,36 @@ export function plan(
     decisions,
     cascades,
     overridden,
+    scope,
+    refused: guardChanges(scope, config.safety.maxChanges, options.force),
+  };
+}
+
+/**
+ * One plan of a book decided in parts (disjoint sets of whole link closures, each planned
+ * with `force` so no part is guarded alone): what `plan` gives for all their accounts at
+ * once, guarded over the whole. `elsewhere` as for `plan`.
+ */
+export function mergePlans(
+  parts: readonly Plan[],
+  config: SpocConfig,
+  options: { force?: boolean; elsewhere?: { accounts: number; inScope: number } } = {},
+): Plan {
+  const planned = parts.reduce((n, p) => n + p.accounts, 0);
+  // Config issues are the book's, not an account's: every part has them, once.
+  const issues = parts.flatMap((p, i) => (i === 0 ? p.issues : p.issues.filter((issue) => issue.kind !== 'config')));
+  const scope = {
+    changing: parts.reduce((n, p) => n + p.scope.changing, 0),
+    inScope: parts.reduce((n, p) => n + p.scope.inScope, 0) + (options.elsewhere?.inScope ?? 0),
+  };
+  return {
+    accounts: planned + (options.elsewhere?.accounts ?? 0),
+    ...(options.elsewhere ? { planned } : {}),
+    changes: parts.flatMap((p) => p.changes).sort(byChange),
+    issues: issues.sort(byIssue),
+    decisions: parts.flatMap((p) => p.decisions).sort((a, b) => compareText(a.account, b.account)),
+    cascades: parts.flatMap((p) => p.cascades).sort(byCascade),
+    overridden: parts.flatMap((p) => p.overridden),
     scope,
     refused: guardChanges(scope, config.safety.maxChanges, options.force),
   };
@@ -304,3 +326,14 @@ function addCascades(
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+const byChange = (a: PlannedChange, b: PlannedChange) =>
+  cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system);
+const byIssue = (a: PlanIssue, b: PlanIssue) =>
+  cmp(a.kind, b.kind) ||
+  cmp(a.account, b.account) ||
+  cmp(a.role ?? '', b.role ?? '') ||
+  cmp(a.system ?? '', b.system ?? '') ||
+  cmp(a.detail, b.detail);
+const byCascade = (a: CascadeStep, b: CascadeStep) =>
+  cmp(a.account, b.account) || cmp(a.role, b.role) || cmp(a.system, b.system) || cmp(a.kind, b.kind);

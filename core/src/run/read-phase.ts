@@ -1,11 +1,10 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
-import type { SpocConfig } from '../config/types.ts';
 import type { Connector } from '../domain/connector.ts';
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, Cursor, PersonRecord, SystemId } from '../domain/types.ts';
 import type { LinkKeysOf } from '../store/mirror.ts';
 import type { StateStore } from '../store/state-store.ts';
-import { linkKeysBasisOf, linkKeysFor } from './plan-basis.ts';
 import type { ProgressEvent } from './run-types.ts';
 
 export interface SystemRead {
@@ -13,14 +12,32 @@ export interface SystemRead {
   people: PersonRecord[];
   /** When `people` were read from the vendor this run (to cache them); null when they came from the cache. */
   peopleReadAt: Date | null;
-  /** Records this run read from the vendor (all of them on a full read). */
+  /** Records this run read from the vendor (all of them on a full read); none when they went to the mirror as read. */
   fresh: AccountRecord[];
+  /** Records read from the vendor this run. */
+  count: number;
+  /** Set when the pages went to the mirror as they arrived (a sync): what the plan needs of them. */
+  streamed?: StreamedRead;
   full: boolean;
   /** When the read ran (spoc's clock). */
   at: Date;
   /** Cursor after the last page read, to store once the run has used the data. */
   cursor: Cursor | null;
   rejected: { id: string; reason: string }[];
+}
+
+/** What a read written to the mirror page by page leaves to plan with. */
+export interface StreamedRead {
+  /** The ids read (null on a full read: every record the system holds). */
+  ids: Set<string> | null;
+  /** Refs of the records new to the mirror or different from it (incremental reads), and the link keys they had. */
+  changed: string[];
+  formerKeys: string[];
+}
+
+/** Where a sync's read pages go as they arrive: the mirror, with the records' link keys when they are kept. */
+export interface MirrorSink {
+  linkKeys: LinkKeysOf | undefined;
 }
 
 /**
@@ -40,6 +57,8 @@ export async function readSystem(
     /** Bound to the system already. */
     logger: Logger;
     onProgress?: (e: ProgressEvent) => void;
+    /** Write each page to the mirror as it arrives instead of holding the records (a sync). */
+    into?: MirrorSink;
   },
 ): Promise<SystemRead> {
   const { system } = connector;
@@ -68,27 +87,68 @@ export async function readSystem(
   const share = ownerValueSharing();
   const fresh: AccountRecord[] = [];
   const rejected: { id: string; reason: string }[] = [];
+  const streamed: StreamedRead | undefined = options.into
+    ? { ids: full ? null : new Set(), changed: [], formerKeys: [] }
+    : undefined;
+  const seen = new Set<string>();
+  let count = 0;
   let cursor: Cursor | null = since;
   const query = options.signal ? { since, signal: options.signal } : { since };
   for await (const page of connector.readAccounts(query)) {
-    for (const record of page.records) fresh.push(share(record));
+    const records = page.records.map(share);
+    count += records.length;
+    if (options.into && streamed) {
+      if (full) for (const r of records) seen.add(r.id);
+      else noteChanges(store, system, records, streamed, options.into);
+      store.mirror.upsertAccounts(records, options.into.linkKeys);
+    } else fresh.push(...records);
     if (page.rejected) rejected.push(...page.rejected);
     cursor = page.cursor;
-    options.onProgress?.({ phase: 'read', system, what: 'accounts', records: fresh.length });
+    options.onProgress?.({ phase: 'read', system, what: 'accounts', records: count });
   }
   for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
+  // A full read is the system's whole book: what the mirror holds beyond it was deleted in the vendor.
+  if (options.into && full) store.mirror.keepOnly(system, seen);
 
-  options.logger.info({ people: people.length, peopleCached: peopleCached, read: fresh.length, full }, 'read complete');
+  options.logger.info({ people: people.length, peopleCached: peopleCached, read: count, full }, 'read complete');
   return {
     system,
     people,
     peopleReadAt: peopleCached ? null : options.now,
     fresh,
+    count,
+    ...(streamed ? { streamed } : {}),
     full,
     cursor,
     rejected,
     at: options.now,
   };
+}
+
+/** An incremental page about to go to the mirror: which records it changes, and the keys they linked by. */
+function noteChanges(
+  store: StateStore,
+  system: SystemId,
+  records: AccountRecord[],
+  streamed: StreamedRead,
+  sink: MirrorSink,
+): void {
+  const held = new Map(
+    store.mirror
+      .accountsById(
+        system,
+        records.map((r) => r.id),
+      )
+      .map((r) => [r.id, r]),
+  );
+  for (const record of records) {
+    streamed.ids?.add(record.id);
+    const former = held.get(record.id);
+    // A record read again as the mirror holds it decides as it did (Freshdesk re-reads every company).
+    if (former && isDeepStrictEqual(former, record)) continue;
+    streamed.changed.push(`${system}:${record.id}`);
+    if (former && sink.linkKeys) streamed.formerKeys.push(...sink.linkKeys(former));
+  }
 }
 
 /**
@@ -121,30 +181,20 @@ export function bookOf(store: StateStore, read: SystemRead): AccountRecord[] {
   return [...byId.values()];
 }
 
-/**
- * Persists what the reads saw, with the records' link keys; the link keys all built again
- * when they were built for other link rules (or never).
- */
-export function persistReads(store: StateStore, reads: readonly SystemRead[], config: SpocConfig): void {
-  const linkKeys = linkKeysFor(config);
-  const indexed = store.mirror.linkKeysBasis() === linkKeysBasisOf(config);
-  for (const read of reads) persistRead(store, read, indexed ? linkKeys : undefined);
-  if (!indexed) store.mirror.reindexLinkKeys(linkKeys, linkKeysBasisOf(config));
-}
-
-/** Persists what a read saw: the mirror first, then the cursor, so a crash re-reads rather than skips. */
-function persistRead(store: StateStore, read: SystemRead, linkKeys: LinkKeysOf | undefined): void {
-  if (read.full) {
-    store.mirror.replaceAccounts(read.system, read.fresh, linkKeys);
-    store.mirror.setCursor(read.system, 'full-read', read.at.toISOString());
-  } else store.mirror.upsertAccounts(read.fresh, linkKeys);
-  if (read.cursor !== null) store.mirror.setCursor(read.system, 'accounts', read.cursor);
-  if (read.peopleReadAt) store.mirror.cachePeople(read.system, read.peopleReadAt, read.people);
+/** Once a read's records are in the mirror and planned: its cursor, full-read time and people, so a crash re-reads rather than skips. */
+export function settleReads(store: StateStore, reads: readonly SystemRead[]): void {
+  for (const read of reads) {
+    if (read.full) store.mirror.setCursor(read.system, 'full-read', read.at.toISOString());
+    if (read.cursor !== null) store.mirror.setCursor(read.system, 'accounts', read.cursor);
+    if (read.peopleReadAt) store.mirror.cachePeople(read.system, read.peopleReadAt, read.people);
+  }
 }
 
 /** Whether a record was read this run: every record of a full read, else the few an incremental read returned. */
 export function freshRecords(reads: SystemRead[]): (system: SystemId, recordId: string) => boolean {
-  const bySystem = new Map(reads.map((r) => [r.system, r.full ? null : new Set(r.fresh.map((a) => a.id))]));
+  const bySystem = new Map(
+    reads.map((r) => [r.system, r.full ? null : (r.streamed?.ids ?? new Set(r.fresh.map((a) => a.id)))]),
+  );
   return (system, recordId) => {
     const ids = bySystem.get(system);
     return ids !== undefined && (ids === null || ids.has(recordId));

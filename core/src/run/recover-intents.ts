@@ -1,4 +1,4 @@
-import type { BaselineEntry, OwnerValue, Snapshot } from '../domain/types.ts';
+import type { AccountRecord, BaselineEntry, OwnerValue } from '../domain/types.ts';
 import type { StateStore } from '../store/state-store.ts';
 
 /**
@@ -7,10 +7,16 @@ import type { StateStore } from '../store/state-store.ts';
  * happened (its baseline advances, so it is not mistaken for a human change);
  * otherwise the intent is superseded and this run's plan redoes it if still needed.
  */
-export function confirmRecoveredIntents(store: StateStore, snapshot: Snapshot, now: Date): BaselineEntry[] {
+export function confirmRecoveredIntents(
+  store: StateStore,
+  recordsOf: (refs: string[]) => AccountRecord[],
+  now: Date,
+): BaselineEntry[] {
   const pending = store.journal.pending();
   if (pending.length === 0) return [];
-  const records = new Map(snapshot.accounts.map((a) => [`${a.system}:${a.id}`, a]));
+  const records = new Map(
+    recordsOf(pending.map((intent) => `${intent.system}:${intent.recordId}`)).map((a) => [`${a.system}:${a.id}`, a]),
+  );
   const confirmed: BaselineEntry[] = [];
   const confirmedIds: number[] = [];
   const supersededIds: number[] = [];

@@ -11,7 +11,7 @@ import { applyCascades, planCascades } from './cascade-phase.ts';
 import { recordObserved } from './history-phase.ts';
 import { notifyAfterRun, type RunContext } from './notify-phase.ts';
 import { readAndPlan } from './plan-phase.ts';
-import { freshRecords, persistReads } from './read-phase.ts';
+import { freshRecords, settleReads } from './read-phase.ts';
 import { recordRun } from './record-phase.ts';
 import { confirmRecoveredIntents } from './recover-intents.ts';
 import { callStats, emptyReport, reportOf } from './run-report.ts';
@@ -80,12 +80,16 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
 
   try {
     // Check, read, plan. A killed run's journal is settled from the fresh data first.
-    const planned = await readAndPlan(deps, { ...options, touchedOnly: !options.dryRun }, (snapshot, base) => {
-      if (options.dryRun) return;
-      for (const entry of confirmRecoveredIntents(store, snapshot, now())) {
-        base.set(baselineKey(entry.system, entry.recordId, entry.role), entry);
-      }
-    });
+    const planned = await readAndPlan(
+      deps,
+      { ...options, ...(options.dryRun ? {} : { into: 'mirror' }) },
+      (records, base) => {
+        if (options.dryRun) return;
+        for (const entry of confirmRecoveredIntents(store, records, now())) {
+          base.set(baselineKey(entry.system, entry.recordId, entry.role), entry);
+        }
+      },
+    );
     const { plan, reads, baseline, directory } = planned;
     const recorded = { basis: planned.basis, ...(planned.touched ? { touched: planned.touched } : {}) };
     // Guard: maxChanges (in the plan) and maxCascade over the previewed cascades.
@@ -102,10 +106,8 @@ async function syncRun(deps: RunDeps, options: RunOptions): Promise<RunReport> {
     if (options.dryRun)
       return await finish(reportOf(plan, [], cascade, plan.refused ? 'refused' : 'ok', plan.refused?.reason));
 
-    // What was read goes to the mirror, and what it showed to the history, before any write.
-    // Until this run is recorded, the read model no longer stands for the whole mirror.
-    store.mirror.setPlanBasis(null);
-    persistReads(store, reads, deps.config);
+    // What was read is in the mirror; its cursors, and what it showed to the history, before any write.
+    settleReads(store, reads);
     recordObserved(store, plan, runId, freshRecords(reads), now());
     const people = { records: reads.flatMap((r) => r.people), directory };
     // The plan holds what it needs: let the records go before the writes (at 100,000

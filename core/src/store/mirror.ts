@@ -88,6 +88,39 @@ export class Mirror extends StoreModule {
     });
   }
 
+  /** After a full read written page by page: the system's records it did not return are deleted, with their link keys. */
+  keepOnly(system: SystemId, ids: ReadonlySet<string>): void {
+    const gone = (this.sql('SELECT id FROM accounts WHERE system = ?').all(system) as { id: string }[])
+      .map((r) => r.id)
+      .filter((id) => !ids.has(id));
+    this.transaction(() => {
+      for (const chunk of chunksOf(gone)) {
+        const list = JSON.stringify(chunk);
+        this.sql(`DELETE FROM accounts WHERE system = ? AND id IN (${this.dialect.jsonTextList})`).run(system, list);
+        this.sql(`DELETE FROM link_keys WHERE system = ? AND record_id IN (${this.dialect.jsonTextList})`).run(
+          system,
+          list,
+        );
+      }
+    });
+  }
+
+  /** Every mirrored record, in (system, id) order, a page at a time (memory stays a page). */
+  *pages(size = 2_000): Generator<AccountRecord[]> {
+    const page = this.sql(
+      `SELECT system, id, record FROM accounts WHERE system > ? OR (system = ? AND id > ?) ORDER BY system, id LIMIT ${size}`,
+    );
+    const share = ownerValueSharing();
+    let after = { system: '', id: '' };
+    for (;;) {
+      const rows = page.all(after.system, after.system, after.id) as { system: string; id: string; record: string }[];
+      const last = rows.at(-1);
+      if (!last) return;
+      yield rows.map((r) => share(JSON.parse(r.record) as AccountRecord));
+      after = last;
+    }
+  }
+
   /** Mirrored records of one system by id; ids not mirrored are left out. */
   accountsById(system: SystemId, ids: string[]): AccountRecord[] {
     const share = ownerValueSharing();
@@ -129,23 +162,7 @@ export class Mirror extends StoreModule {
   reindexLinkKeys(linkKeys: LinkKeysOf, basis: string): void {
     this.transaction(() => {
       this.sql('DELETE FROM link_keys').run();
-      const page = this.sql(
-        'SELECT system, id, record FROM accounts WHERE system > ? OR (system = ? AND id > ?) ORDER BY system, id LIMIT 2000',
-      );
-      let after = { system: '', id: '' };
-      for (;;) {
-        const rows = page.all(after.system, after.system, after.id) as { system: string; id: string; record: string }[];
-        const last = rows.at(-1);
-        if (!last) break;
-        this.insertAll(
-          INSERT_LINK_KEY,
-          linkKeyRows(
-            rows.map((r) => JSON.parse(r.record) as AccountRecord),
-            linkKeys,
-          ),
-        );
-        after = last;
-      }
+      for (const page of this.pages()) this.insertAll(INSERT_LINK_KEY, linkKeyRows(page, linkKeys));
       this.setLinkKeysBasis(basis);
     });
   }
