@@ -1,6 +1,5 @@
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, OwnerValue, PersonRecord, SystemId } from '../domain/types.ts';
-import { SpocError } from '../errors/spoc-error.ts';
 import type { SqlValue } from './sql-db.ts';
 import { StoreModule } from './store-db.ts';
 
@@ -61,29 +60,6 @@ export class Mirror extends StoreModule {
             system,
             JSON.stringify(chunk),
           );
-      this.insertAll(INSERT_LINK_KEY, linkKeyRows(records, linkKeys));
-    });
-  }
-
-  /** A full read's result: the system's mirror becomes exactly these records (and their link keys, with `linkKeys`). */
-  replaceAccounts(system: SystemId, records: AccountRecord[], linkKeys?: LinkKeysOf): void {
-    const stray = records.find((r) => r.system !== system);
-    if (stray) {
-      // Deleting one system's mirror for another system's records would lose data.
-      throw new SpocError(
-        'vendor',
-        'MIRROR_SYSTEM_MISMATCH',
-        `replaceAccounts(${system}) was given a ${stray.system} record (${stray.id})`,
-      );
-    }
-    this.transaction(() => {
-      this.sql('DELETE FROM accounts WHERE system = ?').run(system);
-      this.insertAll(
-        'INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)',
-        rowsOf(records),
-      );
-      if (!linkKeys) return this.setLinkKeysBasis(null);
-      this.sql('DELETE FROM link_keys WHERE system = ?').run(system);
       this.insertAll(INSERT_LINK_KEY, linkKeyRows(records, linkKeys));
     });
   }
