@@ -180,3 +180,46 @@ describe('an incremental sync decides only the accounts touched since the last r
     expect(quiet.changes).toEqual([]);
   });
 });
+
+describe('a sync writes its reads to the mirror as pages arrive', () => {
+  it('a read that fails part-way leaves its pages in the mirror; the next run decides the whole book from them', async () => {
+    const w = world();
+    await w.sync(true);
+    for (const n of [5, 150]) w.owner(w.crm, `c${n}`, 11);
+    // The helpdesk answers its first page, then fails (after the connector's retries).
+    const read = w.helpdesk.readAccounts.bind(w.helpdesk);
+    w.helpdesk.readAccounts = async function* (query) {
+      for await (const page of read(query)) {
+        yield { ...page, records: page.records.slice(0, 1) };
+        throw new Error('HTTP 503 from the helpdesk');
+      }
+    };
+    const failed = await w.sync();
+    expect(failed.status).toBe('failed');
+    expect(w.store.mirror.planBasis()).toBeNull();
+    w.helpdesk.readAccounts = read;
+    const next = await w.sync();
+    expect(next.counts.planned).toBeUndefined();
+    expect(writes(next.changes)).toEqual([
+      'helpdesk/helpdesk150 → p11@acme.test',
+      'helpdesk/helpdesk5 → p11@acme.test',
+      'marketing/marketing150 → p11@acme.test',
+      'marketing/marketing5 → p11@acme.test',
+    ]);
+  });
+
+  it('a full read drops what the vendor no longer holds, from the mirror, its link keys and the read model', async () => {
+    const w = world();
+    await w.sync(true);
+    w.helpdesk.accounts.delete('helpdesk7');
+    const report = await w.sync(true);
+    expect(report.issues.filter((i) => i.account === 'crm:c7').map((i) => [i.kind, i.system])).toEqual([
+      ['missing', 'helpdesk'],
+    ]);
+    expect(w.store.mirror.accountsByRef(['helpdesk:helpdesk7', 'helpdesk:helpdesk8']).map((r) => r.id)).toEqual([
+      'helpdesk8',
+    ]);
+    expect(w.store.mirror.linkKeyHolders(['0:c7']).sort()).toEqual(['crm:c7', 'marketing:marketing7']);
+    expect(w.store.ownership.account('crm:c7')[0]?.systems.helpdesk).toBeUndefined();
+  });
+});
