@@ -17,8 +17,8 @@ export function* bookChunks(store: StateStore, config: SpocConfig, pageSize = 2_
   const done = new Set<string>();
   const index = mirrorLinkKeys(store);
   let yielded = false;
-  for (const page of store.mirror.pages(pageSize)) {
-    const seeds = page.filter((r) => enabled.has(r.system) && !done.has(ref(r)));
+  for (const page of store.mirror.pages(pageSize, (r) => done.has(r))) {
+    const seeds = page.filter((r) => enabled.has(r.system));
     if (seeds.length === 0) continue;
     const closure = linkClosure({ refs: seeds.map(ref), formerKeys: [] }, index) ?? new Set<string>();
     const inPage = new Map(seeds.map((r) => [ref(r), r]));
