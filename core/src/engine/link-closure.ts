@@ -55,7 +55,7 @@ export function linkClosure(
   return members;
 }
 
-/** The link key index of records held in memory (tests, and books too small for the store's). */
+/** The link key index of records held in memory (what the property tests walk). */
 export function memoryLinkKeyIndex(
   records: readonly AccountRecord[],
   rules: readonly LinkRule[],

@@ -1,7 +1,7 @@
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, OwnerValue, PersonRecord, SystemId } from '../domain/types.ts';
 import type { SqlValue } from './sql-db.ts';
-import { StoreModule } from './store-db.ts';
+import { chunksOf, StoreModule } from './store-db.ts';
 
 /** The cursors row of what is no one system's. */
 const PLAN_BASIS_SYSTEM = '*';
@@ -265,19 +265,6 @@ function idsByRef(refs: Iterable<string>): Map<SystemId, string[]> {
     out.set(system, ids);
   }
   return out;
-}
-
-/** Values a few hundred at a time, for `IN (…)` lists. */
-function* chunksOf(values: Iterable<string>): Generator<string[]> {
-  let chunk: string[] = [];
-  for (const value of values) {
-    chunk.push(value);
-    if (chunk.length === 500) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
 
 function* rowsOf(records: Iterable<AccountRecord>): Iterable<SqlValue[]> {

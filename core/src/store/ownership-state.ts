@@ -1,7 +1,7 @@
 import type { PersonRecord, RoleStatus, SystemId } from '../domain/types.ts';
 import type { Standing } from '../engine/directory.ts';
 import type { Dialect, SqlValue } from './sql-db.ts';
-import { StoreModule } from './store-db.ts';
+import { chunksOf, StoreModule } from './store-db.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
 export interface AccountRoleRow {
@@ -326,17 +326,4 @@ function countsBy(rows: unknown[]): Map<string, number> {
   const counts = new Map<string, number>();
   for (const row of rows as { email: string | null; n: number }[]) if (row.email) counts.set(row.email, row.n);
   return counts;
-}
-
-/** A set's values a few hundred at a time, for `IN (…)` lists. */
-function* chunksOf(values: ReadonlySet<string>): Generator<string[]> {
-  let chunk: string[] = [];
-  for (const value of values) {
-    chunk.push(value);
-    if (chunk.length === 500) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
 }
