@@ -57,3 +57,57 @@ describe('what a run reads', () => {
     store.close();
   });
 });
+
+describe('a sync’s read, page by page into the mirror', () => {
+  const record = (id: string) => ({
+    system: 'crm',
+    id,
+    name: `Customer ${id}`,
+    domains: [],
+    xrefs: {},
+    roles: {},
+    modifiedAt: null,
+  });
+  /** Three pages of one record; `events` tells when each page was asked for and when it reached the mirror. */
+  function paged(events: string[], failAt?: number): Connector {
+    return {
+      ...reader('crm'),
+      async *readAccounts() {
+        for (let n = 1; n <= 3; n++) {
+          events.push(`ask ${n}`);
+          await new Promise((r) => setTimeout(r, 1));
+          if (n === failAt) throw new Error(`HTTP 503 on page ${n}`);
+          yield { records: [record(String(n))], cursor: `c${n}` };
+        }
+      },
+    };
+  }
+  const options = {
+    full: true,
+    now: new Date('2026-12-03T10:00:00Z'),
+    peopleRefreshMs: 0,
+    logger: pino({ level: 'silent' }),
+  };
+
+  it('asks for the next page before writing this one, and keeps every page', async () => {
+    const events: string[] = [];
+    const store = openStore(':memory:');
+    const upsert = store.mirror.upsertAccounts.bind(store.mirror);
+    store.mirror.upsertAccounts = (records, keys) => {
+      events.push(`write ${records.map((r) => r.id).join()}`);
+      upsert(records, keys);
+    };
+    const read = await readSystem(paged(events), store, { ...options, into: { linkKeys: undefined } });
+    expect(events).toEqual(['ask 1', 'ask 2', 'write 1', 'ask 3', 'write 2', 'write 3']);
+    expect(read.cursor).toBe('c3');
+    expect(store.mirror.loadAccounts('crm').map((r) => r.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('a page that fails while the one before is written fails the read, after that page reached the mirror', async () => {
+    const store = openStore(':memory:');
+    await expect(readSystem(paged([], 2), store, { ...options, into: { linkKeys: undefined } })).rejects.toThrow(
+      'HTTP 503 on page 2',
+    );
+    expect(store.mirror.loadAccounts('crm').map((r) => r.id)).toEqual(['1']);
+  });
+});
