@@ -94,7 +94,7 @@ export async function readSystem(
   let count = 0;
   let cursor: Cursor | null = since;
   const query = options.signal ? { since, signal: options.signal } : { since };
-  for await (const page of readAhead(connector.readAccounts(query))) {
+  for await (const page of connector.readAccounts(query)) {
     const records = page.records.map(share);
     count += records.length;
     if (options.into && streamed) {
@@ -123,32 +123,6 @@ export async function readSystem(
     rejected,
     at: options.now,
   };
-}
-
-/**
- * Pages one ahead: the next page is asked for before this one is handled, so the vendor's
- * answer travels while spoc writes this page to the mirror (pagination is sequential: each
- * page's cursor comes from the one before). A page fetched but never handled is dropped.
- */
-async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const pages = source[Symbol.asyncIterator]();
-  const ask = () => {
-    const next = pages.next();
-    // Its failure is raised when the page is awaited; left unawaited (the read stopped), it is not an unhandled rejection.
-    next.catch(() => {});
-    return next;
-  };
-  let next = ask();
-  try {
-    for (;;) {
-      const page = await next;
-      if (page.done) return;
-      next = ask();
-      yield page.value;
-    }
-  } finally {
-    await pages.return?.();
-  }
 }
 
 /** An incremental page about to go to the mirror: which records it changes, and the keys they linked by. */
