@@ -28,7 +28,7 @@ describe('memory per account', () => {
     const large = probe(20_000);
     for (const run of ['full', 'incremental'] as const) {
       const grew = (p: Probe) => p[run].peak - p[run].before;
-      // Live heap mid-plan about 1.75 KB an account today (3 systems × 1 role, a real SQLite store).
+      // Live heap mid-plan about 1.3 KB an account today (3 systems × 1 role, a real SQLite store).
       expect(grew(large) / large.accounts, `${run}: bytes per account at 20,000`).toBeLessThan(2_500);
       // Ten times the book, at most ten times the memory (with 20% slack for the GC's timing).
       expect(grew(large), `${run}: growth from 2,000 to 20,000 accounts`).toBeLessThan(grew(small) * 10 * 1.2);
@@ -38,7 +38,7 @@ describe('memory per account', () => {
     const touched = (p: Probe) => p.touched.peak - p.touched.before;
     expect(large.touched.written).toBe((large.accounts / 100) * 2);
     expect(touched(large) / large.accounts, 'touched: bytes per book account at 20,000').toBeLessThan(250);
-    // What the process still holds after the runs: under 300 bytes an account (about 65 today).
+    // What the process still holds after the runs: under 300 bytes an account (about 85 today).
     expect((large.after - large.full.before) / large.accounts).toBeLessThan(300);
   }, 60_000);
 });
