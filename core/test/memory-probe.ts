@@ -28,6 +28,8 @@ const config = parseConfig(
 );
 // One account in ten drifts outside the deciding system.
 const connectors = memoryBook(accounts, 200, (system, n) => n + (system !== 'crm' && n % 10 === 0 ? 1 : 0));
+// Pages of 500, as vendors serve them: what a page holds is the vendor's, what outlives it spoc's.
+for (const c of connectors) c.pageSize = 500;
 const crm = connectors.find((c) => c.system === 'crm');
 const store = openStore(join(dir, 'state.db'));
 const live = () => {

@@ -244,6 +244,12 @@ export interface Plan {
   refused: { reason: string } | null;
 }
 
+/**
+ * A plan as a sync carries it out: over a large book its decisions are kept in the store
+ * and walked a page at a time, once per pass (issue 22), so they are an iterable, not an array.
+ */
+export type RunPlan = Omit<Plan, 'decisions'> & { decisions: Iterable<AccountDecision> };
+
 /** A write handed to a connector. */
 export interface AssignmentWrite {
   recordId: string;

@@ -1,4 +1,12 @@
-import { type Baseline, type BaselineEntry, baselineKey, type Plan, type WriteResult } from '../domain/types.ts';
+import {
+  type AccountDecision,
+  type Baseline,
+  type BaselineEntry,
+  baselineKey,
+  type RunPlan,
+  type WriteResult,
+} from '../domain/types.ts';
+import { chunksOf } from './chunks.ts';
 
 /** Accounts whose stored entries are read at once. */
 const PREFETCH_DECISIONS = 1_000;
@@ -17,13 +25,13 @@ const PREFETCH_DECISIONS = 1_000;
  */
 export function* advanceBaseline(
   baseline: Baseline,
-  plan: Plan,
+  plan: RunPlan,
   results: WriteResult[],
   now: Date,
 ): Generator<BaselineEntry> {
   const at = now.toISOString();
   const ok = new Set(results.filter((r) => r.ok).map((r) => `${r.recordId}\u0000${r.role}`));
-  const changesByRole = new Map<string, Plan['changes']>();
+  const changesByRole = new Map<string, RunPlan['changes']>();
   for (const c of plan.changes) {
     const key = `${c.account}\u0000${c.role}`;
     const list = changesByRole.get(key) ?? [];
@@ -31,14 +39,15 @@ export function* advanceBaseline(
     changesByRole.set(key, list);
   }
 
-  for (const [i, decision] of plan.decisions.entries()) {
-    // The stored entries of the next chunk of accounts in one read (as the planner does).
-    if (baseline.prefetch && i % PREFETCH_DECISIONS === 0)
-      baseline.prefetch(
-        plan.decisions
-          .slice(i, i + PREFETCH_DECISIONS)
-          .flatMap((d) => Object.entries(d.records).map(([system, recordId]) => ({ system, recordId }))),
-      );
+  for (const chunk of chunksOf(plan.decisions, PREFETCH_DECISIONS)) {
+    // The stored entries of the chunk's accounts in one read (as the planner does).
+    baseline.prefetch?.(
+      chunk.flatMap((d) => Object.entries(d.records).map(([system, recordId]) => ({ system, recordId }))),
+    );
+    for (const decision of chunk) yield* advanceDecision(decision);
+  }
+
+  function* advanceDecision(decision: AccountDecision): Generator<BaselineEntry> {
     for (const role of decision.roles) {
       if (role.status === 'conflict') continue;
       const changes = changesByRole.get(`${decision.account}\u0000${role.role}`) ?? [];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { SpocConfig } from '../config/types.ts';
 import type { ChangeQuery, Connector } from '../domain/connector.ts';
-import type { Baseline, Plan, SystemId } from '../domain/types.ts';
+import type { AccountDecision, Baseline, RunPlan, SystemId } from '../domain/types.ts';
 import type { Directory } from '../engine/directory.ts';
 import { handoversOf } from './handovers.ts';
 
@@ -22,7 +22,7 @@ export const attributionKey = (account: string, role: string) => `${account}\u00
 
 export async function attributeHandovers(
   deps: { config: SpocConfig; connectors: readonly Connector[]; logger: Logger },
-  run: { plan: Plan; baseline: Baseline; directory: Directory },
+  run: { plan: RunPlan; baseline: Baseline; directory: Directory },
   signal?: AbortSignal,
 ): Promise<Attributions> {
   const found = new Map<string, string>();
@@ -37,9 +37,13 @@ export async function attributeHandovers(
     ticketsMoved: [],
   }).filter((h) => h.why.kind === 'decided');
   if (decided.length === 0) return found;
-  const decisions = new Map(run.plan.decisions.map((d) => [d.account, d]));
+  const attributed = decided.slice(0, ATTRIBUTION_LIMIT);
+  // The decisions of those accounts only: a large book's are walked, not held.
+  const wanted = new Set(attributed.map((h) => h.account));
+  const decisions = new Map<string, AccountDecision>();
+  for (const d of run.plan.decisions) if (wanted.has(d.account)) decisions.set(d.account, d);
   const asked = new Map<SystemId, { query: ChangeQuery; account: string }[]>();
-  for (const handover of decided.slice(0, ATTRIBUTION_LIMIT)) {
+  for (const handover of attributed) {
     const decision = decisions.get(handover.account);
     const system = decision?.roles.find((r) => r.role === handover.role)?.decidedBy;
     const recordId = system === undefined ? undefined : decision?.records[system];

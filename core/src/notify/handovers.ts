@@ -7,7 +7,8 @@ import type { HandoverNotice, HandoverWhy, NoticePerson } from './notice.ts';
 export interface HandoverSource {
   plan: {
     changes: readonly PlannedChange[];
-    decisions: readonly {
+    /** Walked once (a large book's are read from the store a page at a time). */
+    decisions: Iterable<{
       account: string;
       name: string;
       records: Record<SystemId, string>;
@@ -17,7 +18,7 @@ export interface HandoverSource {
         decidedBy?: SystemId;
         owners?: Record<SystemId, string | null>;
       }[];
-    }[];
+    }>;
   };
   /** The writes that landed. */
   written: readonly PlannedChange[];

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
-import type { AssignmentWrite, CascadeStep, Plan, PlannedChange, SystemId, WriteResult } from '../domain/types.ts';
+import type { AssignmentWrite, CascadeStep, PlannedChange, RunPlan, SystemId, WriteResult } from '../domain/types.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { StateStore } from '../store/state-store.ts';
 import { failSpan, openSpan } from '../telemetry/spans.ts';
@@ -131,7 +131,7 @@ const DEFAULT_BATCH = 500;
 /** The apply phase: every system's changes, the systems in parallel, each in journaled batches. */
 export async function applyAll(
   deps: RunDeps,
-  plan: Plan,
+  plan: RunPlan,
   runId: string,
   options: RunOptions,
 ): Promise<AppliedChange[]> {

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Limit } from '../config/types.ts';
 import type { CascadeMove, Connector } from '../domain/connector.ts';
-import { type CascadeKind, type CascadeStep, overrideKey, type Plan, type SystemId } from '../domain/types.ts';
+import { type CascadeKind, type CascadeStep, overrideKey, type RunPlan, type SystemId } from '../domain/types.ts';
 import { allowed, describeLimit } from '../engine/guard.ts';
 import { toErrorInfo } from '../errors/spoc-error.ts';
 import type { OpenCascade } from '../store/intent-journal.ts';
@@ -53,7 +53,7 @@ const stepKey = (s: { system: string; recordId: string; role: string }) =>
  */
 export async function planCascades(
   deps: { connectors: Connector[]; store: StateStore; config: { safety: { maxCascade: Limit } } },
-  plan: Plan,
+  plan: RunPlan,
   options: { dryRun: boolean; force: boolean; signal?: AbortSignal },
 ): Promise<CascadePlan> {
   const { due, moot } = resumableCascades(deps.store.journal.openCascades());
@@ -87,14 +87,17 @@ export function resumableCascades(open: OpenCascade[]): { due: OpenCascade[]; mo
 /** Asks each system what its cascades would move: this plan's and the resumed ones. Reads only. */
 export async function previewCascades(
   connectors: Connector[],
-  plan: Plan,
+  plan: RunPlan,
   resumed: OpenCascade[],
   signal?: AbortSignal,
 ): Promise<CascadePlan> {
+  // The accounts of the cascading records only: a large book's decisions are walked, not held.
+  const wanted = new Set([...plan.cascades, ...resumed].map((c) => `${c.system}\u0000${c.recordId}`));
   const accountOf = new Map<string, { key: string; name: string }>();
-  for (const d of plan.decisions)
-    for (const [system, id] of Object.entries(d.records))
-      accountOf.set(`${system}\u0000${id}`, { key: d.account, name: d.name });
+  if (wanted.size > 0)
+    for (const d of plan.decisions)
+      for (const [system, id] of Object.entries(d.records))
+        if (wanted.has(`${system}\u0000${id}`)) accountOf.set(`${system}\u0000${id}`, { key: d.account, name: d.name });
   const named = (step: CascadeStep) => accountOf.get(`${step.system}\u0000${step.recordId}`)?.name ?? step.account;
 
   const items: CascadeItem[] = [

@@ -1,4 +1,4 @@
-import type { Plan, SystemId } from '../domain/types.ts';
+import type { RunPlan, SystemId } from '../domain/types.ts';
 import type { OwnershipRow } from '../store/history.ts';
 import type { StateStore } from '../store/state-store.ts';
 import type { AppliedChange } from './apply-phase.ts';
@@ -10,7 +10,7 @@ import type { AppliedChange } from './apply-phase.ts';
  */
 export function recordObserved(
   store: StateStore,
-  plan: Plan,
+  plan: RunPlan,
   runId: string,
   /** Whether this run read the record from its vendor (only those are observed). */
   isFresh: (system: SystemId, recordId: string) => boolean,

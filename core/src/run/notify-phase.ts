@@ -1,4 +1,4 @@
-import type { Baseline, PersonRecord, Plan } from '../domain/types.ts';
+import type { Baseline, PersonRecord, RunPlan } from '../domain/types.ts';
 import type { Directory } from '../engine/directory.ts';
 import { type Attributions, attributionKey } from '../notify/attribute.ts';
 import { deliverNotices } from '../notify/deliver.ts';
@@ -19,7 +19,7 @@ import type { RunDeps, RunOptions, RunReport } from './run-types.ts';
 /** What a run hands the record phase, which the handovers are built from. */
 export interface RecordedRun {
   runId: string;
-  plan: Plan;
+  plan: RunPlan;
   /** As the run found it (before it advanced). */
   baseline: Baseline;
   applied: AppliedChange[];

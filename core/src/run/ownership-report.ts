@@ -1,4 +1,4 @@
-import { type Plan, ROLE_STATUSES, type RoleStatus, type SystemId } from '../domain/types.ts';
+import { ROLE_STATUSES, type RoleStatus, type RunPlan, type SystemId } from '../domain/types.ts';
 
 /** The `report --json` document (docs/ARCHITECTURE.md, "The CLI contract"): add fields, never rename. */
 export interface OwnershipReport {
@@ -11,9 +11,9 @@ export interface OwnershipReport {
 }
 
 /** Per account and role: the owner each enabled system shows (null when none) and whether they agree. */
-export function ownershipReport(plan: Plan, systems: readonly SystemId[]): OwnershipReport {
+export function ownershipReport(plan: Pick<RunPlan, 'decisions'>, systems: readonly SystemId[]): OwnershipReport {
   const summary: OwnershipReport['summary'] = {};
-  const accounts = plan.decisions.map((decision) => {
+  const accounts = Array.from(plan.decisions, (decision) => {
     const roles: OwnershipReport['accounts'][number]['roles'] = {};
     for (const role of decision.roles) {
       const owners = Object.fromEntries(systems.map((s) => [s, role.owners[s] ?? null])) as Record<

@@ -1,4 +1,4 @@
-import type { AccountRecord, Baseline, BaselineEntry, Plan } from '../domain/types.ts';
+import type { AccountRecord, Baseline, BaselineEntry, Plan, RunPlan } from '../domain/types.ts';
 import { buildDirectory, type Directory } from '../engine/directory.ts';
 import { plan as makePlan, mergePlans } from '../engine/plan.ts';
 import { inSpan } from '../telemetry/spans.ts';
@@ -9,7 +9,8 @@ import { bookOf, type MirrorSink, readSystem, type SystemRead } from './read-pha
 import type { RunDeps, RunOptions } from './run-types.ts';
 
 export interface Planned {
-  plan: Plan;
+  /** A sync's decisions are in the store (`store.decisions`), walked a page at a time. */
+  plan: RunPlan;
   reads: SystemRead[];
   baseline: Baseline;
   /** The people of every system, built once: the plan decided with it, the record phase saves it. */
@@ -104,18 +105,25 @@ export async function readAndPlan(
     const decide = (accounts: AccountRecord[], force: boolean) =>
       makePlan({ people, accounts }, baseline, config, now(), { force, overrides, directory });
 
-    let plan: Plan;
+    let plan: RunPlan;
     let touched: { refs: ReadonlySet<string>; accounts: AccountRecord[] } | null = null;
     if (inMemory) plan = decide(inMemory, options.force === true);
     else {
       touched = touchedBook(deps, reads, basis, prior, overrides);
       const elsewhere = touched ? store.ownership.bookExcept(touched.refs) : undefined;
       const parts = touched ? [touched.accounts] : bookChunks(store, config);
-      plan = mergePlans(
-        Array.from(parts, (accounts) => decide(accounts, true)),
+      // Each part's decisions go to the store as it is planned: the run holds a part's, not the book's.
+      store.decisions.clear();
+      const kept = (part: Plan): Plan => {
+        store.decisions.add(part.decisions);
+        return { ...part, decisions: [] };
+      };
+      const merged = mergePlans(
+        Array.from(parts, (accounts) => kept(decide(accounts, true))),
         config,
         { force: options.force, ...(elsewhere ? { elsewhere } : {}) },
       );
+      plan = { ...merged, decisions: store.decisions.all() };
     }
     span.setAttributes({
       'spoc.plan.accounts': plan.accounts,

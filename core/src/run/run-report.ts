@@ -1,12 +1,12 @@
 import type { Connector, ConnectorStats } from '../domain/connector.ts';
-import type { OwnerValue, Plan, SystemId } from '../domain/types.ts';
+import type { OwnerValue, RunPlan, SystemId } from '../domain/types.ts';
 import type { AppliedChange } from './apply-phase.ts';
 import type { CascadePlan } from './cascade-phase.ts';
 import type { RunReport, RunStatus } from './run-types.ts';
 
 /** The report phase: what a run planned, wrote and left, as the `--json` document says it. */
 export function reportOf(
-  plan: Plan,
+  plan: RunPlan,
   applied: AppliedChange[],
   cascade: CascadePlan,
   status: RunStatus,

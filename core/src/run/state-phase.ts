@@ -1,5 +1,5 @@
 import type { SpocConfig } from '../config/types.ts';
-import { overrideKey, type PersonRecord, type Plan, type RoleStatus } from '../domain/types.ts';
+import { overrideKey, type PersonRecord, type RoleStatus, type RunPlan } from '../domain/types.ts';
 import type { Directory } from '../engine/directory.ts';
 import type { AccountRoleRow, PersonState } from '../store/ownership-state.ts';
 import type { StateStore } from '../store/state-store.ts';
@@ -12,7 +12,7 @@ import type { AppliedChange } from './apply-phase.ts';
  */
 export function recordOwnershipState(
   store: StateStore,
-  plan: Plan,
+  plan: RunPlan,
   applied: AppliedChange[],
   people: { records: PersonRecord[]; directory: Directory },
   config: SpocConfig,
@@ -68,9 +68,13 @@ export function recordOwnershipState(
   store.ownership.save(runId, rows(), peopleStates(people.records, people.directory, config), touched);
   if (plan.overridden.length === 0) return;
   // An override is done once decided and every write it caused succeeded; else the next run retries it.
-  const decided = new Map(
-    plan.decisions.flatMap((d) => d.roles.map((r) => [overrideKey(d.account, r.role), r.decided] as const)),
-  );
+  const overridden = new Set(plan.overridden);
+  const decided = new Map<string, string | null>();
+  for (const d of plan.decisions)
+    for (const r of d.roles) {
+      const key = overrideKey(d.account, r.role);
+      if (overridden.has(key)) decided.set(key, r.decided);
+    }
   store.actions.markApplied(
     plan.overridden.flatMap((key) => {
       const [account = '', role = ''] = key.split('\u0000');
@@ -101,7 +105,7 @@ function peopleStates(people: PersonRecord[], directory: Directory, config: Spoc
 }
 
 /** Issues in words per account and role; account-wide issues (linking) under the role ''. */
-function issueDetails(plan: Plan): Map<string, string> {
+function issueDetails(plan: RunPlan): Map<string, string> {
   const details = new Map<string, string>();
   for (const issue of plan.issues) {
     const key = overrideKey(issue.account, issue.role ?? '');

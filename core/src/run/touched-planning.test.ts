@@ -50,7 +50,11 @@ const writes = (changes: { account: string; system: string; recordId: string; to
 describe('an incremental sync decides only the accounts touched since the last run', () => {
   it('writes exactly what a whole plan writes, and leaves the read model a whole plan leaves', async () => {
     const w = world();
+    // The whole book's decisions go to the store as its parts are planned, and none stay once recorded.
+    const kept = vi.spyOn(w.store.decisions, 'add');
     expect((await w.sync(true)).counts.written).toBe(20);
+    expect(kept.mock.calls.reduce((n, [part]) => n + part.length, 0)).toBe(ACCOUNTS);
+    expect([...w.store.decisions.all()]).toEqual([]);
     // spoc's own 20 writes come back in the next incremental read, as a vendor's modified-since
     // read returns them, as the mirror already holds them (written values are kept): nothing to decide.
     const settle = await w.sync();

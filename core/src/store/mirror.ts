@@ -1,7 +1,8 @@
 import { ownerValueSharing } from '../domain/shared-owner-values.ts';
 import type { AccountRecord, OwnerValue, PersonRecord, SystemId } from '../domain/types.ts';
+import { chunksOf } from '../engine/chunks.ts';
 import type { SqlValue } from './sql-db.ts';
-import { chunksOf, StoreModule } from './store-db.ts';
+import { StoreModule } from './store-db.ts';
 
 /** The cursors row of what is no one system's. */
 const PLAN_BASIS_SYSTEM = '*';

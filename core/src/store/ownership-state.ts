@@ -1,7 +1,8 @@
 import type { PersonRecord, RoleStatus, SystemId } from '../domain/types.ts';
+import { chunksOf } from '../engine/chunks.ts';
 import type { Standing } from '../engine/directory.ts';
 import type { Dialect, SqlValue } from './sql-db.ts';
-import { chunksOf, StoreModule } from './store-db.ts';
+import { StoreModule } from './store-db.ts';
 
 /** One account and role as the latest sync left it: what each system holds and whether they agree. */
 export interface AccountRoleRow {

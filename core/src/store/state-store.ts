@@ -5,6 +5,7 @@ import { OwnershipHistory } from './history.ts';
 import { IntentJournal } from './intent-journal.ts';
 import { Mirror } from './mirror.ts';
 import { Outbox } from './outbox.ts';
+import { PlanDecisions } from './plan-decisions.ts';
 import { OwnershipState } from './ownership-state.ts';
 import { advisoryLock } from './postgres/advisory-lock.ts';
 import type { PostgresOptions } from './postgres/postgres-db.ts';
@@ -69,6 +70,8 @@ export class StateStore {
   readonly actions: AdminActions;
   /** Handover notices and run alerts waiting to be delivered (or delivered), and the run problems raised. */
   readonly outbox: Outbox;
+  /** The decisions of the plan a sync is carrying out (scratch, a page at a time). */
+  readonly decisions: PlanDecisions;
   /** What went wrong at open without stopping it (a daily backup that failed), for the caller to log. */
   readonly warnings: string[] = [];
 
@@ -94,6 +97,7 @@ export class StateStore {
     this.ownership = new OwnershipState(store);
     this.actions = new AdminActions(store);
     this.outbox = new Outbox(store);
+    this.decisions = new PlanDecisions(store);
   }
 
   /**

@@ -91,15 +91,3 @@ export abstract class StoreModule {
   }
 }
 
-/** Values a few hundred at a time, for `IN (…)` lists (a JSON list parameter each). */
-export function* chunksOf(values: Iterable<string>): Generator<string[]> {
-  let chunk: string[] = [];
-  for (const value of values) {
-    chunk.push(value);
-    if (chunk.length === 500) {
-      yield chunk;
-      chunk = [];
-    }
-  }
-  if (chunk.length > 0) yield chunk;
-}

@@ -82,14 +82,22 @@ export class MemoryConnector implements Connector {
     this.stamps.set(id, ++this.clock);
   }
 
+  /** Records a page of readAccounts holds (a vendor's page size); all of them in one page by default. */
+  pageSize = Number.POSITIVE_INFINITY;
+
   async *readAccounts(query: { since: string | null } = { since: null }): AsyncIterable<AccountPage> {
-    if (!this.incrementalReads) {
-      yield { records: [...this.accounts.values()].map((a) => structuredClone(a)), cursor: String(this.clock) };
-      return;
+    const since = query.since === null || !this.incrementalReads ? -1 : Number(query.since);
+    const cursor = String(this.clock);
+    let page: AccountRecord[] = [];
+    for (const a of this.accounts.values()) {
+      if (this.incrementalReads && (this.stamps.get(a.id) ?? 0) <= since) continue;
+      page.push(structuredClone(a));
+      if (page.length >= this.pageSize) {
+        yield { records: page, cursor };
+        page = [];
+      }
     }
-    const since = query.since === null ? -1 : Number(query.since);
-    const records = [...this.accounts.values()].filter((a) => (this.stamps.get(a.id) ?? 0) > since);
-    yield { records: records.map((a) => structuredClone(a)), cursor: String(this.clock) };
+    if (page.length > 0 || !Number.isFinite(this.pageSize)) yield { records: page, cursor };
   }
 
   async writeAssignments(writes: AssignmentWrite[]): Promise<WriteResult[]> {
