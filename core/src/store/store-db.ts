@@ -90,4 +90,3 @@ export abstract class StoreModule {
     return this.store.mask;
   }
 }
-
