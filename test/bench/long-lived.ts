@@ -5,7 +5,7 @@
 // that costs the process nothing, so only spoc's time and memory are measured), 10 % drift,
 // a real SQLite state file. Before each incremental run 1 % of the accounts change hands in
 // the deciding system. Prints per run: wall time, CPU, accounts decided, writes, RSS and
-// live heap after GC; then one more incremental run made to decide the whole book, to
+// live heap after GC (and the heap V8 holds); then one more incremental run made to decide the whole book, to
 // compare. Options: --accounts N (default 100,000), --runs N (default 10).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,10 +50,10 @@ const sync = async (label: string, full: boolean) => {
   const wallMs = performance.now() - started;
   const { user, system } = process.cpuUsage(cpu);
   (globalThis as { gc?: () => void }).gc?.();
-  const { rss, heapUsed } = process.memoryUsage();
+  const { rss, heapUsed, heapTotal } = process.memoryUsage();
   const decided = report.counts.planned ?? report.counts.accounts;
   process.stdout.write(
-    `${label.padEnd(16)} ${report.status.padEnd(7)} decided ${decided.toLocaleString('en-US').padStart(9)}  written ${report.counts.written.toLocaleString('en-US').padStart(7)}  ${seconds(wallMs).padStart(7)} wall  ${seconds((user + system) / 1000).padStart(7)} CPU  RSS ${mb(rss).padStart(7)}  heap ${mb(heapUsed).padStart(7)}\n`,
+    `${label.padEnd(16)} ${report.status.padEnd(7)} decided ${decided.toLocaleString('en-US').padStart(9)}  written ${report.counts.written.toLocaleString('en-US').padStart(7)}  ${seconds(wallMs).padStart(7)} wall  ${seconds((user + system) / 1000).padStart(7)} CPU  RSS ${mb(rss).padStart(7)}  heap ${mb(heapUsed).padStart(7)} used of ${mb(heapTotal).padStart(7)}\n`,
   );
   if (report.status !== 'ok') throw new Error(`sync ${report.status}: ${report.message ?? ''}`);
   return { rss, wallMs };

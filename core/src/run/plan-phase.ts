@@ -9,7 +9,7 @@ import { bookOf, type MirrorSink, readSystem, type SystemRead } from './read-pha
 import type { RunDeps, RunOptions } from './run-types.ts';
 
 export interface Planned {
-  /** A sync's decisions are in the store (`store.decisions`), walked a page at a time. */
+  /** A sync's decisions are in the store (`store.planning`), walked a page at a time. */
   plan: RunPlan;
   reads: SystemRead[];
   baseline: Baseline;
@@ -113,9 +113,9 @@ export async function readAndPlan(
       const elsewhere = touched ? store.ownership.bookExcept(touched.refs) : undefined;
       const parts = touched ? [touched.accounts] : bookChunks(store, config);
       // Each part's decisions go to the store as it is planned: the run holds a part's, not the book's.
-      store.decisions.clear();
+      store.planning.clear();
       const kept = (part: Plan): Plan => {
-        store.decisions.add(part.decisions);
+        store.planning.keepDecisions(part.decisions);
         return { ...part, decisions: [] };
       };
       const merged = mergePlans(
@@ -123,7 +123,7 @@ export async function readAndPlan(
         config,
         { force: options.force, ...(elsewhere ? { elsewhere } : {}) },
       );
-      plan = { ...merged, decisions: store.decisions.all() };
+      plan = { ...merged, decisions: store.planning.decisions() };
     }
     span.setAttributes({
       'spoc.plan.accounts': plan.accounts,

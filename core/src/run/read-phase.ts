@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from 'pino';
 import type { Connector } from '../domain/connector.ts';
@@ -90,7 +91,8 @@ export async function readSystem(
   const streamed: StreamedRead | undefined = options.into
     ? { ids: full ? null : new Set(), changed: [], formerKeys: [] }
     : undefined;
-  const seen = new Set<string>();
+  // A full read marks what it returns in the mirror: what it did not is deleted after (keepOnly).
+  const readMark = full ? randomUUID() : undefined;
   let count = 0;
   let cursor: Cursor | null = since;
   const query = options.signal ? { since, signal: options.signal } : { since };
@@ -98,9 +100,8 @@ export async function readSystem(
     const records = page.records.map(share);
     count += records.length;
     if (options.into && streamed) {
-      if (full) for (const r of records) seen.add(r.id);
-      else noteChanges(store, system, records, streamed, options.into);
-      store.mirror.upsertAccounts(records, options.into.linkKeys);
+      if (!full) noteChanges(store, system, records, streamed, options.into);
+      store.mirror.upsertAccounts(records, options.into.linkKeys, readMark);
     } else fresh.push(...records);
     if (page.rejected) rejected.push(...page.rejected);
     cursor = page.cursor;
@@ -108,7 +109,7 @@ export async function readSystem(
   }
   for (const r of rejected) options.logger.warn({ recordId: r.id, reason: r.reason }, 'record rejected');
   // A full read is the system's whole book: what the mirror holds beyond it was deleted in the vendor.
-  if (options.into && full) store.mirror.keepOnly(system, seen);
+  if (options.into && readMark) store.mirror.keepOnly(system, readMark);
 
   options.logger.info({ people: people.length, peopleCached: peopleCached, read: count, full }, 'read complete');
   return {

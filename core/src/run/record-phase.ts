@@ -56,6 +56,6 @@ function record(deps: RunDeps, run: RecordedRun): void {
   }
   // The read model and the baselines now stand for every account the mirror holds.
   store.mirror.setPlanBasis(run.basis);
-  // The plan's decisions are recorded: its scratch copy goes (a million accounts' weigh hundreds of MB).
-  store.decisions.clear();
+  // The plan is recorded: its scratch goes (a million accounts' decisions weigh hundreds of MB).
+  store.planning.clear();
 }

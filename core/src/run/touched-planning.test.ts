@@ -51,10 +51,10 @@ describe('an incremental sync decides only the accounts touched since the last r
   it('writes exactly what a whole plan writes, and leaves the read model a whole plan leaves', async () => {
     const w = world();
     // The whole book's decisions go to the store as its parts are planned, and none stay once recorded.
-    const kept = vi.spyOn(w.store.decisions, 'add');
+    const kept = vi.spyOn(w.store.planning, 'keepDecisions');
     expect((await w.sync(true)).counts.written).toBe(20);
     expect(kept.mock.calls.reduce((n, [part]) => n + part.length, 0)).toBe(ACCOUNTS);
-    expect([...w.store.decisions.all()]).toEqual([]);
+    expect([...w.store.planning.decisions()]).toEqual([]);
     // spoc's own 20 writes come back in the next incremental read, as a vendor's modified-since
     // read returns them, as the mirror already holds them (written values are kept): nothing to decide.
     const settle = await w.sync();

@@ -48,12 +48,14 @@ export class Mirror extends StoreModule {
   /**
    * Records read again, merged into the mirror; with `linkKeys`, their link keys replace the
    * ones they had. Without, the link keys no longer stand for the mirror (until reindexed).
+   * `readMark` names the full read returning them (see keepOnly).
    */
-  upsertAccounts(records: AccountRecord[], linkKeys?: LinkKeysOf): void {
-    const upsert = `INSERT INTO accounts (system, id, name, modified_at, record) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (system, id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at, record = excluded.record`;
+  upsertAccounts(records: AccountRecord[], linkKeys?: LinkKeysOf, readMark?: string): void {
+    const upsert = `INSERT INTO accounts (system, id, name, modified_at, record, read_mark) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (system, id) DO UPDATE SET name = excluded.name, modified_at = excluded.modified_at,
+         record = excluded.record, read_mark = excluded.read_mark`;
     this.transaction(() => {
-      this.insertAll(upsert, rowsOf(records));
+      this.insertAll(upsert, rowsOf(records, readMark ?? null));
       if (!linkKeys) return this.setLinkKeysBasis(null);
       for (const [system, ids] of idsBySystem(records))
         for (const chunk of chunksOf(ids))
@@ -65,30 +67,36 @@ export class Mirror extends StoreModule {
     });
   }
 
-  /** After a full read written page by page: the system's records it did not return are deleted, with their link keys. */
-  keepOnly(system: SystemId, ids: ReadonlySet<string>): void {
-    const gone = (this.sql('SELECT id FROM accounts WHERE system = ?').all(system) as { id: string }[])
-      .map((r) => r.id)
-      .filter((id) => !ids.has(id));
+  /**
+   * After a full read written page by page (each page upserted with the read's `readMark`):
+   * the system's records it did not return are deleted, with their link keys. Found in SQL,
+   * so a run never holds the ids of a million records read.
+   */
+  keepOnly(system: SystemId, readMark: string): void {
+    const gone = 'system = ? AND (read_mark IS NULL OR read_mark <> ?)';
     this.transaction(() => {
-      for (const chunk of chunksOf(gone)) {
-        const list = JSON.stringify(chunk);
-        this.sql(`DELETE FROM accounts WHERE system = ? AND id IN (${this.dialect.jsonTextList})`).run(system, list);
-        this.sql(`DELETE FROM link_keys WHERE system = ? AND record_id IN (${this.dialect.jsonTextList})`).run(
-          system,
-          list,
-        );
-      }
+      this.sql(`DELETE FROM link_keys WHERE system = ? AND record_id IN (SELECT id FROM accounts WHERE ${gone})`).run(
+        system,
+        system,
+        readMark,
+      );
+      this.sql(`DELETE FROM accounts WHERE ${gone}`).run(system, readMark);
     });
   }
 
   /**
    * Every mirrored record, in (system, id) order, a page at a time (memory stays a page);
-   * those `skip` names (by ref) are left out before they are parsed.
+   * with `unplanned`, those already in a planned part (PlanScratch.markPlanned) are left out.
+   * Read lazily: what is marked planned while a page is used is left out of the later pages.
    */
-  *pages(size = 2_000, skip: (ref: string) => boolean = () => false): Generator<AccountRecord[]> {
+  *pages(size = 2_000, options: { unplanned?: boolean } = {}): Generator<AccountRecord[]> {
     // One system at a time, so each page is an index range (an OR over two columns is a scan).
-    const page = this.sql(`SELECT id, record FROM accounts WHERE system = ? AND id > ? ORDER BY id LIMIT ${size}`);
+    const unplanned = options.unplanned
+      ? 'AND NOT EXISTS (SELECT 1 FROM planned_records p WHERE p.system = a.system AND p.record_id = a.id)'
+      : '';
+    const page = this.sql(
+      `SELECT a.id, a.record FROM accounts a WHERE a.system = ? AND a.id > ? ${unplanned} ORDER BY a.id LIMIT ${size}`,
+    );
     const systems = (
       this.sql('SELECT DISTINCT system FROM accounts ORDER BY system').all() as { system: string }[]
     ).map((r) => r.system);
@@ -99,10 +107,7 @@ export class Mirror extends StoreModule {
         const rows = page.all(system, after) as { id: string; record: string }[];
         const last = rows.at(-1);
         if (!last) break;
-        const records: AccountRecord[] = [];
-        for (const r of rows)
-          if (!skip(`${system}:${r.id}`)) records.push(share(JSON.parse(r.record) as AccountRecord));
-        if (records.length > 0) yield records;
+        yield rows.map((r) => share(JSON.parse(r.record) as AccountRecord));
         after = last.id;
       }
     }
@@ -255,7 +260,7 @@ function idsBySystem(records: Iterable<{ system: SystemId; id: string }>): Map<S
 }
 
 /** `<system>:<id>` refs by system (a system id holds no colon; a record id may). */
-function idsByRef(refs: Iterable<string>): Map<SystemId, string[]> {
+export function idsByRef(refs: Iterable<string>): Map<SystemId, string[]> {
   const out = new Map<SystemId, string[]>();
   for (const ref of refs) {
     const at = ref.indexOf(':');
@@ -268,6 +273,6 @@ function idsByRef(refs: Iterable<string>): Map<SystemId, string[]> {
   return out;
 }
 
-function* rowsOf(records: Iterable<AccountRecord>): Iterable<SqlValue[]> {
-  for (const r of records) yield [r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r)];
+function* rowsOf(records: Iterable<AccountRecord>, readMark: string | null): Iterable<SqlValue[]> {
+  for (const r of records) yield [r.system, r.id, r.name, r.modifiedAt, JSON.stringify(r), readMark];
 }

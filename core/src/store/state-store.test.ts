@@ -225,10 +225,11 @@ describe.each(storeBackends())('the $name store', (backend) => {
       const store = openStore(path);
       const sf = { ...company('001A', '005X'), system: 'crm' as const };
       const keys = (r: { id: string }) => [`0:${r.id}`];
-      store.mirror.upsertAccounts([company('1', '70'), company('2', null), sf], keys);
-      // A full read of marketing, page by page: 2 and 3; then what it did not return goes.
-      store.mirror.upsertAccounts([company('2', '71'), company('3', '72')], keys);
-      store.mirror.keepOnly('marketing', new Set(['2', '3']));
+      store.mirror.upsertAccounts([company('1', '70'), company('2', null), sf], keys, 'read-1');
+      // A full read of marketing, page by page: 2, then 3; then what it did not return goes.
+      store.mirror.upsertAccounts([company('2', '71')], keys, 'read-2');
+      store.mirror.upsertAccounts([company('3', '72')], keys, 'read-2');
+      store.mirror.keepOnly('marketing', 'read-2');
       expect(store.mirror.loadAccounts('marketing')).toEqual([company('2', '71'), company('3', '72')]);
       expect(store.mirror.loadAccounts('crm')).toEqual([sf]);
       expect(store.mirror.linkKeyHolders(['0:1', '0:2', '0:001A']).sort()).toEqual(['crm:001A', 'marketing:2']);

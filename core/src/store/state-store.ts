@@ -6,7 +6,7 @@ import { IntentJournal } from './intent-journal.ts';
 import { Mirror } from './mirror.ts';
 import { Outbox } from './outbox.ts';
 import { OwnershipState } from './ownership-state.ts';
-import { PlanDecisions } from './plan-decisions.ts';
+import { PlanScratch } from './plan-scratch.ts';
 import { advisoryLock } from './postgres/advisory-lock.ts';
 import type { PostgresOptions } from './postgres/postgres-db.ts';
 import { openPostgres } from './postgres/prepare-postgres.ts';
@@ -70,8 +70,8 @@ export class StateStore {
   readonly actions: AdminActions;
   /** Handover notices and run alerts waiting to be delivered (or delivered), and the run problems raised. */
   readonly outbox: Outbox;
-  /** The decisions of the plan a sync is carrying out (scratch, a page at a time). */
-  readonly decisions: PlanDecisions;
+  /** What a sync planning the book in parts keeps out of memory: its decisions, the records planned. */
+  readonly planning: PlanScratch;
   /** What went wrong at open without stopping it (a daily backup that failed), for the caller to log. */
   readonly warnings: string[] = [];
 
@@ -97,7 +97,7 @@ export class StateStore {
     this.ownership = new OwnershipState(store);
     this.actions = new AdminActions(store);
     this.outbox = new Outbox(store);
-    this.decisions = new PlanDecisions(store);
+    this.planning = new PlanScratch(store);
   }
 
   /**

@@ -30,9 +30,9 @@ describe.each(storeBackends())('the $name store', (backend) => {
       const store = openStore(fresh());
       // Kept as parts are planned, in no order; 2,500 spans three pages of the walk.
       const all = Array.from({ length: 2_500 }, (_, n) => decision(n));
-      store.decisions.add(all.filter((_, n) => n % 2 === 1));
-      store.decisions.add(all.filter((_, n) => n % 2 === 0));
-      const walked = store.decisions.all();
+      store.planning.keepDecisions(all.filter((_, n) => n % 2 === 1));
+      store.planning.keepDecisions(all.filter((_, n) => n % 2 === 0));
+      const walked = store.planning.decisions();
       expect([...walked]).toEqual(all);
       expect([...walked].length).toBe(2_500);
       store.close();
@@ -40,11 +40,11 @@ describe.each(storeBackends())('the $name store', (backend) => {
 
     it('keeps nothing of an earlier plan once cleared', () => {
       const store = openStore(fresh());
-      store.decisions.add([decision(1), decision(2)]);
-      store.decisions.clear();
-      expect([...store.decisions.all()]).toEqual([]);
-      store.decisions.add([decision(3)]);
-      expect([...store.decisions.all()]).toEqual([decision(3)]);
+      store.planning.keepDecisions([decision(1), decision(2)]);
+      store.planning.clear();
+      expect([...store.planning.decisions()]).toEqual([]);
+      store.planning.keepDecisions([decision(3)]);
+      expect([...store.planning.decisions()]).toEqual([decision(3)]);
       store.close();
     });
   });
