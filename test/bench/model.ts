@@ -40,6 +40,32 @@ export const FIVE_SYSTEM_PLANS = {
   freshdesk: { perMinute: 7000, plan: '10 × Enterprise (700/min), 7,000 per minute' },
 } as const;
 
+/**
+ * The plans the three-system benchmark runs a book of a million accounts or more on, so a
+ * full sync's rate bound is about 8 minutes, not 21 (Zendesk's 14,400 calls at 700 a minute).
+ * Both are real offers, set on both sides at once (the emulator's seed, the connector's
+ * configured rate), so client and server agree as they would on that plan:
+ *
+ * - HubSpot: the API Limit Increase capacity pack, 250 requests per 10 s
+ *   (https://developers.hubspot.com/changelog/increasing-our-api-limits);
+ * - Zendesk: the High Volume API add-on, 2,500 requests a minute
+ *   (https://developer.zendesk.com/api-reference/introduction/rate-limits/).
+ */
+export const LARGE_BOOK_PLANS = {
+  hubspot: { perTenSeconds: 250, plan: 'API Limit Increase capacity pack, 250 per 10 s' },
+  zendesk: { perMinute: 2500, plan: 'High Volume API add-on, 2,500 per minute' },
+} as const;
+
+/** From this many accounts the three-system benchmark runs on LARGE_BOOK_PLANS, and the full sync only. */
+export const LARGE_BOOK = 1_000_000;
+
+/** The rates of LARGE_BOOK_PLANS. */
+export const LARGE_BOOK_RATES: Record<SystemId, number | null> = {
+  ...VENDOR_RATES,
+  hubspot: LARGE_BOOK_PLANS.hubspot.perTenSeconds / 10,
+  zendesk: LARGE_BOOK_PLANS.zendesk.perMinute / 60,
+};
+
 /** The rates the five-system benchmark runs at: the defaults, with FIVE_SYSTEM_PLANS for the two. */
 export const FIVE_SYSTEM_RATES: Record<SystemId, number | null> = {
   ...VENDOR_RATES,

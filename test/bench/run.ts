@@ -4,6 +4,8 @@
 //
 //   pnpm bench                      # 1,000, 10,000 and 100,000 accounts
 //   pnpm bench -- --sizes 1000      # one size
+//   pnpm bench --sizes 1000000      # a million: HubSpot and Zendesk on LARGE_BOOK_PLANS (model.ts),
+//                                   # the full sync only (bench:long-lived measures the incremental runs)
 //   pnpm bench --systems all --sizes 10000,100000
 //                                   # all five systems (config/spoc.demo-all.yaml), Pipedrive and
 //                                   # Freshdesk on FIVE_SYSTEM_PLANS (model.ts): test/bench/results-five.json
@@ -19,7 +21,16 @@ import type { RunReport } from '@spoc/core';
 import { GENERATED_FIELDS } from '@spoc/sandbox';
 import { parseDocument } from 'yaml';
 import { fiveSystemConfig, fiveSystemNotes } from './five-config.ts';
-import { FIVE_SYSTEM_PLANS, FIVE_SYSTEM_RATES, minimumCalls, rateBoundMs, VENDOR_RATES } from './model.ts';
+import {
+  FIVE_SYSTEM_PLANS,
+  FIVE_SYSTEM_RATES,
+  LARGE_BOOK,
+  LARGE_BOOK_PLANS,
+  LARGE_BOOK_RATES,
+  minimumCalls,
+  rateBoundMs,
+  VENDOR_RATES,
+} from './model.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,7 +51,9 @@ const FIVE = values.systems === 'all';
 const SYSTEMS: SystemId[] = FIVE
   ? ['hubspot', 'salesforce', 'zendesk', 'pipedrive', 'freshdesk']
   : ['hubspot', 'salesforce', 'zendesk'];
-const RATES = FIVE ? FIVE_SYSTEM_RATES : VENDOR_RATES;
+/** The rates a size runs at: a large book's three systems on LARGE_BOOK_PLANS. */
+const large = (accounts: number) => !FIVE && accounts >= LARGE_BOOK;
+const ratesFor = (accounts: number) => (FIVE ? FIVE_SYSTEM_RATES : large(accounts) ? LARGE_BOOK_RATES : VENDOR_RATES);
 
 interface SandboxProcess {
   urls: Record<SystemId, string>;
@@ -48,10 +61,19 @@ interface SandboxProcess {
 }
 
 async function startSandboxProcess(accounts: number): Promise<SandboxProcess> {
-  // The five-system run sets Pipedrive's and Freshdesk's plan limits in their seeds, which `spoc sandbox` cannot.
-  const command = FIVE
-    ? [join(ROOT, 'test/bench/five-sandbox.ts'), '--accounts', String(accounts)]
-    : [join(ROOT, 'packages/cli/src/main.ts'), 'sandbox', '--accounts', String(accounts)];
+  // The five-system run and a large book set plan limits in the seeds, which `spoc sandbox` cannot.
+  // The sandbox holds every vendor's records in memory (about 4 GB at a million accounts):
+  // the harness's process, not spoc's, so its heap may grow past V8's default limit.
+  const command =
+    FIVE || large(accounts)
+      ? [
+          '--max-old-space-size=16384',
+          join(ROOT, 'test/bench/bench-sandbox.ts'),
+          '--accounts',
+          String(accounts),
+          ...(FIVE ? ['--systems', 'all'] : ['--systems', 'three', '--plans', 'large']),
+        ]
+      : [join(ROOT, 'packages/cli/src/main.ts'), 'sandbox', '--accounts', String(accounts)];
   const child = spawn(process.execPath, command, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -142,7 +164,8 @@ async function syncProcess(configFile: string, env: Record<string, string>): Pro
   return { report: JSON.parse(output) as RunReport, peakRss: peakKb * 1024 };
 }
 
-interface BenchRow {
+/** A size's figures; the incremental runs' are absent for a large book (bench:long-lived measures them). */
+interface BenchRow extends Partial<IncrementalRuns> {
   accounts: number;
   people: number;
   changes: number;
@@ -164,6 +187,11 @@ interface BenchRow {
   boundMs: number;
   wallRatio: number;
   peakRssMb: number;
+  /** Large books (LARGE_BOOK): the plans HubSpot and Zendesk ran on. */
+  plans?: typeof LARGE_BOOK_PLANS;
+}
+
+interface IncrementalRuns {
   /** The highest peak of the settle, no-change and 1 % runs (incremental: they read the mirror and the baseline). */
   incrementalPeakRssMb: number;
   settleCalls: Record<string, number>;
@@ -189,7 +217,7 @@ for (const accounts of sizes) {
     const five = FIVE ? fiveSystemConfig(readFileSync(join(ROOT, 'config/spoc.demo-all.yaml'), 'utf8')) : null;
     writeFileSync(
       configFile,
-      five ? five.text : withoutNotices(readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8')),
+      five ? five.text : withoutNotices(readFileSync(join(ROOT, 'config/spoc.demo.yaml'), 'utf8'), large(accounts)),
     );
     const env = {
       SPOC_DEMO_TOKEN: 'bench',
@@ -225,32 +253,16 @@ for (const accounts of sizes) {
         naive: accounts + written(system),
         ...(FIVE
           ? {
-              boundMs: Math.round(rateBoundMs(system, min, RATES)),
+              boundMs: Math.round(rateBoundMs(system, min, ratesFor(accounts))),
               records,
               requests: full.stats[system].requests,
             }
           : {}),
       };
     });
-    const boundMs = Math.max(...perVendor.map((v) => rateBoundMs(v.system, v.minimum, RATES)));
+    const boundMs = Math.max(...perVendor.map((v) => rateBoundMs(v.system, v.minimum, ratesFor(accounts))));
 
-    // The next run comes as a scheduled one would, more than a minute later: Zendesk's
-    // export holds back the last minute, so this is the run that reads spoc's own writes back.
-    await new Promise((r) => setTimeout(r, ZENDESK_EXPORT_HOLD_MS));
-    const settle = await run('settle');
-    const idle = await run('no-change');
-    const hubspotOwners = (
-      (await (
-        await fetch(`${sandbox.urls.hubspot}/crm/v3/owners/?limit=100`, { headers: { authorization: 'Bearer bench' } })
-      ).json()) as {
-        results: { id: string; archived: boolean }[];
-      }
-    ).results
-      .filter((o) => !o.archived)
-      .map((o) => o.id);
-    const edited = await humanEdits(sandbox.urls.hubspot, accounts, hubspotOwners);
-    const onePercent = await run('1%-change');
-
+    const incremental = large(accounts) ? undefined : await incrementalRuns(run, sandbox.urls, accounts);
     const row: BenchRow = {
       accounts,
       people,
@@ -262,16 +274,8 @@ for (const accounts of sizes) {
       boundMs: Math.round(boundMs),
       wallRatio: round(full.wallMs / boundMs),
       peakRssMb: Math.round(full.rss / 1e6),
-      incrementalPeakRssMb: Math.round(Math.max(settle.rss, idle.rss, onePercent.rss) / 1e6),
-      settleCalls: Object.fromEntries(SYSTEMS.map((s) => [s, settle.stats[s].total])),
-      noChangeCalls: Object.fromEntries(SYSTEMS.map((s) => [s, idle.stats[s].total])),
-      noChangeChanges: idle.report.counts.changes,
-      onePercent: {
-        edited,
-        changes: onePercent.report.counts.changes,
-        calls: Object.fromEntries(SYSTEMS.map((s) => [s, onePercent.stats[s].total])),
-        wallMs: Math.round(onePercent.wallMs),
-      },
+      ...(large(accounts) ? { plans: LARGE_BOOK_PLANS } : {}),
+      ...incremental,
     };
     results.push(row);
     printRow(row);
@@ -298,16 +302,60 @@ writeFileSync(
           date: new Date().toISOString(),
           node: process.version,
           plans: FIVE_SYSTEM_PLANS,
-          rates: Object.fromEntries(SYSTEMS.map((s) => [s, RATES[s]])),
+          rates: Object.fromEntries(SYSTEMS.map((s) => [s, FIVE_SYSTEM_RATES[s]])),
           notes: fiveSystemNotes(),
           results: mergeBySize(previous.results, results),
         }
-      : { ...previous, date: new Date().toISOString(), node: process.version, rates: VENDOR_RATES, results },
+      : {
+          ...previous,
+          date: new Date().toISOString(),
+          node: process.version,
+          rates: VENDOR_RATES,
+          largeBook: { from: LARGE_BOOK, plans: LARGE_BOOK_PLANS, rates: LARGE_BOOK_RATES },
+          results: mergeBySize(previous.results, results),
+        },
     null,
     2,
   )}\n`,
 );
 console.log(`\nwrote ${file}`);
+
+type Run = (
+  label: string,
+) => Promise<{ report: RunReport; wallMs: number; rss: number; stats: Awaited<ReturnType<typeof sandboxStats>> }>;
+
+/** After the full sync: a settle run, a run with nothing changed, and a run after people changed 1 % of HubSpot's CSMs. */
+async function incrementalRuns(run: Run, urls: Record<SystemId, string>, accounts: number): Promise<IncrementalRuns> {
+  // The next run comes as a scheduled one would, more than a minute later: Zendesk's
+  // export holds back the last minute, so this is the run that reads spoc's own writes back.
+  await new Promise((r) => setTimeout(r, ZENDESK_EXPORT_HOLD_MS));
+  const settle = await run('settle');
+  const idle = await run('no-change');
+  const hubspotOwners = (
+    (await (
+      await fetch(`${urls.hubspot}/crm/v3/owners/?limit=100`, { headers: { authorization: 'Bearer bench' } })
+    ).json()) as {
+      results: { id: string; archived: boolean }[];
+    }
+  ).results
+    .filter((o) => !o.archived)
+    .map((o) => o.id);
+  const edited = await humanEdits(urls.hubspot, accounts, hubspotOwners);
+  const onePercent = await run('1%-change');
+
+  return {
+    incrementalPeakRssMb: Math.round(Math.max(settle.rss, idle.rss, onePercent.rss) / 1e6),
+    settleCalls: Object.fromEntries(SYSTEMS.map((s) => [s, settle.stats[s].total])),
+    noChangeCalls: Object.fromEntries(SYSTEMS.map((s) => [s, idle.stats[s].total])),
+    noChangeChanges: idle.report.counts.changes,
+    onePercent: {
+      edited,
+      changes: onePercent.report.counts.changes,
+      calls: Object.fromEntries(SYSTEMS.map((s) => [s, onePercent.stats[s].total])),
+      wallMs: Math.round(onePercent.wallMs),
+    },
+  };
+}
 
 function printRow(row: BenchRow) {
   console.log(
@@ -320,9 +368,11 @@ function printRow(row: BenchRow) {
     );
   }
   if (FIVE) for (const note of fiveSystemNotes()) console.log(`  note: ${note}`);
+  if (row.plans) console.log(`  plans: HubSpot ${row.plans.hubspot.plan}; Zendesk ${row.plans.zendesk.plan}`);
   console.log(
-    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (incremental runs: ${row.incrementalPeakRssMb} MB), each sync in its own process`,
+    `wall ${row.wallMs} ms, rate-limit bound ${row.boundMs} ms, ratio ${row.wallRatio}; peak RSS ${row.peakRssMb} MB (incremental runs: ${row.incrementalPeakRssMb ?? 'not run'} MB), each sync in its own process`,
   );
+  if (!row.onePercent) return;
   console.log(`settle run calls ${JSON.stringify(row.settleCalls)}`);
   console.log(`no-change run calls ${JSON.stringify(row.noChangeCalls)} (changes ${row.noChangeChanges})`);
   console.log(
@@ -334,7 +384,7 @@ function round(n: number) {
   return Math.round(n * 100) / 100;
 }
 
-/** The five-system runs of earlier invocations are kept unless this one measured the same size again. */
+/** The runs of earlier invocations are kept unless this one measured the same size again. */
 function mergeBySize(earlier: unknown, now: BenchRow[]): BenchRow[] {
   const kept = (Array.isArray(earlier) ? (earlier as BenchRow[]) : []).filter(
     (r) => !now.some((n) => n.accounts === r.accounts),
@@ -343,8 +393,13 @@ function mergeBySize(earlier: unknown, now: BenchRow[]): BenchRow[] {
 }
 
 /** The three-system demo config without its first cascade (as measured since round one) and without `notify`. */
-function withoutNotices(yaml: string): string {
+function withoutNotices(yaml: string, largePlans: boolean): string {
   const doc = parseDocument(yaml.replace(/^\s*cascade:.*$/m, ''));
   doc.delete('notify');
+  // The connectors told the plans' limits, as an admin on those plans would configure them.
+  if (largePlans) {
+    doc.setIn(['systems', 'hubspot', 'rateLimit', 'perTenSeconds'], LARGE_BOOK_PLANS.hubspot.perTenSeconds);
+    doc.setIn(['systems', 'zendesk', 'rateLimit', 'perMinute'], LARGE_BOOK_PLANS.zendesk.perMinute);
+  }
   return doc.toString();
 }

@@ -24,6 +24,12 @@ export const HUBSPOT_BUCKETS: Record<string, RateBucket> = {
   search: { cap: 5, windowMs: 1_000 },
 };
 
+/** The portal's limits: the burst limit as the seed's plan sets it (a capacity pack raises it), search's own. */
+function bucketsOf(seed: HubspotSeed | undefined): Record<string, RateBucket> {
+  const burst = seed?.burstLimit;
+  return burst === undefined ? HUBSPOT_BUCKETS : { ...HUBSPOT_BUCKETS, default: { cap: burst, windowMs: 10_000 } };
+}
+
 /** Requests a private app may make per day on the emulated (Enterprise) portal. */
 export const DEFAULT_DAILY_LIMIT = 1_000_000;
 
@@ -61,7 +67,7 @@ export function createHubspotApp(seed: HubspotSeed | undefined, context: VendorC
       const limited = rateLimitError('DAILY');
       return { ...limited, headers: dailyHeaders() };
     },
-    buckets: HUBSPOT_BUCKETS,
+    buckets: bucketsOf(seed),
     rateLimited: (state: RateState) => rateLimitError(state.bucket === 'search' ? 'SECONDLY' : 'TEN_SECONDLY_ROLLING'),
     // CRM search answers carry no rate-limit headers on HubSpot.
     rateHeaders: (state: RateState) =>

@@ -98,6 +98,20 @@ describe('HubSpot credentials and limits', () => {
     expect(next.headers['x-hubspot-ratelimit-remaining']).toBe('189');
   });
 
+  it('serves the API Limit Increase capacity pack at 250 a 10-second window when the seed says so', async () => {
+    hs = await startHubspot({ ...testSeed(1), burstLimit: 250 }, { rateLimits: true, timeScale: 0.01 });
+    const statuses: number[] = [];
+    let max = '';
+    for (let i = 0; i < 251; i++) {
+      const res = await hs.fetch('/crm/v3/owners/');
+      if (i === 0) max = res.headers.get('x-hubspot-ratelimit-max') ?? '';
+      statuses.push(res.status);
+    }
+    expect(max).toBe('250');
+    expect(statuses.filter((s) => s === 200)).toHaveLength(250);
+    expect(statuses[250]).toBe(429);
+  });
+
   it('counts the day: past a small daily limit (seed dailyLimit) every call is 429 DAILY until the next UTC day', async () => {
     hs = await startHubspot({ ...testSeed(1), dailyLimit: 3 }, { rateLimits: true });
     const remaining: string[] = [];

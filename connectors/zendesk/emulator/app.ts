@@ -34,7 +34,11 @@ export function createZendeskApp(seed: ZendeskSeed | undefined, context: VendorC
   return {
     routes: [...userRoutes(env), ...organizationRoutes(env), ...exportRoutes(env), ...ticketRoutes(env), ...jobRoutes],
     authenticate,
-    buckets: ZENDESK_BUCKETS,
+    // The plan's limit, as the seed sets it (the High Volume API add-on raises it); the exports keep theirs.
+    buckets:
+      seed?.rateLimitPerMinute === undefined
+        ? ZENDESK_BUCKETS
+        : { ...ZENDESK_BUCKETS, default: { cap: seed.rateLimitPerMinute, windowMs: 60_000 } },
     rateLimited,
     rateHeaders,
     error: appError,

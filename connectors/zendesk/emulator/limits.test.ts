@@ -29,6 +29,22 @@ describe('Zendesk rate limits', () => {
     }
   });
 
+  it('serves the High Volume API add-on plan at 2,500 a minute when the seed says so', async () => {
+    // The real minute: 2,500 requests take longer than a scaled one.
+    const z = await startZendesk({ ...testSeed(1), rateLimitPerMinute: 2_500 }, { rateLimits: true });
+    try {
+      const first = await z.get('/users/me.json');
+      expect(first.headers.get('x-rate-limit')).toBe('2500');
+      const all = await Promise.all(
+        Array.from({ length: 2_500 }, () => fetch(`${z.api}/users/me.json`, { headers: { authorization: AUTH } })),
+      );
+      expect(all.filter((r) => r.status === 429)).toHaveLength(1);
+      await Promise.all(all.filter((r) => !r.bodyUsed).map((r) => r.body?.cancel()));
+    } finally {
+      await z.close();
+    }
+  });
+
   it('gives the incremental export its own 10-a-minute bucket', async () => {
     const z = await startZendesk(testSeed(1), { rateLimits: true, timeScale: 0.1 });
     try {

@@ -13,6 +13,12 @@ export interface HubspotSeed {
   contacts: VendorRecord[];
   /** Requests allowed per day (X-HubSpot-RateLimit-Daily); default 1,000,000. Small values let tests reach the DAILY 429. */
   dailyLimit?: number;
+  /**
+   * Requests per 10 seconds (X-HubSpot-RateLimit-Max): default 190 (Professional and
+   * Enterprise); 250 with the API Limit Increase capacity pack
+   * (https://developers.hubspot.com/changelog/increasing-our-api-limits).
+   */
+  burstLimit?: number;
   /** Custom properties whose values must be owner ids (besides hubspot_owner_id and names ending in _owner_id or _owner). */
   ownerProperties?: string[];
 }
@@ -50,6 +56,11 @@ export interface ZendeskSeed {
   organization_fields: VendorRecord[];
   /** { id, organization_id, assignee_id, status, subject, updated_at } */
   tickets: VendorRecord[];
+  /**
+   * Support API requests per minute (X-Rate-Limit): default 700 (Enterprise); 2,500 with the
+   * High Volume API add-on (https://developer.zendesk.com/api-reference/introduction/rate-limits/).
+   */
+  rateLimitPerMinute?: number;
 }
 
 /** The seeds `generateSeed` and `demoSeed` make; startSandbox takes any `{ [emulator id]: seed }`. */
