@@ -12,6 +12,9 @@ import { mirrorLinkKeys } from './plan-basis.ts';
  * time: which records are in a part already is marked in the store's plan scratch, which the
  * caller empties first. At least one part, maybe empty (the config's issues come with a part).
  */
+// Pages of 200 records: a part's objects die before V8 promotes them to the old generation,
+// which it grows to a multiple of what survives (parts of 2,000 took a 100,000-account full
+// sync in one process from about 360 to 455 MB of peak RSS).
 export function* bookChunks(store: StateStore, config: SpocConfig, pageSize = 200): Generator<AccountRecord[]> {
   const enabled = new Set(config.enabledSystems);
   const index = mirrorLinkKeys(store);

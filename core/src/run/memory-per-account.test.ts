@@ -28,7 +28,7 @@ describe('memory per account', () => {
     const large = probe(20_000);
     for (const run of ['full', 'incremental'] as const) {
       const grew = (p: Probe) => p[run].peak - p[run].before;
-      // Live heap about 470 (full) and 660 (incremental) bytes an account today (3 systems × 1
+      // Live heap about 320 (full) and 490 (incremental) bytes an account today (3 systems × 1
       // role, a real SQLite store, vendor pages of 500). Holding every decision again, instead of
       // keeping them in the store as planned, gives about 1,020 and 1,210.
       expect(grew(large) / large.accounts, `${run}: bytes per account at 20,000`).toBeLessThan(900);
